@@ -1,0 +1,71 @@
+# Two entry points: `make run` (demo site, worker, beat, dev mailbox) and `make test`.
+# Both build everything they need from a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+WANT := $(shell cat .python-version 2>/dev/null)
+CHROMIUM := /usr/bin/chromium
+
+# A Python >= 3.12: the one .python-version names (via pyenv), else any on PATH or in pyenv.
+define find_python
+for c in "$$(pyenv root 2>/dev/null)/versions/$(WANT)/bin/python" python3.13 python3.12 \
+         $$(ls -d "$$(pyenv root 2>/dev/null)"/versions/3.1[2-9]*/bin/python 2>/dev/null); do \
+  p=$$(command -v "$$c" 2>/dev/null) || continue; \
+  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
+done; exit 1
+endef
+
+# Creates the database named by DATABASE_URL (default: briefings) if it does not exist.
+define CREATEDB
+import os, dj_database_url, psycopg
+from psycopg import sql
+cfg = dj_database_url.parse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/briefings"))
+conn = psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True)
+if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
+    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+    print("Created database", cfg["NAME"])
+endef
+export CREATEDB
+
+.PHONY: help venv db run test lint format bench browser
+
+help:
+	@echo "make run    - demo site on http://127.0.0.1:8000 with Celery worker, beat and dev mailbox"
+	@echo "make test   - the whole suite (lint, migrations check, tests, tiny benchmarks)"
+	@echo "make bench  - the benchmarks at full size"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
+	@py=$$($(find_python)) || { echo "error: Django 6.1 needs Python >= 3.12; none found (tried pyenv $(WANT), python3.13, python3.12)." >&2; exit 1; }; \
+	 [ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { rm -rf $(VENV); echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); }
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+db: venv
+	@$(PY) -c "$$CREATEDB"
+	@$(PY) manage.py migrate --no-input -v 0
+
+browser:
+	@[ -x $(CHROMIUM) ] || { echo "Installing Debian's chromium for browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+run: db
+	@$(PY) manage.py load_demo
+	@$(PY) manage.py collectstatic --no-input -v 0
+	$(VENV)/bin/honcho start -f Procfile
+
+test: db browser
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+bench: db
+	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lint: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,273 @@
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+
+from briefings import partialdate
+from briefings.actors.models import Actor
+
+
+class Agreement(models.Model):
+    """An international agreement or commitment, with its lifecycle and its parties."""
+
+    class Kind(models.TextChoices):
+        TREATY = "treaty", "Treaty"
+        TRADE = "trade", "Trade agreement"
+        SECURITY_DEFENCE = "security_defence", "Security and defence partnership"
+        FUNDING = "funding", "Funding instrument"
+        POLITICAL = "political", "Political commitment"
+        ALLIANCE = "alliance", "Alliance commitment"
+        MEMORANDUM = "memorandum", "Memorandum of understanding"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        NEGOTIATING = "negotiating", "Under negotiation"
+        CONCLUDED = "concluded", "Concluded"
+        SIGNED = "signed", "Signed"
+        PROVISIONAL = "provisional", "Provisionally applied"
+        IN_FORCE = "in_force", "In force"
+        SUSPENDED = "suspended", "Suspended"
+        TERMINATED = "terminated", "Terminated"
+
+    title = models.CharField(max_length=255)
+    short_name = models.CharField(max_length=60, blank=True, help_text="Acronym, e.g. CETA.")
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    summary = models.TextField(blank=True)
+    concluded_on = models.DateField(null=True, blank=True)
+    concluded_precision = partialdate.precision_field()
+    signed_on = models.DateField(null=True, blank=True)
+    signed_precision = partialdate.precision_field()
+    signed_place = models.CharField(max_length=120, blank=True)
+    provisionally_applied_on = models.DateField(null=True, blank=True)
+    in_force_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    parties = models.ManyToManyField(Actor, through="Party", related_name="agreements")
+    related = models.ManyToManyField(
+        "self", through="AgreementRelation", symmetrical=False, related_name="related_from"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["status", "kind"], name="agreement_status_kind_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True)
+                | Q(concluded_on__isnull=True)
+                | Q(signed_on__gte=F("concluded_on")),
+                name="agreement_signed_after_concluded",
+            ),
+            models.CheckConstraint(
+                condition=Q(provisionally_applied_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(provisionally_applied_on__gte=F("signed_on")),
+                name="agreement_applied_after_signed",
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(in_force_on__gte=F("signed_on")),
+                name="agreement_in_force_after_signed",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(in_force_on__isnull=True)
+                | Q(ended_on__gte=F("in_force_on")),
+                name="agreement_ended_after_in_force",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="terminated") | Q(ended_on__isnull=False),
+                name="agreement_terminated_has_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="provisional") | Q(provisionally_applied_on__isnull=False),
+                name="agreement_provisional_has_date",
+            ),
+            models.CheckConstraint(
+                condition=partialdate.normalised("signed_on", "signed_precision"),
+                name="agreement_signed_normalised",
+            ),
+            models.CheckConstraint(
+                condition=partialdate.normalised("concluded_on", "concluded_precision"),
+                name="agreement_concluded_normalised",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.short_name})" if self.short_name else self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        return self.short_name or self.title
+
+    @property
+    def signed_display(self):
+        return partialdate.format_partial(self.signed_on, self.signed_precision)
+
+    @property
+    def concluded_display(self):
+        return partialdate.format_partial(self.concluded_on, self.concluded_precision)
+
+
+class AgreementRelation(models.Model):
+    """A typed link between two agreements: the Canada pact mirrors the EU–UK one."""
+
+    class Kind(models.TextChoices):
+        MIRRORS = "mirrors", "mirrors"
+        IMPLEMENTS = "implements", "implements"
+        REQUIRES = "requires", "requires"
+        SUPERSEDES = "supersedes", "supersedes"
+        AMENDS = "amends", "amends"
+        RELATED = "related", "is related to"
+
+    source = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="relations_out")
+    target = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"], name="agreementrelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="agreementrelation_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source.display_name} {self.get_kind_display()} {self.target.display_name}"
+
+
+class PartyQuerySet(models.QuerySet):
+    def _has_action(self, kinds):
+        return Exists(PartyAction.objects.filter(party=OuterRef("pk"), kind__in=kinds))
+
+    def bound(self):
+        """Parties that expressed consent to be bound and have not withdrawn."""
+        return self.filter(self._has_action(PartyAction.CONSENT)).exclude(
+            self._has_action([PartyAction.Kind.WITHDRAWAL])
+        )
+
+    def not_bound(self):
+        return self.exclude(pk__in=self.bound().values("pk"))
+
+
+class Party(models.Model):
+    """An actor's place in an agreement; its status is derived from its dated actions."""
+
+    class Role(models.TextChoices):
+        PARTY = "party", "Party"
+        PROSPECTIVE = "prospective", "Prospective party"
+
+    class Status(models.TextChoices):
+        NONE = "none", "No action"
+        SIGNED = "signed", "Signed"
+        PROVISIONAL = "provisional", "Provisionally applying"
+        BOUND = "bound", "Ratified"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_records")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="party_records")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTY)
+    note = models.CharField(max_length=255, blank=True)
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "parties"
+        ordering = ["actor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "actor"], name="party_unique_actor")
+        ]
+
+    def __str__(self):
+        return f"{self.actor} in {self.agreement.display_name}"
+
+    def _actions(self):
+        return sorted(self.actions.all(), key=lambda a: (a.date, a.pk or 0))
+
+    def _latest(self, kinds):
+        return next((a for a in reversed(self._actions()) if a.kind in kinds), None)
+
+    @property
+    def status(self):
+        """What the record of actions adds up to; uses prefetched actions when present."""
+        if self._latest([PartyAction.Kind.WITHDRAWAL]):
+            return self.Status.WITHDRAWN
+        if self._latest(PartyAction.CONSENT):
+            return self.Status.BOUND
+        if self._latest([PartyAction.Kind.PROVISIONAL_APPLICATION]):
+            return self.Status.PROVISIONAL
+        if self._latest(PartyAction.SIGNING):
+            return self.Status.SIGNED
+        return self.Status.NONE
+
+    @property
+    def consent(self):
+        """The action that bound the party (its ratification, acceptance, accession…)."""
+        return self._latest(PartyAction.CONSENT)
+
+    @property
+    def signature(self):
+        return self._latest(PartyAction.SIGNING)
+
+    def get_status_display(self):
+        status = self.status
+        if status == self.Status.BOUND:
+            return self.consent.get_kind_display()
+        return status.label
+
+
+class PartyAction(models.Model):
+    """A dated step by one party, in the UN Treaty Collection's vocabulary plus domestic votes."""
+
+    class Kind(models.TextChoices):
+        SIGNATURE = "signature", "Signature"
+        SIGNATURE_AD_REFERENDUM = "signature_ad_referendum", "Signature ad referendum"
+        RATIFICATION = "ratification", "Ratification"
+        ACCEPTANCE = "acceptance", "Acceptance"
+        APPROVAL = "approval", "Approval"
+        ACCESSION = "accession", "Accession"
+        SUCCESSION = "succession", "Succession"
+        FORMAL_CONFIRMATION = "formal_confirmation", "Formal confirmation"
+        PROVISIONAL_APPLICATION = "provisional_application", "Provisional application"
+        DECLARATION = "declaration", "Declaration"
+        RESERVATION = "reservation", "Reservation"
+        WITHDRAWAL = "withdrawal", "Denunciation / withdrawal"
+        DOMESTIC_APPROVAL = "domestic_approval", "Domestic approval (vote)"
+        DOMESTIC_REJECTION = "domestic_rejection", "Domestic rejection (vote)"
+
+    CONSENT = [
+        Kind.RATIFICATION,
+        Kind.ACCEPTANCE,
+        Kind.APPROVAL,
+        Kind.ACCESSION,
+        Kind.SUCCESSION,
+        Kind.FORMAL_CONFIRMATION,
+    ]
+    SIGNING = [Kind.SIGNATURE, Kind.SIGNATURE_AD_REFERENDUM]
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    date = models.DateField()
+    place = models.CharField(max_length=120, blank=True)
+    note = models.CharField(max_length=255, blank=True, help_text="E.g. “Senate, 211–44”.")
+    source_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "kind", "date"], name="partyaction_unique_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "date"], name="partyaction_kind_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.date:%Y-%m-%d}"

@@ -1,0 +1,130 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from briefings import partialdate
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
+
+
+class EventQuerySet(models.QuerySet):
+    def upcoming(self, today):
+        return self.filter(start_date__gte=today).exclude(status=Event.Status.CANCELLED)
+
+    def past(self, today):
+        return self.filter(start_date__lt=today)
+
+
+class Event(models.Model):
+    """Something that happened or will: a summit, a signing, a visit, a vote."""
+
+    class Kind(models.TextChoices):
+        SUMMIT = "summit", "Summit"
+        SIGNING = "signing", "Signing"
+        VISIT = "visit", "Visit"
+        STATEMENT = "statement", "Statement"
+        VOTE = "vote", "Vote"
+        ELECTION = "election", "Election"
+        COMMEMORATION = "commemoration", "Commemoration"
+        MEETING = "meeting", "Meeting"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        POSTPONED = "postponed", "Postponed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.HELD)
+    summary = models.TextField(blank=True)
+    start_date = models.DateField()
+    start_precision = partialdate.precision_field()
+    end_date = models.DateField(null=True, blank=True)
+    end_precision = partialdate.precision_field()
+    place_name = models.CharField(max_length=120, blank=True, help_text="City or venue.")
+    country = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events_hosted",
+        limit_choices_to={"kind": Actor.Kind.STATE},
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        indexes = [models.Index(fields=["start_date", "kind"], name="event_start_kind_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="event_end_after_start",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="event_not_own_parent"),
+            models.CheckConstraint(
+                condition=partialdate.normalised("start_date", "start_precision"),
+                name="event_start_normalised",
+            ),
+            models.CheckConstraint(
+                condition=partialdate.normalised("end_date", "end_precision"),
+                name="event_end_normalised",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def start_display(self):
+        return partialdate.format_partial(self.start_date, self.start_precision)
+
+    @property
+    def end_display(self):
+        return partialdate.format_partial(self.end_date, self.end_precision)
+
+    @property
+    def date_display(self):
+        if self.end_date and self.end_date != self.start_date:
+            return f"{self.start_display} – {self.end_display}"
+        return self.start_display
+
+    @property
+    def place_display(self):
+        return ", ".join(p for p in [self.place_name, self.country and self.country.name] if p)
+
+
+class Participation(models.Model):
+    class Role(models.TextChoices):
+        HOST = "host", "Host"
+        VISITOR = "visitor", "Visitor"
+        SIGNATORY = "signatory", "Signatory"
+        ATTENDEE = "attendee", "Attendee"
+        SPEAKER = "speaker", "Speaker"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ATTENDEE)
+
+    class Meta:
+        ordering = ["role", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"], name="participation_unique_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.get_role_display().lower()}) at {self.event}"

@@ -1,0 +1,46 @@
+"""Dates known only to the month or the year ("June 2025", "2014").
+
+A partial date is stored as a normal DateField (the first day of its period) beside a
+precision field, so it sorts and filters like any date and prints only what is known.
+"""
+
+from django.db import models
+from django.utils import formats
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+def precision_field(**kwargs):
+    return models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY, **kwargs
+    )
+
+
+def normalised(date_field, precision_field_name):
+    """A check: a month-precise date falls on the 1st, a year-precise one on 1 January."""
+    return (
+        models.Q(**{date_field + "__isnull": True})
+        | models.Q(**{precision_field_name: Precision.DAY})
+        | models.Q(**{precision_field_name: Precision.MONTH, date_field + "__day": 1})
+        | models.Q(
+            **{
+                precision_field_name: Precision.YEAR,
+                date_field + "__day": 1,
+                date_field + "__month": 1,
+            }
+        )
+    )
+
+
+def format_partial(value, precision):
+    if value is None:
+        return ""
+    if precision == Precision.YEAR:
+        return str(value.year)
+    if precision == Precision.MONTH:
+        return formats.date_format(value, "F Y")
+    return formats.date_format(value, "j F Y")

@@ -1,0 +1,203 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from briefings.actors.models import Actor, Membership, Office, OfficeTerm
+from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
+from briefings.events.models import Event, Participation
+from briefings.newsroom.models import Briefing, Correction, KeyFigure, Source, Transition
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Writer{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@desk.example")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get(name=name))
+        if create:
+            self.save()
+
+
+def writer(**kwargs):
+    return UserFactory(groups=["writer"], **kwargs)
+
+
+def editor(**kwargs):
+    return UserFactory(groups=["editor"], **kwargs)
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    slug = factory.Sequence(lambda n: f"actor-{n}")
+    kind = Actor.Kind.STATE
+    summary = "A party to the desk's dossiers."
+
+
+class PersonFactory(ActorFactory):
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    kind = Actor.Kind.PERSON
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    member = factory.SubFactory(ActorFactory)
+    organisation = factory.SubFactory(ActorFactory, kind=Actor.Kind.BLOC)
+    start_date = datetime.date(1995, 1, 1)
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Office
+
+    organisation = factory.SubFactory(ActorFactory)
+    role = factory.Sequence(lambda n: f"Minister {n}")
+    title = factory.LazyAttribute(lambda o: f"{o.role} of {o.organisation.name}")
+
+
+class OfficeTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficeTerm
+
+    office = factory.SubFactory(OfficeFactory)
+    person = factory.SubFactory(PersonFactory)
+    start_date = datetime.date(2025, 3, 14)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    slug = factory.Sequence(lambda n: f"agreement-{n}")
+    kind = Agreement.Kind.TREATY
+    status = Agreement.Status.SIGNED
+    summary = "An agreement the desk follows."
+
+
+class AgreementRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementRelation
+
+    source = factory.SubFactory(AgreementFactory)
+    target = factory.SubFactory(AgreementFactory)
+    kind = AgreementRelation.Kind.MIRRORS
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Party
+
+    agreement = factory.SubFactory(AgreementFactory)
+    actor = factory.SubFactory(ActorFactory)
+
+
+class PartyActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartyAction
+
+    party = factory.SubFactory(PartyFactory)
+    kind = PartyAction.Kind.SIGNATURE
+    date = datetime.date(2016, 10, 30)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    kind = Event.Kind.SUMMIT
+    start_date = datetime.date(2025, 6, 23)
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    event = factory.SubFactory(EventFactory)
+    actor = factory.SubFactory(ActorFactory)
+    role = Participation.Role.ATTENDEE
+
+
+class BriefingFactory(factory.django.DjangoModelFactory):
+    """A published briefing unless told otherwise."""
+
+    class Meta:
+        model = Briefing
+        skip_postgeneration_save = True
+
+    headline = factory.Sequence(lambda n: f"Briefing number {n}")
+    slug = factory.Sequence(lambda n: f"briefing-{n}")
+    dek = "What the desk learned, in one paragraph."
+    body = "The first paragraph.\n\nThe second paragraph."
+    status = Briefing.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    first_published_at = factory.SelfAttribute("publish_at")
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class DraftFactory(BriefingFactory):
+    status = Briefing.Status.DRAFT
+    publish_at = None
+    first_published_at = None
+
+
+class KeyFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyFigure
+
+    briefing = factory.SubFactory(BriefingFactory)
+    label = "SAFE fund"
+    value = "€150 billion"
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    briefing = factory.SubFactory(BriefingFactory)
+    title = "Joint statement"
+    url = "https://example.org/statement"
+    publisher = "European Council"
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    briefing = factory.SubFactory(BriefingFactory)
+    text = "An earlier version misstated the date."
+
+
+class TransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Transition
+
+    briefing = factory.SubFactory(BriefingFactory)
+    from_status = Briefing.Status.DRAFT
+    to_status = Briefing.Status.REVIEW
