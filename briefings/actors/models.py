@@ -112,7 +112,7 @@ class DatedQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    """One actor belonging to another over time: France in the EU, the Commission as an EU institution."""
+    """One actor in another over time: France in the EU, the Commission as an EU institution."""
 
     class Role(models.TextChoices):
         MEMBER = "member", "Member"
