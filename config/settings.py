@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "briefings.agreements",
     "briefings.events",
     "briefings.newsroom",
+    "briefings.digests",
 ]
 
 MIDDLEWARE = [

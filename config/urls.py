@@ -11,4 +11,5 @@ urlpatterns = [
     path("actors/", include("briefings.actors.urls")),
     path("agreements/", include("briefings.agreements.urls")),
     path("events/", include("briefings.events.urls")),
+    path("subscribe/", include("briefings.digests.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DigestsConfig(AppConfig):
+    name = "briefings.digests"
+    verbose_name = "Email digests"
