@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +13,10 @@ from taggit.models import TaggedItemBase
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
+
+
+class EditConflict(Exception):
+    """A write based on a version of the briefing that is no longer the current one."""
 
 
 class BriefingQuerySet(models.QuerySet):
@@ -121,6 +127,104 @@ class Briefing(models.Model):
             and (self.expires_at is None or self.expires_at > now)
         )
 
+    def snapshot(self):
+        """The full content as plain data: what a revision keeps and a restore puts back."""
+        return {
+            "headline": self.headline,
+            "slug": self.slug,
+            "dek": self.dek,
+            "body": self.body,
+            "article_type": self.article_type,
+            "status": self.status,
+            "publish_at": self.publish_at and self.publish_at.isoformat(),
+            "expires_at": self.expires_at and self.expires_at.isoformat(),
+            "withdrawal_note": self.withdrawal_note,
+            "tags": sorted(self.tags.names(), key=str.casefold),
+            "authors": [[u.pk, u.get_full_name() or u.get_username()] for u in self.authors.all()],
+            "actors": [[a.pk, str(a)] for a in self.actors.all()],
+            "agreements": [[a.pk, str(a)] for a in self.agreements.all()],
+            "events": [[e.pk, str(e)] for e in self.events.all()],
+            "key_figures": [
+                {f: getattr(k, f) for f in ("label", "value", "unit", "source", "position")}
+                for k in self.key_figures.all()
+            ],
+            "sources": [
+                {
+                    "title": s.title,
+                    "url": s.url,
+                    "publisher": s.publisher,
+                    "published_on": s.published_on and s.published_on.isoformat(),
+                    "position": s.position,
+                }
+                for s in self.sources.all()
+            ],
+        }
+
+    def save_revision(self, by=None, note="", data=None):
+        """Keep the current content as the next revision; the row lock numbers revisions safely."""
+        with transaction.atomic():
+            Briefing.objects.select_for_update().filter(pk=self.pk).values_list("pk").get()
+            last = self.revisions.values_list("number", flat=True).first() or 0
+            return self.revisions.create(
+                number=last + 1,
+                version=self.version,
+                created_by=by,
+                data=self.snapshot() if data is None else data,
+                note=note,
+            )
+
+    def pin_revision(self, to_status, by=None):
+        """Mark the revision readers get on scheduling or publication, so pruning keeps it."""
+        data = self.snapshot()
+        revision = self.revisions.first()
+        if revision is None or revision.data != data:
+            revision = self.save_revision(by, note=f"Content when {to_status}", data=data)
+        flag = "published" if to_status == self.Status.PUBLISHED else "scheduled"
+        Revision.objects.filter(pk=revision.pk).update(**{flag: True})
+        return revision
+
+    def check_version(self, expected_version):
+        """Lock the row and refuse a write based on an older version.
+
+        The lock lasts until the surrounding transaction commits, so of two saves that
+        started from the same version exactly one passes.
+        """
+        current = (
+            Briefing.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("version", flat=True)
+            .get()
+        )
+        if current != expected_version:
+            raise EditConflict(
+                f"This briefing was changed by someone else (version {current}, "
+                f"you started from version {expected_version})."
+            )
+        return current
+
+    def delete(self, *args, by=None, **kwargs):
+        """Published work is withdrawn, not deleted; a superuser's deletion leaves a record."""
+        was_public = self.first_published_at is not None or self.status in (
+            self.Status.SCHEDULED,
+            self.Status.PUBLISHED,
+            self.Status.WITHDRAWN,
+        )
+        if was_public and not (by is not None and by.is_superuser):
+            raise PermissionDenied(
+                "A briefing that has been scheduled or published cannot be deleted; "
+                "withdraw it instead."
+            )
+        with transaction.atomic():
+            BriefingDeletion.objects.create(
+                briefing_pk=self.pk,
+                headline=self.headline,
+                slug=self.slug,
+                status=self.status,
+                deleted_by=by,
+                data=self.snapshot(),
+            )
+            return super().delete(*args, **kwargs)
+
 
 class TaggedBriefing(TaggedItemBase):
     content_object = models.ForeignKey(Briefing, on_delete=models.CASCADE)
@@ -184,6 +288,13 @@ class Transition(models.Model):
     def __str__(self):
         return f"{self.briefing}: {self.from_status} → {self.to_status}"
 
+    def save(self, *args, **kwargs):
+        """Scheduling and publication pin the revision readers get, whatever route moved it."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding and self.to_status in (Briefing.Status.SCHEDULED, Briefing.Status.PUBLISHED):
+            self.briefing.pin_revision(self.to_status, by=self.by)
+
 
 class Revision(models.Model):
     """A full snapshot of a briefing's content, taken at every save."""
@@ -196,16 +307,61 @@ class Revision(models.Model):
     )
     data = models.JSONField()
     note = models.CharField(max_length=255, blank=True)
+    version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The briefing's version this revision captured."
+    )
+    published = models.BooleanField(
+        default=False, help_text="Current when the briefing was published; pruning keeps it."
+    )
+    scheduled = models.BooleanField(
+        default=False, help_text="Current when the briefing was scheduled; pruning keeps it."
+    )
 
     class Meta:
         ordering = ["-number"]
         constraints = [
+            # Its index, scanned backwards, also serves "latest revisions of a briefing".
             models.UniqueConstraint(fields=["briefing", "number"], name="revision_unique_number")
         ]
         indexes = [models.Index(fields=["created_at"], name="revision_created_idx")]
 
     def __str__(self):
         return f"{self.briefing} — revision {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("admin:newsroom_briefing_revision", args=[self.briefing_id, self.number])
+
+    def restore(self, by=None, expected_version=None):
+        """Put this revision's content back as a new revision; nothing is overwritten.
+
+        Slug, status and times stay as they are: the workflow owns them, and a published
+        address must not move.
+        """
+        data = self.data
+        with transaction.atomic():
+            briefing = Briefing.objects.select_for_update().get(pk=self.briefing_id)
+            if expected_version is not None:
+                briefing.check_version(expected_version)
+            for field in ("headline", "dek", "body", "article_type"):
+                setattr(briefing, field, data[field])
+            briefing.version += 1
+            briefing.save()
+            briefing.tags.set(data["tags"])
+            for name, model in (("actors", Actor), ("agreements", Agreement), ("events", Event)):
+                wanted = [pk for pk, _ in data[name]]
+                getattr(briefing, name).set(model.objects.filter(pk__in=wanted))
+            briefing.authors.set(
+                get_user_model().objects.filter(pk__in=[pk for pk, _ in data["authors"]])
+            )
+            briefing.key_figures.all().delete()
+            KeyFigure.objects.bulk_create(
+                KeyFigure(briefing=briefing, **figure) for figure in data["key_figures"]
+            )
+            briefing.sources.all().delete()
+            Source.objects.bulk_create(
+                Source(briefing=briefing, **source) for source in data["sources"]
+            )
+            return briefing.save_revision(by, note=f"Restored revision {self.number}")
 
 
 class Correction(models.Model):
@@ -258,3 +414,23 @@ class PreviewLink(models.Model):
     def is_valid(self, now=None):
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class BriefingDeletion(models.Model):
+    """What a deleted briefing was, who deleted it and when: the record outlives the row."""
+
+    briefing_pk = models.BigIntegerField(db_index=True)
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    status = models.CharField(max_length=20, choices=Briefing.Status.choices)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    deleted_at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(help_text="The briefing's last content.")
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self):
+        return f"{self.headline} (deleted {self.deleted_at:%Y-%m-%d})"
