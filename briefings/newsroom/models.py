@@ -296,6 +296,17 @@ class Transition(models.Model):
             self.briefing.pin_revision(self.to_status, by=self.by)
 
 
+class RevisionQuerySet(models.QuerySet):
+    def prunable(self, before):
+        """Revisions older than `before` that nobody needs: not pinned, not a briefing's latest."""
+        newer = Revision.objects.filter(
+            briefing=models.OuterRef("briefing"), number__gt=models.OuterRef("number")
+        )
+        return self.filter(
+            models.Exists(newer), created_at__lt=before, published=False, scheduled=False
+        )
+
+
 class Revision(models.Model):
     """A full snapshot of a briefing's content, taken at every save."""
 
@@ -316,6 +327,8 @@ class Revision(models.Model):
     scheduled = models.BooleanField(
         default=False, help_text="Current when the briefing was scheduled; pruning keeps it."
     )
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
