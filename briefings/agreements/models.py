@@ -1,9 +1,19 @@
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from briefings import partialdate
 from briefings.actors.models import Actor
+
+
+class AgreementQuerySet(models.QuerySet):
+    def with_party_counts(self):
+        """Annotate party_count, bound_count and not_bound_count in the same query."""
+        bound = Q(party_records__in=Party.objects.bound())
+        return self.annotate(
+            party_count=Count("party_records", distinct=True),
+            bound_count=Count("party_records", filter=bound, distinct=True),
+        ).annotate(not_bound_count=F("party_count") - F("bound_count"))
 
 
 class Agreement(models.Model):
@@ -48,6 +58,8 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -216,6 +228,17 @@ class Party(models.Model):
     @property
     def signature(self):
         return self._latest(PartyAction.SIGNING)
+
+    @property
+    def status_action(self):
+        """The action that decides the current status, to date it."""
+        kinds = {
+            self.Status.WITHDRAWN: [PartyAction.Kind.WITHDRAWAL],
+            self.Status.BOUND: PartyAction.CONSENT,
+            self.Status.PROVISIONAL: [PartyAction.Kind.PROVISIONAL_APPLICATION],
+            self.Status.SIGNED: PartyAction.SIGNING,
+        }.get(self.status)
+        return self._latest(kinds) if kinds else None
 
     def get_status_display(self):
         status = self.status

@@ -1,10 +1,77 @@
 from django.contrib import admin
+from django.db.models import Prefetch
 
-from briefings.events.models import Event
+from briefings.actors.admin import PreloadedAutocompleteMixin, partial_date_column
+from briefings.events.models import Event, Participation
+
+
+class ParticipationInline(PreloadedAutocompleteMixin, admin.TabularInline):
+    model = Participation
+    fields = ["actor", "role"]
+    autocomplete_fields = ["actor"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "event")
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "start_date", "status"]
-    search_fields = ["title", "slug", "place_name"]
+class EventAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "when", "status", "place", "participant_names", "parent"]
+    list_select_related = ["country", "parent"]
+    list_filter = ["kind", "status", ("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "slug", "place_name", "country__name"]
     prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["country", "parent", "agreements"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ParticipationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status", "summary"]}),
+        (
+            "When and where",
+            {
+                "fields": [
+                    ("start_date", "start_precision"),
+                    ("end_date", "end_precision"),
+                    ("place_name", "country"),
+                    "parent",
+                ]
+            },
+        ),
+        ("Agreements", {"fields": ["agreements"]}),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        participations = Participation.objects.select_related("actor")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("country", "parent")
+            .prefetch_related(
+                Prefetch("participations", queryset=participations, to_attr="participant_list")
+            )
+        )
+
+    when = partial_date_column("start_date", "date")
+
+    @admin.display(description="place", ordering="place_name")
+    def place(self, obj):
+        return obj.place_display or None
+
+    @admin.display(description="participants")
+    def participant_names(self, obj):
+        return ", ".join(p.actor.short_name or p.actor.name for p in obj.participant_list) or None
+
+
+@admin.register(Participation)
+class ParticipationAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["event", "actor", "role"]
+    list_select_related = ["event", "actor"]
+    list_filter = ["role", "event__kind"]
+    search_fields = ["event__title", "actor__name", "actor__short_name"]
+    autocomplete_fields = ["event", "actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event", "actor")
