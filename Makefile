@@ -29,7 +29,7 @@ if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]
 endef
 export CREATEDB
 
-.PHONY: help venv db run test lint format bench browser
+.PHONY: help venv db run test lint format bench browser loadtools
 
 help:
 	@echo "make run    - demo site on http://127.0.0.1:8000 with Celery worker, beat and dev mailbox"
@@ -52,18 +52,22 @@ browser:
 	@[ -x $(CHROMIUM) ] || { echo "Installing Debian's chromium for browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
 
+loadtools:
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmarks"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
+
 run: db
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py collectstatic --no-input -v 0
 	$(VENV)/bin/honcho start -f Procfile
 
-test: db browser
+test: db browser loadtools
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
-bench: db
+bench: db loadtools
 	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint: venv
