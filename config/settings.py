@@ -158,7 +158,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Long enough for the furthest ETA a desk schedules, so Redis does not redeliver early.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 24 * 30}
+# A worker keeps reconnecting through a broker restart; tasks cut off by the lost connection
+# are cancelled and redelivered rather than acknowledged half-done.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {}
+# The safety net under per-briefing publication tasks: anything due and missed, every 2 s.
+# A sweep not started within its period is dropped; the next one does the same work.
+CELERY_BEAT_SCHEDULE["newsroom-publish-overdue"] = {
+    "task": "briefings.newsroom.tasks.publish_overdue",
+    "schedule": 2.0,
+    "options": {"expires": 2.0},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

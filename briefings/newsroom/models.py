@@ -1,8 +1,10 @@
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,6 +15,9 @@ from taggit.models import TaggedItemBase
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
+from briefings.newsroom.signals import briefing_published
+
+logger = logging.getLogger(__name__)
 
 
 class EditConflict(Exception):
@@ -32,6 +37,41 @@ class BriefingQuerySet(models.QuerySet):
             publish_at__lte=now,
         ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
+    def due(self, now=None):
+        """Scheduled briefings whose time has come: public already, not yet marked published."""
+        return self.filter(status=Briefing.Status.SCHEDULED, publish_at__lte=now or timezone.now())
+
+    def visible_to(self, user):
+        """What a user sees on the desk: everything for editors, their own for writers."""
+        if user.has_perm("newsroom.edit_any_briefing"):
+            return self
+        bylines = Briefing.authors.through.objects.filter(user=user).values("briefing")
+        return self.filter(Q(created_by=user) | Q(pk__in=bylines))
+
+    def publish_due(self, *, publish_at=None, skip_locked=False, via="schedule"):
+        """Publish each due briefing here, oldest first, each in its own locked transaction.
+
+        The lock and the re-check under it make this safe to run from any number of workers,
+        redelivered messages and sweeps at once: only the first finds the briefing still
+        scheduled. `publish_at` restricts it to one schedule (what a task was enqueued for),
+        so a rescheduled or cancelled briefing ignores its old messages. Returns the
+        Transition records made.
+        """
+        due = self.due()
+        if publish_at is not None:
+            due = due.filter(publish_at=publish_at)
+        done = []
+        for pk in list(due.order_by("publish_at", "pk").values_list("pk", flat=True)):
+            with transaction.atomic():
+                briefing = due.filter(pk=pk).select_for_update(skip_locked=skip_locked).first()
+                if briefing is None:
+                    continue
+                late = (timezone.now() - briefing.publish_at).total_seconds()
+                note = f"Published by {via}, {late:.1f} s late"
+                done.append(briefing.transition(Briefing.Status.PUBLISHED, by=None, note=note))
+            logger.info("Published briefing %s by %s, %.3f s late", pk, via, late)
+        return done
+
 
 class Briefing(models.Model):
     class Status(models.TextChoices):
@@ -40,6 +80,25 @@ class Briefing(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # The workflow: each allowed move and who may make it. "author" is the briefing's own
+    # writer (creator or byline) or anyone who may edit any briefing; "editor" needs the
+    # publish permission. Withdrawal is final: its note stays public at the old address,
+    # so a corrected piece is a new briefing rather than a quiet resurrection.
+    MOVES = {
+        (Status.DRAFT, Status.REVIEW): "author",
+        (Status.REVIEW, Status.DRAFT): "author",
+        (Status.DRAFT, Status.SCHEDULED): "editor",
+        (Status.REVIEW, Status.SCHEDULED): "editor",
+        (Status.SCHEDULED, Status.SCHEDULED): "editor",
+        (Status.SCHEDULED, Status.REVIEW): "editor",
+        (Status.SCHEDULED, Status.DRAFT): "editor",
+        (Status.DRAFT, Status.PUBLISHED): "editor",
+        (Status.REVIEW, Status.PUBLISHED): "editor",
+        (Status.SCHEDULED, Status.PUBLISHED): "editor",
+        (Status.SCHEDULED, Status.WITHDRAWN): "editor",
+        (Status.PUBLISHED, Status.WITHDRAWN): "editor",
+    }
 
     class ArticleType(models.TextChoices):
         NEWS = "news", "News"
@@ -117,6 +176,169 @@ class Briefing(models.Model):
 
     def get_absolute_url(self):
         return reverse("newsroom:detail", kwargs={"slug": self.slug})
+
+    def is_author(self, user):
+        return user.pk is not None and (
+            self.created_by_id == user.pk or self.authors.filter(pk=user.pk).exists()
+        )
+
+    def can_edit(self, user):
+        """Editors edit anything; a writer edits their own drafts only.
+
+        Once submitted, the text is what the editor is reviewing, so it is frozen for its
+        writer, who can take it back to draft to change it.
+        """
+        if user.has_perm("newsroom.edit_any_briefing"):
+            return True
+        return (
+            user.has_perm("newsroom.change_briefing")
+            and self.status == self.Status.DRAFT
+            and self.is_author(user)
+        )
+
+    def valid_moves(self, now=None):
+        """Where the workflow allows this briefing to go now, whoever asks."""
+        now = now or timezone.now()
+        moves = {to for (frm, to) in self.MOVES if frm == self.status}
+        if self.status == self.Status.SCHEDULED and self.publish_at <= now:
+            # Already public: it can only be marked published or withdrawn.
+            moves &= {self.Status.PUBLISHED, self.Status.WITHDRAWN}
+        return moves
+
+    def may_move(self, user, to_status):
+        """Whether `user` (None: the system) may make the move, if the workflow allows it."""
+        role = self.MOVES.get((self.status, to_status))
+        if role is None or user is None:
+            return role is not None
+        if role == "editor":
+            return user.has_perm("newsroom.publish_briefing")
+        return user.has_perm("newsroom.edit_any_briefing") or (
+            user.has_perm("newsroom.change_briefing") and self.is_author(user)
+        )
+
+    def allowed_moves(self, user, now=None):
+        """The moves `user` may make now: what the admin offers as buttons."""
+        return {to for to in self.valid_moves(now) if self.may_move(user, to)}
+
+    def transition(
+        self,
+        to_status,
+        *,
+        by,
+        note="",
+        publish_at=None,
+        expires_at=None,
+        expected_version=None,
+    ):
+        """Move the briefing through the workflow: the one place that checks, records, triggers.
+
+        `by` is the acting user, or None for the system (the scheduler). Times left as None
+        keep their current value. Raises PermissionDenied if `by` may not make the move,
+        ValidationError if the move or its times are invalid, EditConflict if
+        `expected_version` is given and stale. Locks the row, records a Transition, bumps
+        `version`; after commit, enqueues the publication task or sends
+        `briefing_published`, once.
+        """
+        with transaction.atomic():
+            current = Briefing.objects.select_for_update().get(pk=self.pk)
+            if expected_version is not None and current.version != expected_version:
+                raise EditConflict(
+                    f"This briefing was changed by someone else (version {current.version}, "
+                    f"you started from version {expected_version})."
+                )
+            now = timezone.now()
+            from_status = current.status
+            if to_status not in current.valid_moves(now):
+                raise ValidationError(
+                    f"A briefing that is {current.get_status_display().lower()} cannot be "
+                    f"moved to {dict(Briefing.Status.choices).get(to_status, to_status)}."
+                )
+            if not current.may_move(by, to_status):
+                raise PermissionDenied("You may not make this move.")
+            current._apply_move(to_status, now, note, publish_at, expires_at)
+            current.version += 1
+            current.save(
+                update_fields=[
+                    "status",
+                    "publish_at",
+                    "expires_at",
+                    "first_published_at",
+                    "withdrawn_at",
+                    "withdrawal_note",
+                    "version",
+                    "updated_at",
+                ]
+            )
+            record = Transition.objects.create(
+                briefing=current,
+                from_status=from_status,
+                to_status=to_status,
+                by=by,
+                at=now,
+                note=note,
+            )
+            if to_status in (self.Status.SCHEDULED, self.Status.PUBLISHED):
+                current.pin_revision(to_status, by)
+            if to_status == self.Status.SCHEDULED:
+                transaction.on_commit(
+                    lambda: current._enqueue_publication(current.publish_at), robust=True
+                )
+            elif to_status == self.Status.PUBLISHED:
+                transaction.on_commit(current._announce, robust=True)
+        for field in ("status", "publish_at", "expires_at", "first_published_at", "version"):
+            setattr(self, field, getattr(current, field))
+        self.withdrawn_at, self.withdrawal_note = current.withdrawn_at, current.withdrawal_note
+        return record
+
+    def _apply_move(self, to_status, now, note, publish_at, expires_at):
+        errors = {}
+        if to_status == self.Status.SCHEDULED:
+            publish_at = publish_at or self.publish_at
+            if publish_at is None:
+                errors["publish_at"] = "Set a publication time to schedule this briefing."
+            elif publish_at <= now:
+                errors["publish_at"] = "That time has passed: publish now instead."
+        elif to_status == self.Status.PUBLISHED:
+            if self.status == self.Status.SCHEDULED and self.publish_at <= now:
+                publish_at = self.publish_at
+            elif publish_at is None:
+                publish_at = now
+            elif publish_at > now:
+                errors["publish_at"] = "That time is still to come: schedule instead."
+        elif to_status == self.Status.WITHDRAWN:
+            if not note.strip():
+                errors["note"] = "Say why the briefing is withdrawn: readers will see this note."
+            self.withdrawn_at, self.withdrawal_note = now, note
+            publish_at = self.publish_at
+        elif self.status == self.Status.SCHEDULED:
+            publish_at = None  # the schedule is cancelled
+        else:
+            publish_at = self.publish_at
+        if to_status in (self.Status.SCHEDULED, self.Status.PUBLISHED):
+            expires_at = expires_at or self.expires_at
+            if publish_at and expires_at and expires_at <= max(publish_at, now):
+                errors["expires_at"] = "The expiry time must come after publication."
+            self.expires_at = expires_at
+        if errors:
+            raise ValidationError(errors)
+        self.status, self.publish_at = to_status, publish_at
+        if to_status == self.Status.PUBLISHED:
+            self.first_published_at = self.first_published_at or publish_at
+
+    def _enqueue_publication(self, publish_at):
+        from briefings.newsroom.tasks import publish_scheduled
+
+        publish_scheduled.apply_async((self.pk, publish_at.isoformat()), eta=publish_at)
+
+    def _announce(self):
+        for receiver, error in briefing_published.send_robust(sender=Briefing, briefing=self):
+            if isinstance(error, Exception):
+                logger.error(
+                    "briefing_published receiver %r failed for briefing %s",
+                    receiver,
+                    self.pk,
+                    exc_info=error,
+                )
 
     def is_public(self, now=None):
         now = now or timezone.now()

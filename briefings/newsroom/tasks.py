@@ -1,0 +1,40 @@
+"""Publication on the clock: thin tasks over the Briefing model's workflow.
+
+Every task is safe to run twice or concurrently: the row lock in `publish_due` decides.
+"""
+
+import datetime
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from briefings.newsroom.models import Briefing
+
+# The sweep leaves the first second after a briefing's time to its own task.
+SWEEP_GRACE = datetime.timedelta(seconds=1)
+
+RETRY = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 1,
+    "retry_backoff_max": 30,
+    "max_retries": 10,
+    "soft_time_limit": 30,
+    "time_limit": 60,
+}
+
+
+@shared_task(**RETRY)
+def publish_scheduled(briefing_id, publish_at):
+    """Publish one briefing at its time, if it is still scheduled for that time."""
+    Briefing.objects.filter(pk=briefing_id).publish_due(publish_at=parse_datetime(publish_at))
+
+
+@shared_task(**RETRY)
+def publish_overdue():
+    """The beat sweep: anything due that no task published (lost message, worker down)."""
+    overdue = Briefing.objects.filter(publish_at__lte=timezone.now() - SWEEP_GRACE)
+    overdue.publish_due(skip_locked=True, via="sweep")

@@ -1,0 +1,169 @@
+"""The workflow's one gate, `Briefing.transition()`: who may move what, and what it records."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from briefings.newsroom.models import Briefing, EditConflict, Transition
+from briefings.newsroom.signals import briefing_published
+from tests.factories import DraftFactory, UserFactory, editor, writer
+
+pytestmark = pytest.mark.django_db
+Status = Briefing.Status
+
+
+def later(seconds=3600):
+    return timezone.now() + datetime.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def published_signals():
+    received = []
+
+    def receiver(sender, briefing, **kwargs):
+        received.append(briefing.pk)
+
+    briefing_published.connect(receiver, dispatch_uid="test-workflow")
+    yield received
+    briefing_published.disconnect(dispatch_uid="test-workflow")
+
+
+def own_draft(user, **kwargs):
+    briefing = DraftFactory(created_by=user, **kwargs)
+    briefing.authors.add(user)
+    return briefing
+
+
+def test_writer_submits_own_draft_and_it_is_recorded():
+    author = writer()
+    briefing = own_draft(author)
+    record = briefing.transition(Status.REVIEW, by=author, note="Ready for the desk")
+    briefing.refresh_from_db()
+    assert briefing.status == Status.REVIEW
+    assert briefing.version == 2
+    assert (record.from_status, record.to_status, record.by, record.note) == (
+        Status.DRAFT,
+        Status.REVIEW,
+        author,
+        "Ready for the desk",
+    )
+
+
+def test_writer_cannot_move_someone_elses_draft():
+    briefing = own_draft(writer())
+    with pytest.raises(PermissionDenied):
+        briefing.transition(Status.REVIEW, by=writer())
+    assert not Transition.objects.exists()
+
+
+@pytest.mark.parametrize("to_status", [Status.SCHEDULED, Status.PUBLISHED])
+def test_writer_cannot_schedule_or_publish_even_own(to_status):
+    author = writer()
+    briefing = own_draft(author)
+    briefing.transition(Status.REVIEW, by=author)
+    with pytest.raises(PermissionDenied):
+        briefing.transition(to_status, by=author, publish_at=later())
+    briefing.refresh_from_db()
+    assert briefing.status == Status.REVIEW
+    assert Transition.objects.count() == 1
+
+
+def test_editor_schedules_reschedules_and_cancels(django_capture_on_commit_callbacks):
+    boss = editor()
+    briefing = DraftFactory(status=Status.REVIEW)
+    when = later()
+    with django_capture_on_commit_callbacks() as callbacks:
+        briefing.transition(Status.SCHEDULED, by=boss, publish_at=when)
+    assert len(callbacks) == 1
+    briefing.refresh_from_db()
+    assert (briefing.status, briefing.publish_at) == (Status.SCHEDULED, when)
+    assert not Briefing.objects.published().filter(pk=briefing.pk).exists()
+
+    briefing.transition(Status.SCHEDULED, by=boss, publish_at=later(7200))
+    briefing.transition(Status.DRAFT, by=boss, note="Hold for the summit")
+    briefing.refresh_from_db()
+    assert (briefing.status, briefing.publish_at) == (Status.DRAFT, None)
+    assert [t.to_status for t in briefing.transitions.all()] == [
+        Status.SCHEDULED,
+        Status.SCHEDULED,
+        Status.DRAFT,
+    ]
+
+
+def test_publish_now_sends_the_signal_once_after_commit(
+    published_signals, django_capture_on_commit_callbacks
+):
+    briefing = DraftFactory(status=Status.REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.transition(Status.PUBLISHED, by=editor())
+        assert published_signals == []  # not before commit
+    assert published_signals == [briefing.pk]
+    briefing.refresh_from_db()
+    assert briefing.first_published_at == briefing.publish_at
+    assert Briefing.objects.published().filter(pk=briefing.pk).exists()
+
+
+def test_scheduling_needs_a_future_time():
+    briefing = DraftFactory(status=Status.REVIEW)
+    with pytest.raises(ValidationError) as error:
+        briefing.transition(Status.SCHEDULED, by=editor())
+    assert "publish_at" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        briefing.transition(Status.SCHEDULED, by=editor(), publish_at=later(-5))
+    with pytest.raises(ValidationError) as error:
+        briefing.transition(Status.SCHEDULED, by=editor(), publish_at=later(), expires_at=later(60))
+    assert "expires_at" in error.value.message_dict
+    briefing.refresh_from_db()
+    assert briefing.status == Status.REVIEW
+
+
+def test_withdrawal_needs_a_note_and_is_final():
+    briefing = DraftFactory(status=Status.REVIEW)
+    boss = editor()
+    briefing.transition(Status.PUBLISHED, by=boss)
+    with pytest.raises(ValidationError):
+        briefing.transition(Status.WITHDRAWN, by=boss, note="  ")
+    briefing.transition(Status.WITHDRAWN, by=boss, note="Sourced from a forged document.")
+    briefing.refresh_from_db()
+    assert briefing.status == Status.WITHDRAWN
+    assert briefing.withdrawal_note == "Sourced from a forged document."
+    assert briefing.withdrawn_at is not None
+    for to_status in (Status.DRAFT, Status.PUBLISHED, Status.SCHEDULED):
+        with pytest.raises(ValidationError):
+            briefing.transition(to_status, by=boss, publish_at=later())
+
+
+def test_due_scheduled_briefing_can_no_longer_be_cancelled():
+    briefing = DraftFactory(status=Status.REVIEW)
+    boss = editor()
+    briefing.transition(Status.SCHEDULED, by=boss, publish_at=later())
+    Briefing.objects.filter(pk=briefing.pk).update(publish_at=later(-1))
+    briefing.refresh_from_db()
+    assert briefing.allowed_moves(boss) == {Status.PUBLISHED, Status.WITHDRAWN}
+    with pytest.raises(ValidationError):
+        briefing.transition(Status.DRAFT, by=boss)
+
+
+def test_stale_version_is_refused():
+    briefing = DraftFactory(status=Status.REVIEW)
+    stale = briefing.version
+    briefing.transition(Status.DRAFT, by=editor())
+    with pytest.raises(EditConflict):
+        briefing.transition(Status.REVIEW, by=editor(), expected_version=stale)
+    assert Transition.objects.count() == 1
+
+
+def test_staff_without_a_role_may_do_nothing():
+    briefing = DraftFactory()
+    nobody = UserFactory()
+    assert briefing.allowed_moves(nobody) == set()
+    with pytest.raises(PermissionDenied):
+        briefing.transition(Status.REVIEW, by=nobody)
+
+
+def test_superuser_may_do_everything():
+    root = UserFactory(is_superuser=True)
+    briefing = DraftFactory()
+    assert briefing.allowed_moves(root) == {Status.REVIEW, Status.SCHEDULED, Status.PUBLISHED}
