@@ -67,9 +67,13 @@ def test_every_page_loads_for_an_editor(editor_client, make):
 
 def test_editor_sees_derived_columns(editor_client):
     canada = ActorFactory(name="Canada", iso_alpha2="CA")
-    nato = ActorFactory(name="North Atlantic Treaty Organization", short_name="NATO", kind="organisation")
+    nato = ActorFactory(
+        name="North Atlantic Treaty Organization", short_name="NATO", kind="organisation"
+    )
     MembershipFactory(member=canada, organisation=nato, start_date=datetime.date(1949, 8, 24))
-    office = OfficeFactory(organisation=canada, role="Prime Minister", title="Prime Minister of Canada")
+    office = OfficeFactory(
+        organisation=canada, role="Prime Minister", title="Prime Minister of Canada"
+    )
     OfficeTermFactory(office=office, person=PersonFactory(name="Mark Carney"))
 
     body = editor_client.get(admin_url(Actor, "changelist")).content.decode()
@@ -170,7 +174,9 @@ def test_turning_an_office_holder_into_a_state_is_refused(editor_client):
     assert person.kind == Actor.Kind.PERSON
 
 
-def test_actor_changelist_queries_do_not_grow_with_rows(editor_client, django_assert_max_num_queries):
+def test_actor_changelist_queries_do_not_grow_with_rows(
+    editor_client, django_assert_max_num_queries
+):
     def add_rows(n):
         bloc = ActorFactory(kind="bloc")
         for _ in range(n):
@@ -188,7 +194,9 @@ def test_actor_changelist_queries_do_not_grow_with_rows(editor_client, django_as
 
 
 @pytest.mark.parametrize("model", [Membership, Office, OfficeTerm])
-def test_other_changelists_do_not_grow_with_rows(editor_client, django_assert_max_num_queries, model):
+def test_other_changelists_do_not_grow_with_rows(
+    editor_client, django_assert_max_num_queries, model
+):
     url = admin_url(model, "changelist")
     OfficeTermFactory(start_date=datetime.date(2020, 1, 6))
     MembershipFactory()
@@ -237,7 +245,9 @@ def test_person_change_page_queries_do_not_grow(editor_client, django_assert_max
 def test_office_change_page_queries_do_not_grow(editor_client, django_assert_max_num_queries):
     office = OfficeFactory()
     url = admin_url(office, "change", office.pk)
-    OfficeTermFactory(office=office, start_date=datetime.date(1950, 1, 1), end_date=datetime.date(1951, 1, 1))
+    OfficeTermFactory(
+        office=office, start_date=datetime.date(1950, 1, 1), end_date=datetime.date(1951, 1, 1)
+    )
     few = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     for year in range(1960, 1990):
         start = datetime.date(year, 1, 1)
