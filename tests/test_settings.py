@@ -1,0 +1,82 @@
+"""Production differs from development only by environment variables: check that it holds."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "desk.example.org,www.desk.example.org",
+    "SITE_URL": "https://desk.example.org",
+}
+
+
+def manage(*args, **env):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environ.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+    return subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning", "manage.py", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_no_issue_in_production():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_does_warn_when_debugging():
+    """The check above could pass vacuously; in development it must not."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="1")
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr  # DEBUG on in deployment
+
+
+def test_production_without_secret_key_refuses_to_start():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off." in result.stderr
+
+
+def test_environment_feeds_the_settings():
+    code = (
+        "from django.conf import settings; import json; print(json.dumps({"
+        "'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS,"
+        "'db': settings.DATABASES['default']['NAME'],"
+        "'mail': settings.MAILERS['default']['OPTIONS'],"
+        "'broker': settings.CELERY_BROKER_URL, 'cache': settings.CACHES['default']['LOCATION'],"
+        "'secure': [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE,"
+        " settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS]}))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        DATABASE_URL="postgres://desk@db.internal:5432/briefings_prod",
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="587",
+        CELERY_BROKER_URL="redis://queue.internal:6379/0",
+        CACHE_URL="redis://cache.internal:6379/1",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["debug"] is False
+    assert seen["hosts"] == ["desk.example.org", "www.desk.example.org"]
+    assert seen["db"] == "briefings_prod"
+    assert (seen["mail"]["host"], seen["mail"]["port"]) == ("smtp.example.org", 587)
+    assert seen["broker"] == "redis://queue.internal:6379/0"
+    assert seen["cache"] == "redis://cache.internal:6379/1"
+    assert seen["secure"] == [True, True, True, 31536000]
