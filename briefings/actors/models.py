@@ -22,6 +22,12 @@ class ActorQuerySet(models.QuerySet):
     def people(self):
         return self.filter(kind=Actor.Kind.PERSON)
 
+    def search(self, text):
+        """Actors whose name or short name contains the words, accents ignored."""
+        return self.filter(
+            Q(name__unaccent__icontains=text) | Q(short_name__unaccent__icontains=text)
+        )
+
 
 class Actor(models.Model):
     """Anyone who acts in a dossier: a state, a bloc, an institution, an organisation, a person."""

@@ -1,9 +1,83 @@
-from django.http import HttpResponse
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from briefings.actors.models import Actor, Membership, OfficeTerm
+from briefings.newsroom.cache import public_page
+
+TIMELINE_SIZE = 30
 
 
+@require_safe
+@public_page
 def index(request):
-    return HttpResponse("Coming soon.")
+    actors = Actor.objects.order_by("kind", "name").only("name", "slug", "kind", "short_name")
+    labels = dict(Actor.Kind.choices)
+    groups = [(labels[kind], list(rows)) for kind, rows in groupby(actors, key=lambda a: a.kind)]
+    return render(
+        request,
+        "actors/actor_list.html",
+        {
+            "groups": groups,
+            "title": "Actors",
+            "description": "States, blocs, institutions and people in the desk's dossiers.",
+            "nav": "actors",
+        },
+    )
 
 
+@require_safe
+@public_page
 def detail(request, slug):
-    return HttpResponse("Coming soon.")
+    actor = get_object_or_404(
+        Actor.objects.prefetch_related(
+            Prefetch(
+                "office_terms",
+                queryset=OfficeTerm.objects.select_related("office__organisation"),
+            ),
+            Prefetch(
+                "offices__terms",
+                queryset=OfficeTerm.objects.select_related("person"),
+            ),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("organisation").order_by(
+                    "end_date", "organisation__name"
+                ),
+            ),
+            Prefetch(
+                "members",
+                queryset=Membership.objects.current().select_related("member"),
+                to_attr="current_members",
+            ),
+        ),
+        slug=slug,
+    )
+    parties = (
+        actor.party_records.select_related("agreement")
+        .prefetch_related("actions")
+        .order_by("agreement__title")
+    )
+    participations = actor.participations.select_related("event__country").order_by(
+        "-event__start_date", "event__title"
+    )[:TIMELINE_SIZE]
+    # Through the reverse relation: actors know nothing of the newsroom's models.
+    briefings = actor.briefings.published().prefetch_related("tags")[:10]
+    terms = list(actor.office_terms.all())
+    return render(
+        request,
+        "actors/actor_detail.html",
+        {
+            "actor": actor,
+            "current_terms": [t for t in terms if t.is_current],
+            "past_terms": [t for t in terms if not t.is_current],
+            "parties": parties,
+            "participations": participations,
+            "briefings": briefings,
+            "title": actor.name,
+            "description": actor.summary[:300] or f"{actor.name} in the desk's dossiers.",
+            "nav": "actors",
+        },
+    )

@@ -15,6 +15,12 @@ class AgreementQuerySet(models.QuerySet):
             bound_count=Count("party_records", filter=bound, distinct=True),
         ).annotate(not_bound_count=F("party_count") - F("bound_count"))
 
+    def search(self, text):
+        """Agreements whose title or acronym contains the words, accents ignored."""
+        return self.filter(
+            Q(title__unaccent__icontains=text) | Q(short_name__unaccent__icontains=text)
+        )
+
 
 class Agreement(models.Model):
     """An international agreement or commitment, with its lifecycle and its parties."""

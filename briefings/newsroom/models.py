@@ -3,10 +3,17 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -36,6 +43,79 @@ class BriefingQuerySet(models.QuerySet):
             status__in=[Briefing.Status.SCHEDULED, Briefing.Status.PUBLISHED],
             publish_at__lte=now,
         ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+    def next_visibility_change(self, now=None):
+        """When published() will next select differently without any write: a due time or expiry.
+
+        Caches of public pages must not outlive it, or a scheduled briefing would appear late
+        and an expired one linger.
+        """
+        now = now or timezone.now()
+        public = [Briefing.Status.SCHEDULED, Briefing.Status.PUBLISHED]
+        times = self.filter(status__in=public).aggregate(
+            due=models.Min("publish_at", filter=Q(publish_at__gt=now)),
+            expiry=models.Min("expires_at", filter=Q(expires_at__gt=now)),
+        )
+        return min((t for t in times.values() if t), default=None)
+
+    def update_search_vector(self):
+        """Refill the full-text index: headline (A), dek and linked names (B), body (C).
+
+        Tag, actor and agreement names are folded in so a search for “CETA” or “Costa” finds
+        the briefings linked to them; run after any change to the text or the links.
+        """
+
+        def names(model, link, field):
+            joined = (
+                model.objects.filter(**{link: OuterRef("pk")})
+                .values(link)
+                .annotate(text=StringAgg(field, Value(" ")))
+                .values("text")
+            )
+            return Coalesce(Subquery(joined), Value(""), output_field=models.TextField())
+
+        actors, agreements = Briefing.actors.through, Briefing.agreements.through
+        linked = [
+            names(TaggedBriefing, "content_object", "tag__name"),
+            names(actors, "briefing", "actor__name"),
+            names(actors, "briefing", "actor__short_name"),
+            names(agreements, "briefing", "agreement__title"),
+            names(agreements, "briefing", "agreement__short_name"),
+        ]
+        vector = (
+            SearchVector("headline", weight="A", config="briefings")
+            + SearchVector("dek", *linked, weight="B", config="briefings")
+            + SearchVector("body", weight="C", config="briefings")
+        )
+        return self.update(search_vector=vector)
+
+    def search(self, text, marks=("<b>", "</b>")):
+        """Briefings matching a reader's words (web-search syntax), best first, on the GIN index.
+
+        The `briefings` configuration unaccents and stems, so “Antonio” finds “António” and
+        “ratify” finds “ratification”. Each result carries `dek_snippet` and `body_snippet`
+        (ts_headline fragments with the matches between `marks`); they are raw text, to be
+        escaped by the caller.
+        """
+        query = SearchQuery(text, config="briefings", search_type="websearch")
+        start, stop = marks
+
+        def snippet(field, **options):
+            return SearchHeadline(
+                field, query, config="briefings", start_sel=start, stop_sel=stop, **options
+            )
+
+        return (
+            self.filter(search_vector=query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query),
+                dek_snippet=snippet("dek", highlight_all=True),
+                body_snippet=snippet(
+                    "body", max_words=40, min_words=20, max_fragments=2, fragment_delimiter=" … "
+                ),
+            )
+            .order_by("-rank", "-publish_at", "-pk")
+        )
 
     def due(self, now=None):
         """Scheduled briefings whose time has come: public already, not yet marked published."""

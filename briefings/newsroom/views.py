@@ -1,9 +1,309 @@
-from django.http import HttpResponse
+"""The public reading site's briefing pages: home, lists, a briefing, tags, search.
+
+Every briefing shown comes through `Briefing.objects.published()`; every page runs a fixed
+number of queries whatever it lists (related rows are prefetched with published querysets).
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Max, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
+from briefings.events.models import Event
+from briefings.newsroom.cache import public_page
+from briefings.newsroom.models import Briefing, PreviewLink, TaggedBriefing
+
+PAGE_SIZE = 20
+# Private-use characters mark highlights, so everything else in a snippet can be escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
 
 
+def listed(queryset):
+    """Briefings as lists show them: with their tags, in one extra query whatever the count."""
+    return queryset.prefetch_related("tags")
+
+
+def tag_counts(limit=None):
+    """Tags with the number of *published* briefings carrying them; unpublished use is unseen."""
+    rows = (
+        TaggedBriefing.objects.filter(content_object__in=Briefing.objects.published())
+        .values(name=F("tag__name"), slug=F("tag__slug"))
+        .annotate(count=Count("id"))
+        .order_by("-count", "name")
+    )
+    return rows[:limit] if limit else rows
+
+
+@require_safe
+@public_page
+def home(request):
+    published = Briefing.objects.published()
+    latest = list(listed(published)[:10])
+    today = timezone.localdate()
+    in_the_news = (
+        Agreement.objects.filter(briefings__in=published)
+        .annotate(latest=Max("briefings__publish_at"), coverage=Count("briefings"))
+        .order_by("-latest")[:6]
+    )
+    return render(
+        request,
+        "newsroom/home.html",
+        {
+            "lead": latest[0] if latest else None,
+            "latest": latest[1:],
+            "dossiers": in_the_news,
+            "upcoming": Event.objects.upcoming(today)
+            .select_related("country")
+            .order_by("start_date")[:5],
+            "recent_events": Event.objects.past(today).select_related("country")[:5],
+            "tags": tag_counts(limit=16),
+        },
+    )
+
+
+@require_safe
+@public_page
 def index(request):
-    return HttpResponse("Coming soon.")
+    briefings = Briefing.objects.published()
+    filters = {}
+    if tag := request.GET.get("tag"):
+        filters["tag"] = get_object_or_404(Tag, slug=tag)
+        briefings = briefings.filter(tags=filters["tag"])
+    if actor := request.GET.get("actor"):
+        filters["actor"] = get_object_or_404(Actor, slug=actor)
+        briefings = briefings.filter(actors=filters["actor"])
+    if agreement := request.GET.get("agreement"):
+        filters["agreement"] = get_object_or_404(Agreement, slug=agreement)
+        briefings = briefings.filter(agreements=filters["agreement"])
+    if kind := request.GET.get("type"):
+        if kind not in Briefing.ArticleType.values:
+            raise Http404("No such type of briefing.")
+        filters["type"] = Briefing.ArticleType(kind).label
+        briefings = briefings.filter(article_type=kind)
+    page = Paginator(listed(briefings), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "newsroom/briefing_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "types": Briefing.ArticleType.choices,
+            "tags": tag_counts(limit=30),
+            "title": "Briefings",
+            "description": "Every briefing from the desk, newest first.",
+            "nav": "briefings",
+        },
+    )
 
 
+def detail_queryset(briefings=None):
+    published = Briefing.objects.published() if briefings is None else briefings
+    return published.prefetch_related(
+        "authors",
+        "tags",
+        "key_figures",
+        "sources",
+        "corrections",
+        "actors",
+        "agreements",
+        Prefetch("events", queryset=Event.objects.select_related("country")),
+    )
+
+
+def related_to(briefing):
+    """Other published briefings sharing a tag, an actor or an agreement, newest first."""
+    links = (
+        Q(tags__in=[t.pk for t in briefing.tags.all()])
+        | Q(actors__in=[a.pk for a in briefing.actors.all()])
+        | Q(agreements__in=[a.pk for a in briefing.agreements.all()])
+    )
+    linked = Briefing.objects.filter(links).values("pk")
+    return Briefing.objects.published().exclude(pk=briefing.pk).filter(pk__in=linked)[:4]
+
+
+@require_safe
+@public_page
 def detail(request, slug):
-    return HttpResponse("Coming soon.")
+    briefing = detail_queryset().filter(slug=slug).first()
+    if briefing is None:
+        withdrawn = Briefing.objects.filter(slug=slug, status=Briefing.Status.WITHDRAWN).values(
+            "withdrawal_note", "withdrawn_at"
+        )
+        if withdrawn:
+            return render(request, "410.html", {"withdrawn": withdrawn[0]}, status=410)
+        raise Http404("No such briefing.")
+    return render_briefing(request, briefing)
+
+
+def news_article(briefing):
+    """schema.org NewsArticle data for the page's JSON-LD, from prefetched relations."""
+    url = settings.SITE_URL + briefing.get_absolute_url()
+    publisher = {"@type": "Organization", "name": "Briefing Desk", "url": settings.SITE_URL}
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": briefing.headline,
+        "description": briefing.dek,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": briefing.publish_at,
+        "dateModified": briefing.public_updated_at or briefing.publish_at,
+        "author": [
+            {"@type": "Person", "name": a.get_full_name() or a.get_username()}
+            for a in briefing.authors.all()
+        ]
+        or publisher,
+        "publisher": publisher,
+        "keywords": [t.name for t in briefing.tags.all()],
+        "about": [
+            {
+                "@type": "Thing",
+                "name": str(thing),
+                "url": settings.SITE_URL + thing.get_absolute_url(),
+            }
+            for thing in [*briefing.agreements.all(), *briefing.actors.all()]
+        ],
+        "correction": [
+            {
+                "@type": "CorrectionComment",
+                "text": c.text,
+                "datePublished": c.created_at,
+                "name": c.get_kind_display(),
+            }
+            for c in briefing.corrections.all()
+        ],
+    }
+
+
+def render_briefing(request, briefing, preview=False):
+    """The briefing page as readers get it; previews pass preview=True for the banner.
+
+    `briefing` should come from a queryset prefetched like detail_queryset() does.
+    """
+    return render(
+        request,
+        "newsroom/briefing_detail.html",
+        {
+            "briefing": briefing,
+            "related": related_to(briefing) if not preview else [],
+            "article": news_article(briefing),
+            "preview": preview,
+            "title": briefing.headline,
+            "description": briefing.dek,
+            "nav": "briefings",
+        },
+    )
+
+
+def preview_response(request, briefing):
+    """The page exactly as readers will get it, bannered, and kept out of indexes and caches."""
+    response = render_briefing(request, briefing, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_safe
+def preview(request, token):
+    """A shared preview link: no login, but only while the link is neither expired nor revoked."""
+    link = PreviewLink.objects.filter(token=token).first()
+    if link is None or not link.is_valid():
+        raise Http404("This preview link is not valid.")
+    briefing = detail_queryset(Briefing.objects.all()).get(pk=link.briefing_id)
+    return preview_response(request, briefing)
+
+
+@require_safe
+@public_page
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    briefings = listed(Briefing.objects.published().filter(tags=tag))
+    page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
+    if not page.object_list:
+        raise Http404("No published briefing carries this tag.")
+    return render(
+        request,
+        "newsroom/tag.html",
+        {
+            "tag": tag,
+            "page": page,
+            "title": f"Briefings tagged “{tag.name}”",
+            "description": f"The desk's briefings on {tag.name}, newest first.",
+            "nav": "briefings",
+        },
+    )
+
+
+def highlighted(snippet):
+    """A ts_headline snippet, escaped, with only our own <mark> elements as markup."""
+    escaped = conditional_escape(snippet or "")
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))  # noqa: S308
+
+
+@require_safe
+@public_page
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    page = actors = agreements = None
+    if query:
+        results = (
+            Briefing.objects.published()
+            .search(query, marks=(MARK_START, MARK_END))
+            .prefetch_related("tags")
+        )
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        for briefing in page.object_list:
+            briefing.body_snippet = highlighted(briefing.body_snippet)
+            briefing.dek_snippet = highlighted(briefing.dek_snippet)
+        actors = Actor.objects.search(query)[:8]
+        agreements = Agreement.objects.search(query)[:8]
+    return render(
+        request,
+        "newsroom/search.html",
+        {
+            "query": query,
+            "page": page,
+            "actors": actors,
+            "agreements": agreements,
+            "title": f"Search: {query}" if query else "Search",
+            "description": "Search the desk's published briefings.",
+        },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "Disallow: /subscribe/",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    return redirect(static("favicon.ico"), permanent=True)
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", {"title": "Page not found"}, status=404)
+
+
+def server_error(request):
+    """Rendered without a request context, so it cannot fail on what broke the page."""
+    return render(None, "500.html", status=500)

@@ -1,0 +1,127 @@
+"""RSS and Atom feeds of published briefings: everything, and per tag, actor and agreement.
+
+Subclasses name what they follow in get_object/title and narrow `briefings()`; the item methods
+are shared, so every feed shows a briefing the same way (corrections included).
+"""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from taggit.models import Tag
+
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
+from briefings.newsroom.models import Briefing
+
+FEED_SIZE = 30
+
+
+class BriefingFeed(Feed):
+    title = "Briefing Desk"
+    description = "The latest briefings from the desk."
+    subtitle = description
+
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj is not None else reverse("home")
+
+    def briefings(self, obj):
+        return Briefing.objects.published()
+
+    def items(self, obj=None):
+        return self.briefings(obj).prefetch_related("authors", "tags", "corrections")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return render_to_string("newsroom/feed_item.html", {"briefing": item})
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.public_updated_at or item.publish_at
+
+    def item_author_name(self, item):
+        return ", ".join(a.get_full_name() or a.get_username() for a in item.authors.all())
+
+    def item_categories(self, item):
+        return [t.name for t in item.tags.all()]
+
+    def item_guid(self, item):
+        return f"briefing:{item.pk}"
+
+    item_guid_is_permalink = False
+
+
+class BriefingAtomFeed(BriefingFeed):
+    feed_type = Atom1Feed
+
+
+class TagFeed(BriefingFeed):
+    def get_object(self, request, slug):
+        tag = get_object_or_404(Tag, slug=slug)
+        if not Briefing.objects.published().filter(tags=tag).exists():
+            raise Http404("No published briefing carries this tag.")
+        return tag
+
+    def title(self, obj):
+        return f"Briefing Desk — {obj.name}"
+
+    def description(self, obj):
+        return f"Briefings tagged “{obj.name}”."
+
+    subtitle = description
+
+    def link(self, obj):
+        return reverse("tag", kwargs={"slug": obj.slug})
+
+    def briefings(self, obj):
+        return Briefing.objects.published().filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+
+
+class ActorFeed(BriefingFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Actor, slug=slug)
+
+    def title(self, obj):
+        return f"Briefing Desk — {obj.name}"
+
+    def description(self, obj):
+        return f"Briefings on {obj.name}."
+
+    subtitle = description
+
+    def briefings(self, obj):
+        return Briefing.objects.published().filter(actors=obj)
+
+
+class ActorAtomFeed(ActorFeed):
+    feed_type = Atom1Feed
+
+
+class AgreementFeed(BriefingFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Agreement, slug=slug)
+
+    def title(self, obj):
+        return f"Briefing Desk — {obj.display_name}"
+
+    def description(self, obj):
+        return f"Briefings on {obj.title}."
+
+    subtitle = description
+
+    def briefings(self, obj):
+        return Briefing.objects.published().filter(agreements=obj)
+
+
+class AgreementAtomFeed(AgreementFeed):
+    feed_type = Atom1Feed

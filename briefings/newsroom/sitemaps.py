@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+from taggit.models import Tag
+
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
+from briefings.events.models import Event
+from briefings.newsroom.models import Briefing
+
+
+class SiteSitemap(Sitemap):
+    """Addresses on settings.SITE_URL, like the pages' canonical links, whatever the Host."""
+
+    def get_protocol(self, protocol=None):
+        return settings.SITE_URL.split("://", 1)[0]
+
+    def get_domain(self, site=None):
+        return settings.SITE_URL.split("://", 1)[1]
+
+
+class BriefingSitemap(SiteSitemap):
+    changefreq = "daily"
+    priority = 0.8
+
+    def items(self):
+        return Briefing.objects.published().only(
+            "slug", "publish_at", "public_updated_at", "expires_at", "status"
+        )
+
+    def lastmod(self, item):
+        return item.public_updated_at or item.publish_at
+
+
+class TagSitemap(SiteSitemap):
+    changefreq = "daily"
+    priority = 0.4
+
+    def items(self):
+        return (
+            Tag.objects.filter(
+                newsroom_taggedbriefing_items__content_object__in=(Briefing.objects.published())
+            )
+            .annotate(latest=Max("newsroom_taggedbriefing_items__content_object__publish_at"))
+            .order_by("name")
+        )
+
+    def location(self, item):
+        return reverse("tag", kwargs={"slug": item.slug})
+
+    def lastmod(self, item):
+        return item.latest
+
+
+class ModelSitemap(SiteSitemap):
+    changefreq = "weekly"
+    priority = 0.6
+    model = None
+
+    def items(self):
+        return self.model.objects.order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ActorSitemap(ModelSitemap):
+    model = Actor
+
+
+class AgreementSitemap(ModelSitemap):
+    model = Agreement
+
+
+class EventSitemap(ModelSitemap):
+    model = Event
+
+
+class SectionSitemap(SiteSitemap):
+    changefreq = "hourly"
+    priority = 1.0
+
+    def items(self):
+        return ["home", "newsroom:index", "agreements:index", "actors:index", "events:index"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+sitemaps = {
+    "sections": SectionSitemap,
+    "briefings": BriefingSitemap,
+    "tags": TagSitemap,
+    "agreements": AgreementSitemap,
+    "actors": ActorSitemap,
+    "events": EventSitemap,
+}

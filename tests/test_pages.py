@@ -1,0 +1,62 @@
+"""Every public page answers, with the head a professional site needs."""
+
+import pytest
+
+from tests.factories import (
+    ActorFactory,
+    AgreementFactory,
+    BriefingFactory,
+    EventFactory,
+    PartyActionFactory,
+    PartyFactory,
+    ParticipationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossier():
+    canada = ActorFactory(name="Canada", slug="canada")
+    pact = AgreementFactory(title="EU–Canada Security and Defence Partnership", slug="pact")
+    party = PartyFactory(agreement=pact, actor=canada)
+    PartyActionFactory(party=party)
+    event = EventFactory(title="EU–Canada summit", slug="summit")
+    event.agreements.add(pact)
+    ParticipationFactory(event=event, actor=canada)
+    briefing = BriefingFactory(headline="The pact is signed", slug="pact-signed", tags=["defence"])
+    briefing.actors.add(canada)
+    briefing.agreements.add(pact)
+    briefing.events.add(event)
+    return briefing
+
+
+PAGES = [
+    "/",
+    "/briefings/",
+    "/briefings/pact-signed/",
+    "/tags/defence/",
+    "/actors/",
+    "/actors/canada/",
+    "/agreements/",
+    "/agreements/pact/",
+    "/events/",
+    "/events/summit/",
+    "/search/?q=pact",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_has_title_description_canonical_and_cards(client, dossier, settings, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>" in html and "— Briefing Desk</title>" in html or "<title>Briefing Desk" in html
+    assert '<meta name="description" content="' in html
+    path = url.split("?")[0]
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{path}">' in html
+    assert '<meta property="og:title"' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert 'rel="alternate" type="application/rss+xml"' in html
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html
