@@ -1,8 +1,9 @@
 import datetime
+import importlib
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
@@ -28,9 +29,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             for name in extracted:
-                self.groups.add(Group.objects.get(name=name))
+                self.groups.add(role(name))
         if create:
             self.save()
+
+
+def role(name):
+    """The role group, rebuilt from its migration when a transactional test's flush removed it."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        roles = importlib.import_module("briefings.newsroom.migrations.0002_roles")
+        for app_label, codename in {"writer": roles.WRITER, "editor": roles.EDITOR}[name]:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group
 
 
 def writer(**kwargs):

@@ -132,7 +132,9 @@ class OfficeInline(admin.TabularInline):
 
     @admin.display(description="current holder")
     def current_holder(self, obj):
-        return (obj.pk and obj.current_holder) or None
+        if obj.pk is None:
+            return "—"
+        return obj.current_holder or "Vacant"
 
 
 class HeldOfficeInline(PreloadedAutocompleteMixin, admin.TabularInline):
@@ -247,7 +249,7 @@ class OfficeAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
 
     @admin.display(description="current holder")
     def current_holder(self, obj):
-        return obj.current_holder
+        return obj.current_holder or "Vacant"
 
 
 @admin.register(OfficeTerm)

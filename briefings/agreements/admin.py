@@ -9,7 +9,7 @@ from briefings.agreements.models import Agreement, AgreementRelation, Party, Par
 def status_with_date(party):
     """“Ratification, 12 June 2018”: the derived status and the action that decided it."""
     if party.pk is None:
-        return None
+        return "—"
     action = party.status_action
     if action is None:
         return party.get_status_display()
