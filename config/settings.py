@@ -152,6 +152,23 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Briefing Desk <desk@briefings.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Email digests. Times are desk-local (DESK_TIME_ZONE); the tick below starts editions when due.
+DIGEST_DAILY_AT = env("DIGEST_DAILY_AT", "07:00")
+DIGEST_WEEKLY_DAY = int(env("DIGEST_WEEKLY_DAY", "0"))  # 0 = Monday
+DIGEST_CATCH_UP_HOURS = int(env("DIGEST_CATCH_UP_HOURS", "2"))
+DIGEST_LIST_ID = env("DIGEST_LIST_ID", "Briefing Desk digest <digest.briefings.example>")
+DIGEST_UNSUBSCRIBE_MAILTO = env("DIGEST_UNSUBSCRIBE_MAILTO", "unsubscribe@briefings.example")
+DIGEST_CHUNK_SIZE = int(env("DIGEST_CHUNK_SIZE", "1000"))
+DIGEST_CONFIRM_MAX_AGE = int(env("DIGEST_CONFIRM_MAX_AGE", str(60 * 60 * 48)))
+DIGEST_MAX_LOOKBACK_DAYS = int(env("DIGEST_MAX_LOOKBACK_DAYS", "14"))
+DIGEST_HARD_BOUNCE_LIMIT = int(env("DIGEST_HARD_BOUNCE_LIMIT", "3"))
+DIGEST_RETRY_BACKOFF = float(env("DIGEST_RETRY_BACKOFF", "30"))
+# (requests, seconds): confirmation emails per address, subscribe attempts per client IP.
+DIGEST_RATE_PER_ADDRESS = (3, 60 * 60)
+DIGEST_RATE_PER_IP = (20, 60 * 60)
+# Where `manage.py devmailbox` writes what it receives, for the DEBUG-only /subscribe/dev-mailbox/.
+DEV_MAILBOX_DIR = env("DEV_MAILBOX_DIR", str(BASE_DIR / "var" / "mail"))
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -174,6 +191,11 @@ CELERY_BEAT_SCHEDULE["newsroom-publish-overdue"] = {
     "task": "briefings.newsroom.tasks.publish_overdue",
     "schedule": 2.0,
     "options": {"expires": 2.0},
+}
+CELERY_BEAT_SCHEDULE["digests-tick"] = {"task": "digests.tick", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["digests-purge-pending"] = {
+    "task": "digests.purge_pending",
+    "schedule": 3600.0,
 }
 
 SESSION_COOKIE_HTTPONLY = True

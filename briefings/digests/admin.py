@@ -1,0 +1,204 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from briefings.digests import editions, emails
+from briefings.digests.models import Alert, Delivery, Edition, Subscriber
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "state",
+        "frequency",
+        "follows",
+        "instant_alerts",
+        "paused",
+        "last_digest_at",
+        "hard_bounces",
+        "created_at",
+    ]
+    list_filter = ["state", "frequency", "instant_alerts", "paused", "follow_all"]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["tags", "actors", "agreements"]
+    readonly_fields = [
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "last_digest_at",
+        "hard_bounces",
+        "last_bounce",
+    ]
+    fieldsets = [
+        (None, {"fields": ["email", "state", "paused"]}),
+        (
+            "Follows",
+            {
+                "fields": [
+                    "follow_all",
+                    "tags",
+                    "actors",
+                    "agreements",
+                    "frequency",
+                    "instant_alerts",
+                ]
+            },
+        ),
+        ("History", {"fields": readonly_fields}),
+    ]
+    change_form_template = "digests/admin/subscriber_change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags", "actors", "agreements")
+
+    @admin.display(description="follows")
+    def follows(self, obj):
+        return obj.follows_summary()
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", wrap(self.preview_view), name="digests_subscriber_preview"),
+            path("<int:pk>/send-test/", wrap(self.send_test_view), name="digests_subscriber_test"),
+            *super().get_urls(),
+        ]
+
+    def rendered_next(self, subscriber):
+        briefings = editions.next_digest(subscriber)
+        return emails.render_digest(subscriber.frequency, briefings) if briefings else None
+
+    def preview_view(self, request, pk):
+        """The digest this subscriber would receive if their edition ran now, links and all."""
+        subscriber = get_object_or_404(Subscriber, pk=pk)
+        if not self.has_view_permission(request, subscriber):
+            raise PermissionDenied
+        rendered = self.rendered_next(subscriber)
+        if rendered is None:
+            return TemplateResponse(
+                request,
+                "digests/admin/no_preview.html",
+                {**self.admin_site.each_context(request), "subscriber": subscriber},
+            )
+        preferences, unsubscribe = emails.personal_links(subscriber.pk)
+        html = rendered.html.replace(emails.PREFERENCES_PLACEHOLDER, preferences).replace(
+            emails.UNSUBSCRIBE_PLACEHOLDER, unsubscribe
+        )
+        return HttpResponse(html)
+
+    @staticmethod
+    def _change_url(subscriber):
+        return reverse("admin:digests_subscriber_change", args=[subscriber.pk])
+
+    def send_test_view(self, request, pk):
+        return require_POST(self._send_test)(request, pk)
+
+    def _send_test(self, request, pk):
+        """Send this subscriber's next digest to the signed-in editor, marked as a test."""
+        subscriber = get_object_or_404(Subscriber, pk=pk)
+        if not self.has_view_permission(request, subscriber):
+            raise PermissionDenied
+        if not request.user.email:
+            messages.error(request, "Your account has no email address to send the test to.")
+            return redirect(self._change_url(subscriber))
+        rendered = self.rendered_next(subscriber)
+        if rendered is None:
+            messages.warning(request, "Nothing to send: no new briefing matches these follows.")
+            return redirect(self._change_url(subscriber))
+        rendered.subject = emails.encode_header(f"[Test] {rendered.subject}")
+        preferences, unsubscribe = emails.personal_links(subscriber.pk)
+        msgid = emails.message_id("test", subscriber.pk, emails.secrets.token_hex(6))
+        data = rendered.build(
+            request.user.email, msgid, preferences, unsubscribe, emails.now_header()
+        )
+        try:
+            with emails.Postman() as postman:
+                postman.send(request.user.email, data)
+        except (emails.TemporaryFailure, emails.PermanentFailure) as exc:
+            messages.error(request, f"The test digest could not be sent: {exc}")
+        else:
+            messages.success(request, f"Test digest sent to {request.user.email}.")
+        return redirect(self._change_url(subscriber))
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = ["subscriber", "state", "briefing_count", "claimed_at", "sent_at", "error"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        failed = super().get_queryset(request).exclude(state=Delivery.State.SENT)
+        return failed.select_related("subscriber")
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "period",
+        "created_at",
+        "completed_at",
+        "sent",
+        "failed",
+        "pending",
+    ]
+    list_filter = ["kind"]
+    date_hierarchy = "period"
+    readonly_fields = [
+        "kind",
+        "period",
+        "starts_at",
+        "ends_at",
+        "last_subscriber_id",
+        "created_at",
+        "completed_at",
+    ]
+    inlines = [DeliveryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="sent", ordering="sent_count")
+    def sent(self, obj):
+        return obj.sent_count
+
+    @admin.display(description="failed", ordering="failed_count")
+    def failed(self, obj):
+        return obj.failed_count
+
+    @admin.display(description="pending", ordering="pending_count")
+    def pending(self, obj):
+        return obj.pending_count
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["briefing", "subscriber", "state", "claimed_at", "sent_at"]
+    list_filter = ["state"]
+    search_fields = ["subscriber__email", "briefing__headline"]
+    list_select_related = ["briefing", "subscriber"]
+    readonly_fields = [
+        "briefing",
+        "subscriber",
+        "state",
+        "message_id",
+        "claimed_at",
+        "sent_at",
+        "error",
+    ]
+
+    def has_add_permission(self, request):
+        return False

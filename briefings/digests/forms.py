@@ -1,0 +1,117 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from taggit.models import Tag
+
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
+from briefings.digests.models import Subscriber
+
+
+class SlugChoices(forms.ModelMultipleChoiceField):
+    """Follows named by slug, so a follow button's link and the form speak the same language."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, queryset, label, **kwargs):
+        super().__init__(
+            queryset,
+            to_field_name="slug",
+            required=False,
+            label=label,
+            error_messages={
+                "invalid_choice": "We don't know “%(value)s”: choose from the list.",
+                "invalid_pk_value": "We don't know “%(pk)s”: choose from the list.",
+            },
+            **kwargs,
+        )
+
+
+class FollowsForm(forms.Form):
+    follow = forms.ChoiceField(
+        choices=[("all", "Everything the desk publishes"), ("chosen", "Only what I choose")],
+        widget=forms.RadioSelect,
+        initial="all",
+        label="What to follow",
+    )
+    tags = SlugChoices(Tag.objects.order_by("name"), "Topics")
+    actors = SlugChoices(Actor.objects.order_by("name"), "Actors")
+    agreements = SlugChoices(Agreement.objects.order_by("title"), "Agreements")
+    frequency = forms.ChoiceField(
+        choices=Subscriber.Frequency.choices,
+        widget=forms.RadioSelect,
+        initial=Subscriber.Frequency.DAILY,
+        label="How often",
+    )
+    instant_alerts = forms.BooleanField(
+        required=False,
+        label="Also alert me at once when a briefing on an agreement I follow is published",
+    )
+
+    def clean(self):
+        data = super().clean()
+        chosen = any(data.get(name) for name in ("tags", "actors", "agreements"))
+        if data.get("follow") == "chosen" and not chosen and not self.errors:
+            raise ValidationError(
+                "Choose at least one topic, actor or agreement — or follow everything."
+            )
+        return data
+
+    def choices(self):
+        """The follows as plain data, fit for a signed confirmation link."""
+        data = self.cleaned_data
+        return {
+            "follow_all": data["follow"] == "all",
+            "frequency": data["frequency"],
+            "instant_alerts": data["instant_alerts"],
+            "tags": sorted(t.pk for t in data["tags"]),
+            "actors": sorted(a.pk for a in data["actors"]),
+            "agreements": sorted(a.pk for a in data["agreements"]),
+        }
+
+    @classmethod
+    def initial_for(cls, subscriber):
+        return {
+            "follow": "all" if subscriber.follow_all else "chosen",
+            "tags": list(subscriber.tags.all()),
+            "actors": list(subscriber.actors.all()),
+            "agreements": list(subscriber.agreements.all()),
+            "frequency": subscriber.frequency,
+            "instant_alerts": subscriber.instant_alerts,
+        }
+
+
+class OneLineEmailField(forms.EmailField):
+    """Refuses line breaks before stripping, so a header-injection attempt gets named as such."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and any(char in value for char in "\r\n\x00"):
+            raise ValidationError("Enter one email address, on a single line.", code="one_line")
+        return super().to_python(value)
+
+
+class SubscribeForm(FollowsForm):
+    email = OneLineEmailField(
+        max_length=254,
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "That does not look like an email address."},
+    )
+    field_order = ["email"]
+
+    def clean_email(self):
+        local, _, domain = self.cleaned_data["email"].rpartition("@")
+        try:
+            domain = domain.encode("idna").decode("ascii").lower()
+        except UnicodeError as exc:
+            raise ValidationError("That email domain cannot be used.") from exc
+        if not local.isascii():
+            raise ValidationError("Please use an address with plain (ASCII) letters before the @.")
+        return f"{local}@{domain}"
+
+
+class PreferencesForm(FollowsForm):
+    paused = forms.BooleanField(required=False, label="Pause all emails for now")
+
+    @classmethod
+    def initial_for(cls, subscriber):
+        return {**super().initial_for(subscriber), "paused": subscriber.paused}

@@ -1,0 +1,304 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
+
+# One salt per purpose: a token minted for one link can never be replayed on another.
+CONFIRM_SALT = "digests.confirm"
+PREFERENCES_SALT = "digests.preferences"
+UNSUBSCRIBE_SALT = "digests.unsubscribe"
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def receiving(self):
+        """Subscribers an email may go to: confirmed and not paused."""
+        return self.filter(state=Subscriber.State.CONFIRMED, paused=False)
+
+    def expired_pending(self, now=None):
+        now = now or timezone.now()
+        return self.filter(
+            state=Subscriber.State.PENDING,
+            created_at__lt=now - datetime.timedelta(seconds=settings.DIGEST_CONFIRM_MAX_AGE),
+        )
+
+
+class Subscriber(models.Model):
+    """A reader who asked for email; nothing is sent but a confirmation until they confirm."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        SUPPRESSED = "suppressed", "Suppressed (bounces)"
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    email = models.EmailField(max_length=254)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    follow_all = models.BooleanField(
+        "follows everything", default=True, help_text="Otherwise only the chosen follows."
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="+")
+    actors = models.ManyToManyField(Actor, blank=True, related_name="subscribers")
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="subscribers")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default="daily")
+    instant_alerts = models.BooleanField(
+        default=False, help_text="An email as soon as a briefing on a followed agreement appears."
+    )
+    paused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    last_digest_at = models.DateTimeField(
+        null=True, blank=True, help_text="End of the period the last digest covered."
+    )
+    hard_bounces = models.PositiveSmallIntegerField(default=0)
+    last_bounce = models.TextField(blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="subscriber_unique_email"),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "confirmed", "unsubscribed", "suppressed"]),
+                name="subscriber_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="confirmed") | Q(confirmed_at__isnull=False),
+                name="subscriber_confirmed_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "frequency"], name="subscriber_state_freq_idx")]
+
+    def __str__(self):
+        return self.email
+
+    def get_absolute_url(self):
+        """The subscriber's own preferences page: the signed link every email carries."""
+        return reverse("digests:preferences", kwargs={"token": self.token(PREFERENCES_SALT)})
+
+    def token(self, salt):
+        return signing.Signer(salt=salt).sign(str(self.pk))
+
+    def unsubscribe_url(self):
+        return reverse("digests:unsubscribe", kwargs={"token": self.token(UNSUBSCRIBE_SALT)})
+
+    @classmethod
+    def from_token(cls, token, salt):
+        """The subscriber a signed link names, or None for a tampered or unknown one."""
+        try:
+            pk = int(signing.Signer(salt=salt).unsign(token))
+        except (signing.BadSignature, ValueError):
+            return None
+        return cls.objects.filter(pk=pk).first()
+
+    def confirmation_token(self, choices):
+        """A signed, expiring link that carries the requested follows until it is clicked."""
+        payload = {"s": self.pk, "e": self.email.lower(), "c": choices}
+        return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
+
+    @classmethod
+    def from_confirmation_token(cls, token):
+        """(subscriber, choices) for a valid link; None if tampered, expired or out of date."""
+        try:
+            payload = signing.loads(
+                token, salt=CONFIRM_SALT, max_age=settings.DIGEST_CONFIRM_MAX_AGE
+            )
+            subscriber = cls.objects.filter(pk=payload["s"], email__iexact=payload["e"]).first()
+            choices = payload["c"]
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            return None
+        if subscriber is None or subscriber.state == cls.State.SUPPRESSED:
+            return None
+        choices["tags"] = list(Tag.objects.filter(pk__in=choices["tags"]))
+        choices["actors"] = list(Actor.objects.filter(pk__in=choices["actors"]))
+        choices["agreements"] = list(Agreement.objects.filter(pk__in=choices["agreements"]))
+        return subscriber, choices
+
+    def confirm(self, choices, now=None):
+        """Apply the choices carried by a confirmation link and start sending."""
+        now = now or timezone.now()
+        if self.state != self.State.CONFIRMED:
+            self.confirmed_at = now
+            self.last_digest_at = None
+        self.state = self.State.CONFIRMED
+        self.unsubscribed_at = None
+        self.paused = False
+        self.save()
+        self.apply_follows(choices)
+
+    def apply_follows(self, choices):
+        self.follow_all = choices["follow_all"]
+        self.frequency = choices["frequency"]
+        self.instant_alerts = choices["instant_alerts"]
+        self.save(update_fields=["follow_all", "frequency", "instant_alerts"])
+        self.tags.set(choices["tags"])
+        self.actors.set(choices["actors"])
+        self.agreements.set(choices["agreements"])
+
+    def unsubscribe(self, now=None):
+        if self.state in (self.State.CONFIRMED, self.State.PENDING):
+            self.state = self.State.UNSUBSCRIBED
+            self.unsubscribed_at = now or timezone.now()
+            self.save(update_fields=["state", "unsubscribed_at"])
+
+    def record_hard_bounce(self, reason):
+        """Count a permanent refusal; enough of them and the address gets nothing more."""
+        self.hard_bounces += 1
+        self.last_bounce = reason[:1000]
+        if self.hard_bounces >= settings.DIGEST_HARD_BOUNCE_LIMIT:
+            self.state = self.State.SUPPRESSED
+        self.save(update_fields=["hard_bounces", "last_bounce", "state"])
+
+    def follows_summary(self):
+        if self.follow_all:
+            return "Everything"
+        names = [t.name for t in self.tags.all()]
+        names += [a.short_name or a.name for a in self.actors.all()]
+        names += [a.display_name for a in self.agreements.all()]
+        return ", ".join(names) or "Nothing yet"
+
+
+class EditionQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(
+            sent_count=Count("deliveries", filter=Q(deliveries__state=Delivery.State.SENT)),
+            failed_count=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
+            pending_count=Count("deliveries", filter=Q(deliveries__state=Delivery.State.CLAIMED)),
+        )
+
+
+class Edition(models.Model):
+    """One run of the daily or weekly digest; unique per kind and period, so ticks can't fork it."""
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    period = models.DateField(help_text="The desk-local day, or the Monday of the week.")
+    starts_at = models.DateTimeField(help_text="Window start for a subscriber's first digest.")
+    ends_at = models.DateTimeField(help_text="Briefings published up to this time are included.")
+    last_subscriber_id = models.BigIntegerField(
+        default=0, help_text="Subscribers who joined later wait for the next edition."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "period"], name="edition_unique_kind_period"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="edition_window_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} digest of {self.period:%d %B %Y}"
+
+    @classmethod
+    def period_for(cls, kind, now):
+        local = timezone.localtime(now, zoneinfo.ZoneInfo(settings.DESK_TIME_ZONE)).date()
+        if kind == cls.Kind.WEEKLY:
+            return local - datetime.timedelta(days=local.weekday())
+        return local
+
+    @property
+    def length(self):
+        return datetime.timedelta(days=7 if self.kind == self.Kind.WEEKLY else 1)
+
+
+class EditionChunk(models.Model):
+    """A slice of subscriber ids an edition fans out to one task; done once every one is handled."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="chunks")
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["edition", "first_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "first_id"], name="chunk_unique_start"),
+            models.CheckConstraint(
+                condition=Q(last_id__gte=models.F("first_id")), name="chunk_range_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition}: subscribers {self.first_id}–{self.last_id}"
+
+
+class Delivery(models.Model):
+    """One digest to one subscriber: claimed before the SMTP conversation, marked after it."""
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", "Claimed (sending)"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed permanently"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CLAIMED)
+    message_id = models.CharField(max_length=255)
+    briefing_count = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        ordering = ["edition", "subscriber"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "subscriber"], name="delivery_unique_edition_subscriber"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.edition} to {self.subscriber}"
+
+
+class Alert(models.Model):
+    """An instant alert of one briefing to one subscriber, at most once."""
+
+    briefing = models.ForeignKey(
+        "newsroom.Briefing", on_delete=models.CASCADE, related_name="digest_alerts"
+    )
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="alerts")
+    state = models.CharField(
+        max_length=10, choices=Delivery.State.choices, default=Delivery.State.CLAIMED
+    )
+    message_id = models.CharField(max_length=255)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["briefing", "subscriber"], name="alert_unique_briefing_subscriber"
+            )
+        ]
+
+    def __str__(self):
+        return f"Alert of {self.briefing_id} to {self.subscriber}"

@@ -1,0 +1,72 @@
+import datetime
+import zoneinfo
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from briefings.digests import editions, emails
+from briefings.digests.models import Edition, Subscriber
+
+MAX_RETRIES = 8
+
+
+def enqueue_chunks(edition):
+    for chunk in editions.chunks_to_dispatch(edition):
+        transaction.on_commit(lambda pk=chunk.pk: send_chunk.delay(pk))
+
+
+@shared_task(name="digests.start_edition")
+def start_edition(kind):
+    """Open (or find) the edition of the current period and fan it out; safe to run twice."""
+    edition = editions.start_edition(kind)
+    enqueue_chunks(edition)
+    return edition.pk
+
+
+@shared_task(name="digests.tick")
+def tick():
+    """Every minute: start an edition whose local time has come, resume any left unfinished.
+
+    Only within DIGEST_CATCH_UP of the configured time, so a worker started in the afternoon
+    does not send the morning digest late; `manage.py send_digest` covers deliberate catch-up.
+    """
+    now = timezone.now()
+    local = timezone.localtime(now, zoneinfo.ZoneInfo(settings.DESK_TIME_ZONE))
+    hour, minute = (int(part) for part in settings.DIGEST_DAILY_AT.split(":"))
+    due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if due <= local < due + datetime.timedelta(hours=settings.DIGEST_CATCH_UP_HOURS):
+        start_edition.delay(Edition.Kind.DAILY)
+        if local.weekday() == settings.DIGEST_WEEKLY_DAY:
+            start_edition.delay(Edition.Kind.WEEKLY)
+    for edition in Edition.objects.filter(
+        completed_at__isnull=True, created_at__gte=now - datetime.timedelta(days=2)
+    ):
+        enqueue_chunks(edition)
+
+
+@shared_task(name="digests.send_chunk", bind=True, max_retries=MAX_RETRIES)
+def send_chunk(self, chunk_id):
+    temporary = editions.send_chunk(chunk_id)
+    if temporary:
+        raise self.retry(countdown=settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries)
+
+
+@shared_task(name="digests.send_alerts", bind=True, max_retries=MAX_RETRIES)
+def send_alerts(self, briefing_id):
+    temporary = editions.send_alerts(briefing_id)
+    if temporary:
+        raise self.retry(countdown=settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries)
+
+
+@shared_task(name="digests.send_confirmation")
+def send_confirmation(subscriber_id, token):
+    emails.send_confirmation(subscriber_id, token)
+
+
+@shared_task(name="digests.purge_pending")
+def purge_pending():
+    """Forget sign-ups nobody confirmed in time: their confirmation links have expired too."""
+    deleted, _ = Subscriber.objects.expired_pending().delete()
+    return deleted

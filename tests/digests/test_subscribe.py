@@ -1,0 +1,277 @@
+"""Signing up, confirming, managing and leaving — and every way a request can be bad."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from taggit.models import Tag
+
+from briefings.digests.models import Subscriber
+from tests.digests.factories import SubscriberFactory
+from tests.digests.support import wait_until
+from tests.factories import ActorFactory, AgreementFactory
+
+SUBSCRIBE = "/subscribe/"
+CHOICES = {
+    "follow_all": True,
+    "frequency": "daily",
+    "instant_alerts": False,
+    "tags": [],
+    "actors": [],
+    "agreements": [],
+}
+
+
+def form(email="ana@mail.example", **extra):
+    return {"email": email, "follow": "all", "frequency": "daily", **extra}
+
+
+def confirm_link(message):
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"https://desk\.example(/subscribe/confirm/\S+/)", text).group(1)
+
+
+@pytest.mark.django_db
+def test_subscribe_page_prefills_from_follow_button(client):
+    Tag.objects.create(name="Defence", slug="defence")
+    AgreementFactory(slug="safe", title="SAFE")
+    response = client.get(
+        SUBSCRIBE, {"tag": "defence", "agreement": "safe", "email": "a@b.example"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r'value="defence"[^>]*checked', html)
+    assert re.search(r'value="safe"[^>]*checked', html)
+    assert re.search(r'value="chosen"[^>]*checked', html)
+    assert 'value="a@b.example"' in html
+
+
+@pytest.mark.django_db
+def test_follow_button_and_box_render(client):
+    from django.template.loader import render_to_string
+
+    button = render_to_string("digests/_follow_button.html", {"kind": "tag", "slug": "a&b"})
+    assert 'href="/subscribe/?tag=a%26b"' in button
+    box = render_to_string("digests/_subscribe_box.html")
+    assert 'action="/subscribe/"' in box
+
+
+def test_double_opt_in_sends_only_a_confirmation(client, smtp_server, celery_worker):
+    tag = Tag.objects.create(name="Defence", slug="defence")
+    response = client.post(SUBSCRIBE, form(follow="chosen", tags=["defence"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("digests:check_inbox")
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "ana@mail.example"
+    assert "Confirm" in message["Subject"]
+    subscriber = Subscriber.objects.get()
+    assert subscriber.state == Subscriber.State.PENDING
+    assert list(subscriber.tags.all()) == [tag]
+
+    link = confirm_link(message)
+    page = client.get(link)
+    assert page.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.PENDING  # a link scanner's GET confirms nothing
+    response = client.post(link)
+    assert response.status_code == 302
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.CONFIRMED
+    assert not subscriber.follow_all
+    assert list(subscriber.tags.all()) == [tag]
+    assert response["Location"] == subscriber.get_absolute_url()
+    assert "Subscription confirmed" in client.get(response["Location"]).content.decode()
+
+
+def test_same_answer_whatever_the_address_history(client, smtp_server, celery_worker):
+    """New, pending, confirmed and unsubscribed addresses all get the same response."""
+    SubscriberFactory(email="confirmed@mail.example")
+    SubscriberFactory(email="gone@mail.example", state=Subscriber.State.UNSUBSCRIBED)
+    SubscriberFactory(email="bounced@mail.example", state=Subscriber.State.SUPPRESSED)
+    bodies = set()
+    for email in [
+        "new@mail.example",
+        "new@mail.example",
+        "confirmed@mail.example",
+        "gone@mail.example",
+        "bounced@mail.example",
+    ]:
+        response = client.post(SUBSCRIBE, form(email), follow=True)
+        assert response.status_code == 200
+        bodies.add(response.content)
+    assert len(bodies) == 1
+    smtp_server.wait_for(4)
+    assert len(smtp_server.to("new@mail.example")) == 2
+    [already] = smtp_server.to("confirmed@mail.example")
+    assert "already receives" in already.get_body(("plain",)).get_content()
+    assert smtp_server.to("bounced@mail.example") == []
+    # Nothing about the confirmed subscriber changed until they click.
+    assert Subscriber.objects.get(email="confirmed@mail.example").follow_all
+    assert Subscriber.objects.filter(email__iexact="new@mail.example").count() == 1
+
+
+def test_resubscribing_reuses_the_record(client, smtp_server, celery_worker):
+    agreement = AgreementFactory()
+    gone = SubscriberFactory(email="gone@mail.example", state=Subscriber.State.UNSUBSCRIBED)
+    client.post(SUBSCRIBE, form("Gone@Mail.example", follow="chosen", agreements=[agreement.slug]))
+    [message] = smtp_server.wait_for(1)
+    client.post(confirm_link(message))
+    gone.refresh_from_db()
+    assert gone.state == Subscriber.State.CONFIRMED
+    assert list(gone.agreements.all()) == [agreement]
+    assert Subscriber.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("not-an-address", "does not look like an email address"),
+        ("a" * 250 + "@mail.example", "at most 254 characters"),
+        ("ana@mail.example\r\nBcc: all@victims.example", "single line"),
+        ("ana@mail.example\nSubject: hi", "single line"),
+        ("", "This field is required"),
+    ],
+)
+def test_bad_addresses_are_refused_clearly(client, email, message):
+    response = client.post(SUBSCRIBE, form(email))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.django_db
+def test_unknown_follows_are_refused_clearly(client):
+    ActorFactory(slug="canada")
+    response = client.post(
+        SUBSCRIBE, form(follow="chosen", actors=["canada", "atlantis"], tags=["nope"])
+    )
+    html = response.content.decode()
+    assert "We don&#x27;t know “atlantis”" in html
+    assert "We don&#x27;t know “nope”" in html
+    assert not Subscriber.objects.exists()
+    response = client.post(SUBSCRIBE, form(follow="chosen"))
+    assert "Choose at least one topic" in response.content.decode()
+    response = client.post(SUBSCRIBE, form(frequency="hourly"))
+    assert "Select a valid choice" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.django_db
+def test_xss_in_prefill_is_escaped(client):
+    response = client.get(SUBSCRIBE, {"email": '"><script>alert(1)</script>'})
+    assert "<script>alert(1)" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["confirm", "preferences", "unsubscribe"])
+def test_tampered_tokens_change_nothing(client, view):
+    subscriber = SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None)
+    good = {
+        "confirm": subscriber.confirmation_token(CHOICES),
+        "preferences": subscriber.token("digests.preferences"),
+        "unsubscribe": subscriber.token("digests.unsubscribe"),
+    }[view]
+    other_purpose = subscriber.token(
+        "digests.preferences" if view != "preferences" else "digests.unsubscribe"
+    )
+    for token in [
+        good[:-2] + "xx",
+        "garbage",
+        f"{subscriber.pk + 1}:{good.split(':')[-1]}",
+        other_purpose,
+    ]:
+        url = reverse(f"digests:{view}", kwargs={"token": token})
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 400, (token, method)
+            assert "This link is not valid" in response.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.PENDING
+
+
+@pytest.mark.django_db
+def test_expired_confirmation_changes_nothing(client, settings):
+    subscriber = SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None)
+    token = subscriber.confirmation_token(CHOICES)
+    settings.DIGEST_CONFIRM_MAX_AGE = -1  # any age is now too old
+    response = client.post(reverse("digests:confirm", kwargs={"token": token}))
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.PENDING
+
+
+@pytest.mark.django_db
+def test_preferences_change_follows_and_pause(client):
+    subscriber = SubscriberFactory()
+    actor = ActorFactory(slug="canada")
+    url = subscriber.get_absolute_url()
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {"follow": "chosen", "actors": ["canada"], "frequency": "weekly", "paused": "on"},
+    )
+    assert response.status_code == 302
+    subscriber.refresh_from_db()
+    assert (subscriber.follow_all, subscriber.frequency, subscriber.paused) == (
+        False,
+        "weekly",
+        True,
+    )
+    assert list(subscriber.actors.all()) == [actor]
+    response = client.post(url, {"follow": "chosen", "actors": ["atlantis"], "frequency": "daily"})
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.frequency == "weekly"
+
+
+@pytest.mark.django_db
+def test_one_click_unsubscribe_needs_no_cookie_or_csrf(rf):
+    from django.test import Client
+
+    subscriber = SubscriberFactory()
+    client = Client(enforce_csrf_checks=True)
+    url = subscriber.unsubscribe_url()
+    assert client.get(url).status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.CONFIRMED  # GET only asks
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.UNSUBSCRIBED
+    assert client.post(url).status_code == 200  # repeating is harmless
+
+
+def test_rate_limits_per_address_and_ip(client, smtp_server, celery_worker, settings):
+    settings.DIGEST_RATE_PER_ADDRESS = (2, 3600)
+    settings.DIGEST_RATE_PER_IP = (4, 3600)
+    for _ in range(3):
+        assert client.post(SUBSCRIBE, form("ana@mail.example")).status_code == 302
+    smtp_server.wait_for(2)
+    assert client.post(SUBSCRIBE, form("bo@mail.example")).status_code == 302
+    smtp_server.wait_for(3)
+    response = client.post(SUBSCRIBE, form("cy@mail.example"))
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert not Subscriber.objects.filter(email="cy@mail.example").exists()
+    other = client.post(SUBSCRIBE, form("cy@mail.example"), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+    wait_until(lambda: smtp_server.to("cy@mail.example"))
+    assert len(smtp_server.to("ana@mail.example")) == 2
+
+
+@pytest.mark.django_db
+def test_purge_forgets_expired_pending(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from briefings.digests.tasks import purge_pending
+
+    old = timezone.now() - datetime.timedelta(seconds=settings.DIGEST_CONFIRM_MAX_AGE + 60)
+    SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None, created_at=old)
+    fresh = SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None)
+    kept = SubscriberFactory(created_at=old)
+    assert purge_pending() == 1
+    assert set(Subscriber.objects.all()) == {fresh, kept}
