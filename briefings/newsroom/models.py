@@ -1,4 +1,8 @@
+import datetime
+import difflib
+import itertools
 import logging
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -504,6 +508,18 @@ class Briefing(models.Model):
             )
         return current
 
+    def conflict_with(self, base_version):
+        """What others saved since `base_version`: the revision it saw against the latest."""
+        current = Briefing.objects.values_list("version", flat=True).get(pk=self.pk)
+        revisions = self.revisions.select_related("created_by")
+        theirs = revisions.first()
+        base = revisions.filter(version__lte=base_version).first()
+        changes = []
+        if theirs is not None and (base is None or base.pk != theirs.pk):
+            # With no revision from before, their whole save is what is new.
+            changes = [f for f in (base or Revision(data={})).compare(theirs) if f["changed"]]
+        return {"current_version": current, "base": base, "theirs": theirs, "changes": changes}
+
     def delete(self, *args, by=None, **kwargs):
         """Published work is withdrawn, not deleted; a superuser's deletion leaves a record."""
         was_public = self.first_published_at is not None or self.status in (
@@ -678,6 +694,63 @@ class Revision(models.Model):
             )
             return briefing.save_revision(by, note=f"Restored revision {self.number}")
 
+    @staticmethod
+    def readable(data):
+        """A snapshot as labelled lines of text, the unit a reader compares."""
+        names = lambda key: [name for _, name in data.get(key, [])]  # noqa: E731
+        text = lambda key: data.get(key) or ""  # noqa: E731
+        return [
+            ("Headline", [text("headline")]),
+            ("Address", [text("slug")]),
+            ("Summary (dek)", text("dek").splitlines()),
+            ("Body", text("body").splitlines()),
+            ("Article type", [text("article_type")]),
+            ("Status", [text("status")]),
+            ("Publication time", [text("publish_at") or "—"]),
+            ("Expiry time", [text("expires_at") or "—"]),
+            ("Tags", data.get("tags", [])),
+            ("Byline", names("authors")),
+            ("Actors", names("actors")),
+            ("Agreements", names("agreements")),
+            ("Events", names("events")),
+            (
+                "Key figures",
+                [
+                    f"{k['label']}: {k['value']} {k['unit']}".strip()
+                    + (f" ({k['source']})" if k["source"] else "")
+                    for k in data.get("key_figures", [])
+                ],
+            ),
+            (
+                "Sources",
+                [
+                    " — ".join(filter(None, [s["title"], s["publisher"], s["url"]]))
+                    for s in data.get("sources", [])
+                ],
+            ),
+        ]
+
+    def compare(self, other):
+        """Side-by-side rows (left, right, change) per field, from this revision to `other`.
+
+        Values stay plain text; the template escapes them.
+        """
+        fields = []
+        for (label, old), (_, new) in zip(
+            self.readable(self.data), self.readable(other.data), strict=True
+        ):
+            rows = []
+            matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag == "equal":
+                    rows += [(line, line, "equal") for line in old[i1:i2]]
+                    continue
+                for a, b in itertools.zip_longest(old[i1:i2], new[j1:j2]):
+                    kind = "added" if a is None else "removed" if b is None else "changed"
+                    rows.append((a, b, kind))
+            fields.append({"label": label, "rows": rows, "changed": old != new})
+        return fields
+
 
 class Correction(models.Model):
     """A public note on a published briefing: a correction, a clarification or an update."""
@@ -723,12 +796,29 @@ class PreviewLink(models.Model):
             )
         ]
 
+    LIFETIME = datetime.timedelta(hours=48)
+
     def __str__(self):
         return f"Preview of {self.briefing}"
+
+    def save(self, *args, **kwargs):
+        """A new link gets an unguessable token and, unless told otherwise, 48 hours of life."""
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        if self.expires_at is None:
+            self.expires_at = self.created_at + self.LIFETIME
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("newsroom:preview", kwargs={"token": self.token})
 
     def is_valid(self, now=None):
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+    def revoke(self):
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
 
 
 class BriefingDeletion(models.Model):

@@ -1,0 +1,292 @@
+import datetime
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from briefings.actors.models import Actor, Membership, Office, OfficeTerm
+from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
+from briefings.events.models import Event
+from briefings.newsroom.models import Briefing, KeyFigure, Transition
+
+pytestmark = pytest.mark.django_db
+
+NOT_RATIFIED = [
+    "Belgium",
+    "Bulgaria",
+    "Cyprus",
+    "France",
+    "Greece",
+    "Hungary",
+    "Ireland",
+    "Italy",
+    "Poland",
+    "Slovenia",
+]
+
+
+def load(*args):
+    out, err = StringIO(), StringIO()
+    call_command("load_demo", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def snapshot():
+    """Every row of every table the loader may touch, so a second run can be compared."""
+    labels = {"actors", "agreements", "events", "newsroom", "taggit", "auth"}
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in labels:
+            rows[model._meta.label] = list(model.objects.order_by("pk").values())
+    return rows
+
+
+@pytest.fixture
+def demo():
+    return load()
+
+
+def test_a_second_run_changes_nothing(demo):
+    before = snapshot()
+    assert sum(len(r) for r in before.values()) > 500
+
+    out, _ = load()
+
+    assert snapshot() == before
+    assert "created" not in out and "updated" not in out
+    assert "briefings: 5 left as they are" in out
+
+
+def test_the_dossier_is_complete(demo):
+    assert Actor.objects.states().count() == 34
+    assert (
+        Membership.objects.filter(organisation__slug="european-union", role="member").count() == 28
+    )
+    assert Agreement.objects.count() == 8
+    assert Event.objects.count() == 6
+    assert Briefing.objects.count() == 5
+    out, _ = demo
+    assert "actors: 45 created" in out
+
+
+def test_ceta_ten_member_states_have_not_ratified(demo):
+    eu_members = Membership.objects.current().filter(
+        organisation__slug="european-union", role=Membership.Role.MEMBER
+    )
+    assert eu_members.count() == 27
+    pending = Party.objects.not_bound().filter(
+        agreement__slug="ceta", actor__in=eu_members.values("member")
+    )
+
+    assert sorted(pending.values_list("actor__name", flat=True)) == NOT_RATIFIED
+    ratified = Party.objects.bound().filter(
+        agreement__slug="ceta", actor__in=eu_members.values("member")
+    )
+    assert ratified.count() == 17
+
+
+def test_ceta_record(demo):
+    ceta = Agreement.objects.get(slug="ceta")
+    assert ceta.status == Agreement.Status.PROVISIONAL
+    assert ceta.signed_on == datetime.date(2016, 10, 30)
+    assert ceta.provisionally_applied_on == datetime.date(2017, 9, 21)
+    parties = ceta.party_records.prefetch_related("actions")
+    assert parties.count() == 30  # Canada, the EU, the 27 and the United Kingdom
+    assert all(p.signature.date == datetime.date(2016, 10, 30) for p in parties)
+    assert {p.actor.slug for p in parties if p.status == Party.Status.PROVISIONAL} == {
+        "canada",
+        "european-union",
+    }
+
+    france = PartyAction.objects.get(
+        party__agreement=ceta, party__actor__slug="france", kind="domestic_rejection"
+    )
+    assert france.date == datetime.date(2024, 3, 21)
+    assert "211–44" in france.note
+    dutch = PartyAction.objects.filter(
+        party__agreement=ceta, party__actor__slug="netherlands"
+    ).order_by("date")
+    assert list(dutch.values_list("kind", "date")) == [
+        ("signature", datetime.date(2016, 10, 30)),
+        ("domestic_approval", datetime.date(2022, 7, 12)),
+        ("ratification", datetime.date(2022, 11, 23)),
+    ]
+    uk = PartyAction.objects.get(
+        party__agreement=ceta, party__actor__slug="united-kingdom", kind="ratification"
+    )
+    assert uk.date == datetime.date(2018, 11, 8)
+    assert "then an EU member state" in uk.note
+
+
+def test_the_pact(demo):
+    pact = Agreement.objects.get(slug="eu-canada-security-and-defence-partnership")
+    assert set(pact.parties.values_list("name", flat=True)) == {"Canada", "European Union"}
+    assert pact.signed_display == "June 2025"
+    assert AgreementRelation.objects.filter(
+        source=pact, target__slug="eu-uk-security-and-defence-partnership", kind="mirrors"
+    ).exists()
+    participation = Agreement.objects.get(slug="canada-eu-safe-participation-agreement")
+    assert participation.status == Agreement.Status.NEGOTIATING
+    assert participation.relations_out.filter(target__slug="safe", kind="implements").exists()
+    safe = Agreement.objects.get(slug="safe")
+    assert safe.party_records.get(actor__slug="canada").role == Party.Role.PROSPECTIVE
+
+
+def test_offices_and_memberships(demo):
+    pm = Office.objects.get(title="Prime Minister of Canada")
+    assert pm.current_holder.name == "Mark Carney"
+    term = OfficeTerm.objects.current().get(office=pm)
+    assert term.start_display == "2025"
+    commission = Office.objects.get(title="President of the European Commission")
+    assert commission.current_holder.name == "Ursula von der Leyen"
+    assert OfficeTerm.objects.filter(person__slug="donald-trump").count() == 2
+
+    uk = Membership.objects.get(member__slug="united-kingdom", organisation__slug="european-union")
+    assert uk.end_date == datetime.date(2020, 1, 31)
+    assert (
+        Membership.objects.current()
+        .filter(member__slug="canada", organisation__slug="nato")
+        .exists()
+    )
+    institutions = Membership.objects.filter(
+        organisation__slug="european-union", role=Membership.Role.INSTITUTION
+    )
+    assert set(institutions.values_list("member__name", flat=True)) == {
+        "European Commission",
+        "European Council",
+    }
+    canada = Actor.objects.get(slug="canada")
+    assert (canada.iso_alpha2, canada.iso_alpha3, canada.wikidata_qid) == ("CA", "CAN", "Q16")
+
+
+def test_events(demo):
+    summit = Event.objects.get(slug="eu-canada-summit-2025")
+    assert summit.date_display == "June 2025"
+    assert summit.place_display == "Brussels, Belgium"
+    signing = Event.objects.get(slug="signing-eu-canada-security-and-defence-partnership")
+    assert signing.parent == summit
+    assert set(signing.participants.values_list("name", flat=True)) == {
+        "Mark Carney",
+        "Ursula von der Leyen",
+        "António Costa",
+    }
+    visit = Event.objects.get(slug="schoonselhof-visit-2025")
+    assert "Antwerp" in visit.place_name and visit.country.name == "Belgium"
+    roles = dict(visit.participations.values_list("actor__name", "role"))
+    assert roles == {
+        "Mark Carney": "visitor",
+        "Diana Fox Carney": "visitor",
+        "Bart De Wever": "host",
+    }
+
+
+def test_accents_and_euro_round_trip(demo):
+    assert Actor.objects.get(slug="antonio-costa").name == "António Costa"
+    assert KeyFigure.objects.filter(value="€150 billion").exists()
+    assert KeyFigure.objects.filter(value="€125 billion").exists()
+    assert KeyFigure.objects.get(value="1.37%", briefing__status="draft").unit == "of GDP"
+
+
+def test_one_draft_one_scheduled_the_rest_published(demo):
+    assert Briefing.objects.filter(status=Briefing.Status.DRAFT).count() == 1
+    scheduled = Briefing.objects.get(status=Briefing.Status.SCHEDULED)
+    assert (
+        timezone.now()
+        < scheduled.publish_at
+        <= timezone.now() + datetime.timedelta(minutes=3, seconds=5)
+    )
+    assert list(scheduled.transitions.values_list("from_status", "to_status")) == [
+        ("draft", "review"),
+        ("review", "scheduled"),
+    ]
+    published = Briefing.objects.published()
+    assert published.count() == 3
+    assert set(published.values_list("status", flat=True)) == {"published"}
+    assert all(b.publish_at < timezone.now() - datetime.timedelta(days=30) for b in published)
+    later = timezone.now() + datetime.timedelta(minutes=4)
+    assert Briefing.objects.published(now=later).count() == 4
+
+
+def test_briefings_are_written_tagged_and_linked(demo):
+    for briefing in Briefing.objects.all():
+        words = len(briefing.body.split())
+        assert 300 <= words <= 600, (briefing.slug, words)
+        assert briefing.body.count("\n## ") >= 2
+        assert len(briefing.dek) <= 400
+        assert briefing.tags.exists()
+        assert briefing.authors.exists()
+        assert briefing.actors.exists() and briefing.agreements.exists()
+        assert briefing.events.exists()
+        assert briefing.key_figures.exists() and briefing.sources.exists()
+    published = Briefing.objects.filter(status="published")
+    for briefing in published:
+        assert list(briefing.transitions.values_list("to_status", flat=True)) == [
+            "review",
+            "published",
+        ]
+    pact = Briefing.objects.get(slug="canada-eu-sign-security-and-defence-partnership")
+    assert "the most European of the non-European countries" in pact.body
+    assert {"defence", "Canada", "European Union"} <= set(pact.tags.names())
+
+
+def test_a_published_scheduled_briefing_is_not_rescheduled(demo):
+    scheduled = Briefing.objects.get(status=Briefing.Status.SCHEDULED)
+    # What the worker does at the due time.
+    Briefing.objects.filter(pk=scheduled.pk).update(
+        publish_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    scheduled.refresh_from_db()
+    scheduled.transition(Briefing.Status.PUBLISHED, by=None)
+
+    load()
+
+    scheduled.refresh_from_db()
+    assert scheduled.status == Briefing.Status.PUBLISHED
+    assert not Briefing.objects.filter(status=Briefing.Status.SCHEDULED).exists()
+    assert Transition.objects.filter(briefing=scheduled).count() == 3
+
+
+def test_dev_users_in_debug(settings):
+    settings.DEBUG = True
+    out, _ = load()
+    User = get_user_model()
+    assert User.objects.get(username="admin").is_superuser
+    editor = User.objects.get(username="editor")
+    writer = User.objects.get(username="writer")
+    assert editor.check_password("editor-dev-only") and editor.is_staff
+    assert editor.has_perm("newsroom.publish_briefing")
+    assert writer.groups.filter(name="writer").exists()
+    assert not writer.has_perm("newsroom.publish_briefing")
+    assert "admin / admin-dev-only" in out
+
+    editor.set_password("changed-locally")
+    editor.save()
+    out, _ = load()
+    editor.refresh_from_db()
+    assert editor.check_password("changed-locally")
+    assert "editor: exists, password left unchanged" in out
+
+
+def test_no_dev_users_without_debug(settings):
+    settings.DEBUG = False
+    _, err = load()
+    assert not get_user_model().objects.filter(username__in=["admin", "editor", "writer"]).exists()
+    assert "--with-dev-users" in err
+    assert Briefing.objects.count() == 5
+
+    load("--with-dev-users")
+    assert get_user_model().objects.filter(username__in=["admin", "editor", "writer"]).count() == 3
+
+
+def test_demo_authors_cannot_log_in(demo):
+    for author in get_user_model().objects.filter(bylines__isnull=False).distinct():
+        assert not author.has_usable_password()
+
+
+def test_bad_schedule_option_is_refused_and_nothing_is_loaded():
+    with pytest.raises(CommandError, match="at least 1 minute"):
+        load("--publish-in", "0")
+    assert not Actor.objects.exists()
