@@ -1,0 +1,110 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from briefings.newsroom.models import Briefing, PreviewLink
+from tests.factories import DraftFactory, editor, writer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft():
+    return DraftFactory(
+        headline="Embargoed: the summit communiqué",
+        slug="embargoed-communique",
+        body="Text a source outside the desk reviews before the embargo.",
+    )
+
+
+def create_link(client, briefing):
+    url = reverse("admin:newsroom_briefing_preview_links", args=[briefing.pk])
+    response = client.post(url)
+    assert response.status_code == 302
+    return briefing.preview_links.get()
+
+
+def assert_private_preview(response, headline):
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert headline in page
+    assert '<meta name="robots" content="noindex' in page
+    assert "not published" in page.lower() and "preview" in page.lower()
+    assert response["X-Robots-Tag"].startswith("noindex")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_an_editor_creates_a_link_that_works_without_login(client, draft):
+    client.force_login(editor())
+    link = create_link(client, draft)
+    assert len(link.token) >= 40
+    assert link.expires_at - link.created_at == datetime.timedelta(hours=48)
+    client.logout()
+
+    response = client.get(link.get_absolute_url())
+    assert_private_preview(response, "Embargoed: the summit communiqué")
+    # The same briefing stays out of public surfaces.
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    for surface in ("/", "/briefings/", "/feeds/rss/", "/sitemap.xml", "/search/?q=embargo"):
+        assert "embargoed-communique" not in client.get(surface).content.decode(), surface
+
+
+def test_a_preview_is_never_cached(client, draft):
+    link = PreviewLink.objects.create(briefing=draft)
+    assert "Text a source" in client.get(link.get_absolute_url()).content.decode()
+    Briefing.objects.filter(pk=draft.pk).update(body="Rewritten after the review.")
+    page = client.get(link.get_absolute_url()).content.decode()
+    assert "Rewritten after the review." in page
+
+
+@pytest.mark.parametrize("spoil", ["tampered", "expired", "revoked", "empty"])
+def test_a_bad_link_answers_404(client, draft, spoil):
+    link = PreviewLink.objects.create(briefing=draft)
+    url = link.get_absolute_url()
+    if spoil == "tampered":
+        url = url.replace(link.token, link.token[:-1] + ("A" if link.token[-1] != "A" else "B"))
+    elif spoil == "expired":
+        PreviewLink.objects.filter(pk=link.pk).update(
+            created_at=timezone.now() - datetime.timedelta(hours=49),
+            expires_at=timezone.now() - datetime.timedelta(seconds=1),
+        )
+    elif spoil == "revoked":
+        link.revoke()
+    else:
+        url = "/briefings/preview/%20/"
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Embargoed" not in response.content.decode()
+
+
+def test_revoking_from_the_admin(client, draft):
+    client.force_login(editor())
+    link = create_link(client, draft)
+    url = reverse("admin:newsroom_briefing_preview_links", args=[draft.pk])
+    assert client.post(url, {"revoke": link.pk}).status_code == 302
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    client.logout()
+    assert client.get(link.get_absolute_url()).status_code == 404
+
+
+def test_the_change_form_lists_live_links_and_the_admin_preview(client, draft):
+    client.force_login(editor())
+    link = create_link(client, draft)
+    page = client.get(reverse("admin:newsroom_briefing_change", args=[draft.pk])).content.decode()
+    assert link.get_absolute_url() in page
+    preview = client.get(reverse("admin:newsroom_briefing_preview", args=[draft.pk]))
+    assert_private_preview(preview, "Embargoed: the summit communiqué")
+
+
+def test_only_editors_of_the_briefing_may_preview_or_share_it(client, draft):
+    client.force_login(writer())
+    assert client.get(reverse("admin:newsroom_briefing_preview", args=[draft.pk])).status_code in (
+        403,
+        404,
+    )
+    url = reverse("admin:newsroom_briefing_preview_links", args=[draft.pk])
+    assert client.post(url).status_code in (403, 404)
+    assert not draft.preview_links.exists()
