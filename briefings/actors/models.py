@@ -83,6 +83,7 @@ class Actor(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="state") | (Q(iso_alpha2="") & Q(iso_alpha3="")),
                 name="actor_iso_codes_only_for_states",
+                violation_error_message="Only a state has ISO 3166 codes.",
             ),
             models.CheckConstraint(
                 condition=Q(iso_alpha2="") | Q(iso_alpha2__regex=r"^[A-Z]{2}$"),
@@ -141,26 +142,40 @@ class Membership(models.Model):
         ordering = ["organisation__name", "member__name"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(member=F("organisation")), name="membership_not_self"
+                condition=~Q(member=F("organisation")),
+                name="membership_not_self",
+                violation_error_message="An actor cannot be a member of itself.",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="membership_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
             ),
             models.UniqueConstraint(
                 fields=["member", "organisation", "role"],
                 condition=Q(end_date__isnull=True),
                 name="membership_one_open_per_role",
+                violation_error_message=(
+                    "This membership is already open; end it before opening another."
+                ),
             ),
             models.CheckConstraint(
                 condition=partialdate.normalised("start_date", "start_precision"),
                 name="membership_start_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January "
+                    "(start date)."
+                ),
             ),
             models.CheckConstraint(
                 condition=partialdate.normalised("end_date", "end_precision"),
                 name="membership_end_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January "
+                    "(end date)."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["organisation", "role"], name="membership_org_role_idx")]
@@ -191,7 +206,11 @@ class Office(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "role"], name="office_unique_role")
+            models.UniqueConstraint(
+                fields=["organisation", "role"],
+                name="office_unique_role",
+                violation_error_message="This organisation already has an office with this role.",
+            )
         ]
 
     def __str__(self):
@@ -221,12 +240,19 @@ class OfficeTerm(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="officeterm_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
             ),
             models.UniqueConstraint(
-                fields=["office"], condition=Q(end_date__isnull=True), name="officeterm_one_current"
+                fields=["office"],
+                condition=Q(end_date__isnull=True),
+                name="officeterm_one_current",
+                violation_error_message=(
+                    "This office already has a current holder; end that term first."
+                ),
             ),
             ExclusionConstraint(
                 name="officeterm_no_overlap",
+                violation_error_message="This office already has a holder during these dates.",
                 expressions=[
                     (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
                     ("office", RangeOperators.EQUAL),
@@ -235,10 +261,18 @@ class OfficeTerm(models.Model):
             models.CheckConstraint(
                 condition=partialdate.normalised("start_date", "start_precision"),
                 name="officeterm_start_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January "
+                    "(start date)."
+                ),
             ),
             models.CheckConstraint(
                 condition=partialdate.normalised("end_date", "end_precision"),
                 name="officeterm_end_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January "
+                    "(end date)."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["person", "end_date"], name="officeterm_person_idx")]

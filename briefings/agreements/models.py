@@ -76,40 +76,56 @@ class Agreement(models.Model):
                 | Q(concluded_on__isnull=True)
                 | Q(signed_on__gte=F("concluded_on")),
                 name="agreement_signed_after_concluded",
+                violation_error_message="An agreement cannot be signed before it is concluded.",
             ),
             models.CheckConstraint(
                 condition=Q(provisionally_applied_on__isnull=True)
                 | Q(signed_on__isnull=True)
                 | Q(provisionally_applied_on__gte=F("signed_on")),
                 name="agreement_applied_after_signed",
+                violation_error_message="Provisional application cannot start before signature.",
             ),
             models.CheckConstraint(
                 condition=Q(in_force_on__isnull=True)
                 | Q(signed_on__isnull=True)
                 | Q(in_force_on__gte=F("signed_on")),
                 name="agreement_in_force_after_signed",
+                violation_error_message="Entry into force cannot come before signature.",
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True)
                 | Q(in_force_on__isnull=True)
                 | Q(ended_on__gte=F("in_force_on")),
                 name="agreement_ended_after_in_force",
+                violation_error_message="An agreement cannot end before it enters into force.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="terminated") | Q(ended_on__isnull=False),
                 name="agreement_terminated_has_end",
+                violation_error_message="A terminated agreement needs its end date.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="provisional") | Q(provisionally_applied_on__isnull=False),
                 name="agreement_provisional_has_date",
+                violation_error_message=(
+                    "A provisionally applied agreement needs the date it began."
+                ),
             ),
             models.CheckConstraint(
                 condition=partialdate.normalised("signed_on", "signed_precision"),
                 name="agreement_signed_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January "
+                    "(signature date)."
+                ),
             ),
             models.CheckConstraint(
                 condition=partialdate.normalised("concluded_on", "concluded_precision"),
                 name="agreement_concluded_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January "
+                    "(conclusion date)."
+                ),
             ),
         ]
 
@@ -151,10 +167,14 @@ class AgreementRelation(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "target", "kind"], name="agreementrelation_unique"
+                fields=["source", "target", "kind"],
+                name="agreementrelation_unique",
+                violation_error_message="These agreements are already linked this way.",
             ),
             models.CheckConstraint(
-                condition=~Q(source=F("target")), name="agreementrelation_not_self"
+                condition=~Q(source=F("target")),
+                name="agreementrelation_not_self",
+                violation_error_message="An agreement cannot be related to itself.",
             ),
         ]
 
@@ -201,7 +221,11 @@ class Party(models.Model):
         verbose_name_plural = "parties"
         ordering = ["actor__name"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "actor"], name="party_unique_actor")
+            models.UniqueConstraint(
+                fields=["agreement", "actor"],
+                name="party_unique_actor",
+                violation_error_message="This actor is already a party to this agreement.",
+            )
         ]
 
     def __str__(self):
@@ -293,7 +317,9 @@ class PartyAction(models.Model):
         ordering = ["date", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["party", "kind", "date"], name="partyaction_unique_per_day"
+                fields=["party", "kind", "date"],
+                name="partyaction_unique_per_day",
+                violation_error_message="This party already has this action on this date.",
             )
         ]
         indexes = [models.Index(fields=["kind", "date"], name="partyaction_kind_date_idx")]

@@ -69,15 +69,28 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="event_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
             ),
-            models.CheckConstraint(condition=~Q(parent=F("pk")), name="event_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="event_not_own_parent",
+                violation_error_message="An event cannot be part of itself.",
+            ),
             models.CheckConstraint(
                 condition=partialdate.normalised("start_date", "start_precision"),
                 name="event_start_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January "
+                    "(start date)."
+                ),
             ),
             models.CheckConstraint(
                 condition=partialdate.normalised("end_date", "end_precision"),
                 name="event_end_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January "
+                    "(end date)."
+                ),
             ),
         ]
 
@@ -122,7 +135,9 @@ class Participation(models.Model):
         ordering = ["role", "actor__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "actor", "role"], name="participation_unique_role"
+                fields=["event", "actor", "role"],
+                name="participation_unique_role",
+                violation_error_message="This actor already has this role at this event.",
             )
         ]
 

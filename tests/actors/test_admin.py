@@ -254,3 +254,34 @@ def test_office_change_page_queries_do_not_grow(editor_client, django_assert_max
         OfficeTermFactory(office=office, start_date=start, end_date=start)
     many = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     assert few == many
+
+
+def test_overlapping_term_is_a_readable_form_error(editor_client):
+    term = OfficeTermFactory(
+        start_date=datetime.date(2015, 11, 4), end_date=datetime.date(2025, 3, 14)
+    )
+    response = editor_client.post(
+        admin_url(OfficeTerm, "add"),
+        {
+            "office": term.office_id,
+            "person": PersonFactory().pk,
+            "start_date": "2020-01-01",
+            "start_precision": "day",
+            "end_date": "2021-01-01",
+            "end_precision": "day",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "This office already has a holder during these dates."
+    ]
+    assert OfficeTerm.objects.count() == 1
+
+
+def test_actor_change_page_links_to_the_public_page(editor_client):
+    canada = ActorFactory(name="Canada")
+    response = editor_client.get(admin_url(canada, "change", canada.pk))
+    assert response.context["has_absolute_url"]
+    assert reverse("admin:view_on_site", args=[response.context["content_type_id"], canada.pk]) in (
+        response.content.decode()
+    )

@@ -191,3 +191,20 @@ def test_party_change_page_queries_do_not_grow(editor_client, django_assert_max_
         PartyActionFactory(party=party, kind="declaration", date=datetime.date(year, 1, 1))
     many = measure(editor_client, url, django_assert_max_num_queries)
     assert few == many
+
+
+def test_duplicate_party_is_a_readable_form_error(editor_client):
+    party = PartyFactory()
+    response = editor_client.post(
+        admin_url(Party, "add"),
+        {
+            "agreement": party.agreement_id,
+            "actor": party.actor_id,
+            "role": "party",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "This actor is already a party to this agreement." in response.content.decode()
+    assert Party.objects.count() == 1

@@ -128,7 +128,29 @@ def test_end_before_start_is_a_form_error(editor_client):
         },
     )
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors
+    assert response.context["adminform"].form.non_field_errors() == [
+        "The end date cannot be before the start date."
+    ]
+    assert not Event.objects.exists()
+
+
+def test_a_month_precise_date_off_the_first_is_a_readable_form_error(editor_client):
+    response = editor_client.post(
+        admin_url(Event, "add"),
+        {
+            "title": "June summit",
+            "slug": "june-summit",
+            "kind": "summit",
+            "status": "held",
+            "start_date": "2025-06-23",
+            "start_precision": "month",
+            "end_precision": "day",
+            "participations-TOTAL_FORMS": "0",
+            "participations-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "A date known to the month must be the 1st" in response.content.decode()
     assert not Event.objects.exists()
 
 
