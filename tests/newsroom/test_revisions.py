@@ -165,3 +165,87 @@ def test_deleting_a_published_briefing_is_refused_and_superuser_deletion_recorde
     assert (record.deleted_by, record.headline, record.status) == (boss, "Pact signed", "published")
     assert record.data["body"] == briefing.body
     assert not Briefing.objects.filter(pk=pk).exists()
+
+
+def history_url(briefing):
+    from django.urls import reverse
+
+    return reverse("admin:newsroom_briefing_revisions", args=[briefing.pk])
+
+
+def many_revisions(briefing, count, user):
+    for n in range(count):
+        briefing.body = f"Paragraph {n}."
+        briefing.save()
+        briefing.save_revision(user, note=f"Save {n}")
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_history_page_runs_constant_queries(client, django_assert_max_num_queries, count):
+    briefing, user = full_draft(), editor()
+    many_revisions(briefing, count, user)
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        response = client.get(history_url(briefing))
+    assert response.status_code == 200
+    assert f"Save {count - 1}" in response.content.decode()
+
+
+def test_compare_shows_both_sides_escaped(client, django_assert_max_num_queries):
+    briefing, user = full_draft(), editor()
+    briefing.save_revision(user)
+    briefing.body = "<script>alert('diff')</script>\n\nThe pact covers space security."
+    briefing.headline = "Pact <img src=x onerror=alert(1)>"
+    briefing.save()
+    briefing.save_revision(user)
+    many_revisions(briefing, 30, user)
+    client.force_login(user)
+    with django_assert_max_num_queries(10):
+        response = client.get(history_url(briefing) + "compare/?a=1&b=2")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert('diff')" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#x27;diff&#x27;)&lt;/script&gt;" in page
+    assert "Pact &lt;img src=x onerror=alert(1)&gt;" in page
+    assert "Canada and the EU sign a defence pact" in page  # the left side
+    assert 'class="diff-changed"' in page
+    assert client.get(history_url(briefing) + "compare/?a=1&b=999").status_code == 404
+    assert client.get(history_url(briefing) + "compare/?a=x").status_code == 302
+
+
+def test_restore_from_the_admin_keeps_every_revision(client):
+    briefing, user = full_draft(), editor()
+    briefing.save_revision(user)
+    briefing.headline = "A late fact-check got this wrong"
+    briefing.save()
+    briefing.save_revision(user)
+    client.force_login(user)
+    restore = history_url(briefing) + "1/restore/"
+    assert client.get(restore).status_code == 405
+    assert client.post(restore).status_code == 302
+    briefing.refresh_from_db()
+    assert briefing.headline == "Canada and the EU sign a defence pact"
+    page = client.get(history_url(briefing)).content.decode()
+    assert "Restored revision 1" in page and "A late fact-check" not in page
+    assert list(briefing.revisions.values_list("number", flat=True)) == [3, 2, 1]
+    assert client.get(history_url(briefing) + "2/").status_code == 200
+
+
+def test_every_admin_save_keeps_a_revision(client):
+    from django.urls import reverse
+
+    from tests.newsroom.test_concurrency import form_data
+
+    user = editor()
+    client.force_login(user)
+    add = client.get(reverse("admin:newsroom_briefing_add"))
+    data = form_data(add, headline="New pact briefing", slug="new-pact", body="First words.")
+    data["tags"] = ["defence, canada"]
+    assert client.post(reverse("admin:newsroom_briefing_add"), data).status_code == 302
+    briefing = Briefing.objects.get(slug="new-pact")
+    url = reverse("admin:newsroom_briefing_change", args=[briefing.pk])
+    assert client.post(url, form_data(client.get(url), body="Second words.")).status_code == 302
+    first, second = briefing.revisions.order_by("number")
+    assert (first.note, second.note) == ("Created", "Edited")
+    assert first.data["tags"] == ["canada", "defence"]
+    assert second.data["body"] == "Second words." and second.created_by == user
