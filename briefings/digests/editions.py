@@ -128,7 +128,8 @@ def finish_chunk(chunk):
     sent = Delivery.objects.filter(
         edition=edition,
         state=Delivery.State.SENT,
-        subscriber_id__range=(chunk.first_id, chunk.last_id),
+        subscriber_id__gte=chunk.first_id,
+        subscriber_id__lte=chunk.last_id,
     ).values("subscriber_id")
     Subscriber.objects.filter(pk__in=sent).exclude(last_digest_at__gte=edition.ends_at).update(
         last_digest_at=edition.ends_at
@@ -166,7 +167,9 @@ class ChunkRun:
         )
         done = dict(
             Delivery.objects.filter(
-                edition=edition, subscriber_id__range=(self.chunk.first_id, self.chunk.last_id)
+                edition=edition,
+                subscriber_id__gte=self.chunk.first_id,
+                subscriber_id__lte=self.chunk.last_id,
             ).values_list("subscriber_id", "state")
         )
         self.date = emails.now_header()
