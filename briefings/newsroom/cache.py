@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -95,6 +96,8 @@ def public_page(view):
             return response
         lifetime = seconds_fresh(token, timezone.now())
         response = view(request, *args, **kwargs)
+        if isinstance(response, SimpleTemplateResponse):
+            response.render()  # a sitemap's TemplateResponse: pickled rendered, or not at all
         if (
             lifetime >= 1
             and response.status_code == 200

@@ -2,6 +2,7 @@ import datetime
 import difflib
 import itertools
 import logging
+import re
 import secrets
 
 from django.conf import settings
@@ -33,6 +34,21 @@ logger = logging.getLogger(__name__)
 
 class EditConflict(Exception):
     """A write based on a version of the briefing that is no longer the current one."""
+
+
+# Endings the English stemmer does not fold the same way (ratify → ratifi, ratification →
+# ratif); searching also by the root before them lets one form of a word find the others.
+ENDINGS = ("ications", "ication", "ations", "ation", "ying", "ies", "ied", "ing", "ed", "es", "s")
+ENDINGS += ("y", "e")
+
+
+def word_roots(text):
+    """Each word of a query cut before a common English ending, letters and digits only."""
+    roots = []
+    for word in re.findall(r"[^\W_]+", text.lower())[:8]:
+        ending = next((e for e in ENDINGS if word.endswith(e) and len(word) - len(e) >= 4), "")
+        roots.append(word[: len(word) - len(ending)])
+    return roots
 
 
 class BriefingQuerySet(models.QuerySet):
@@ -102,6 +118,8 @@ class BriefingQuerySet(models.QuerySet):
         escaped by the caller.
         """
         query = SearchQuery(text, config="briefings", search_type="websearch")
+        if roots := [f"{root}:*" for root in word_roots(text)]:
+            query |= SearchQuery(" & ".join(roots), config="briefings", search_type="raw")
         start, stop = marks
 
         def snippet(field, **options):

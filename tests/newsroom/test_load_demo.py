@@ -1,4 +1,5 @@
 import datetime
+import time
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing, KeyFigure, Transition
+from tests.factories import role
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +46,24 @@ def snapshot():
     return rows
 
 
+@pytest.fixture(autouse=True)
+def roles(db):
+    """The role groups the loader assigns, gone if an earlier transactional test flushed them."""
+    role("writer")
+    role("editor")
+
+
 @pytest.fixture
 def demo():
     return load()
+
+
+def wait_until(condition, timeout, message):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+        time.sleep(0.05)
 
 
 def test_a_second_run_changes_nothing(demo):
@@ -287,6 +304,26 @@ def test_demo_authors_cannot_log_in(demo):
 
 
 def test_bad_schedule_option_is_refused_and_nothing_is_loaded():
-    with pytest.raises(CommandError, match="at least 1 minute"):
+    with pytest.raises(CommandError, match="positive number of minutes"):
         load("--publish-in", "0")
     assert not Actor.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_publishes_the_scheduled_briefing_and_a_reload_keeps_it(celery_worker, roles):
+    load("--publish-in", "0.05")  # three seconds
+    scheduled = Briefing.objects.get(status=Briefing.Status.SCHEDULED)
+    assert not Briefing.objects.published().filter(pk=scheduled.pk).exists()
+
+    wait_until(
+        lambda: Briefing.objects.filter(pk=scheduled.pk, status="published").exists(),
+        timeout=30,
+        message="the worker to publish the scheduled briefing",
+    )
+    load()
+
+    scheduled.refresh_from_db()
+    assert scheduled.status == Briefing.Status.PUBLISHED
+    assert scheduled.first_published_at == scheduled.publish_at
+    published = scheduled.transitions.filter(to_status="published")
+    assert published.count() == 1 and published.get().by is None

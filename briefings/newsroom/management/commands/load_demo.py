@@ -63,21 +63,22 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--publish-in",
-            type=int,
+            type=float,
             default=3,
             metavar="MINUTES",
-            help="Schedule the demo's scheduled briefing this many minutes ahead (default 3).",
+            help="Schedule the demo's scheduled briefing this many minutes after loading "
+            "(default 3; fractions allowed).",
         )
 
     def handle(self, *args, with_dev_users, publish_in, **options):
-        if publish_in < 1:
-            raise CommandError("--publish-in must be at least 1 minute.")
+        if not publish_in > 0:
+            raise CommandError("--publish-in must be a positive number of minutes.")
         self.counts = defaultdict(Counter)
         self.briefing_notes = []
         try:
             with transaction.atomic():
                 self.load_reference()
-                self.load_briefings(timezone.now() + datetime.timedelta(minutes=publish_in))
+                self.load_briefings(datetime.timedelta(minutes=publish_in))
         except (PermissionDenied, ValidationError) as error:
             raise CommandError(f"The demo dossier was not loaded: {error}") from error
         self.report()
@@ -245,7 +246,7 @@ class Command(BaseCommand):
                 event.agreements.set(wanted)
         self.events = events
 
-    def load_briefings(self, scheduled_at):
+    def load_briefings(self, publish_in):
         User = get_user_model()
         authors = {}
         for username, first_name, last_name, group in dossier.AUTHORS:
@@ -259,7 +260,7 @@ class Command(BaseCommand):
                 )
                 author.set_unusable_password()
                 author.save()
-                author.groups.add(Group.objects.get(name=group))
+                author.groups.add(self.group(group))
                 self.counts["demo authors"]["created"] += 1
             else:
                 self.counts["demo authors"]["unchanged"] += 1
@@ -301,6 +302,7 @@ class Command(BaseCommand):
                 # Through the workflow, like an editor in the admin: the publication task
                 # is enqueued when the load commits, and the worker publishes it on time.
                 briefing.transition(Briefing.Status.REVIEW, by=writer, note="Ready for review.")
+                scheduled_at = timezone.now() + publish_in
                 briefing.transition(
                     Briefing.Status.SCHEDULED,
                     by=editor,
@@ -310,6 +312,15 @@ class Command(BaseCommand):
                 self.briefing_notes.append(
                     f"“{briefing.headline}” is scheduled for {scheduled_at:%Y-%m-%d %H:%M:%S} UTC."
                 )
+
+    @staticmethod
+    def group(name):
+        try:
+            return Group.objects.get(name=name)
+        except Group.DoesNotExist:
+            raise CommandError(
+                f"The “{name}” role group is missing: it is created by the newsroom migrations."
+            ) from None
 
     def seed_published(self, briefing, publish_at, writer, editor):
         """A briefing published in the past: set directly, with the history it would have had.
@@ -349,6 +360,7 @@ class Command(BaseCommand):
         for note in self.briefing_notes:
             self.stdout.write(f"  {note}")
 
+    @transaction.atomic
     def create_dev_users(self):
         User = get_user_model()
         self.stdout.write("Development logins (local use only, never in production):")
@@ -362,5 +374,5 @@ class Command(BaseCommand):
                 User.objects.create_superuser(username, email, password)
             else:
                 user = User.objects.create_user(username, email, password, is_staff=True)
-                user.groups.add(Group.objects.get(name=group))
+                user.groups.add(self.group(group))
             self.stdout.write(f"  {username} / {password} ({group or 'superuser'})")

@@ -1,0 +1,166 @@
+"""The page cache: pages come from Redis for anonymous readers, and are never stale.
+
+A publish, an edit or a withdrawal shows at once; a scheduled briefing appears at its time and
+not a moment before; an expired one goes at its expiry.
+"""
+
+import datetime
+import time
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from briefings.newsroom.cache import GENERATION_KEY, seconds_fresh
+from briefings.newsroom.models import Briefing
+from tests.factories import ActorFactory, BriefingFactory, DraftFactory, editor
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url="/"):
+    response = client.get(url)
+    return response.status_code, response.content.decode()
+
+
+def poll(condition, timeout=15):
+    """Ask again until the condition holds; fail at the deadline."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.05)
+    raise AssertionError("condition not met before the deadline")
+
+
+def test_anonymous_pages_are_served_from_the_cache(client, django_assert_num_queries):
+    BriefingFactory(headline="Cached headline", slug="cached")
+
+    for url in ["/", "/briefings/", "/briefings/cached/", "/feeds/rss/", "/sitemap.xml"]:
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            again = client.get(url)
+        assert again.content == first.content
+
+
+def test_signed_in_users_bypass_the_cache(client, django_assert_max_num_queries):
+    BriefingFactory(headline="Cached headline")
+    client.get("/")
+    client.force_login(editor())
+
+    with django_assert_max_num_queries(30) as captured:
+        client.get("/")
+
+    assert len(captured) > 0
+
+
+def test_publishing_shows_at_once_everywhere(client):
+    briefing = DraftFactory(headline="Fresh news", slug="fresh", tags=["defence"])
+    BriefingFactory(tags=["defence"])
+    for url in ["/", "/briefings/", "/tags/defence/", "/feeds/rss/"]:
+        assert "Fresh news" not in page(client, url)[1]
+    assert page(client, "/briefings/fresh/")[0] == 404
+
+    briefing.transition(Briefing.Status.PUBLISHED, by=editor())
+
+    for url in ["/", "/briefings/", "/tags/defence/", "/feeds/rss/", "/briefings/fresh/"]:
+        assert "Fresh news" in page(client, url)[1], url
+
+
+def test_edits_and_link_changes_show_at_once(client):
+    briefing = BriefingFactory(headline="First headline", slug="story")
+    actor = ActorFactory(name="Canada", slug="canada")
+    for url in ["/briefings/story/", "/actors/canada/"]:
+        page(client, url)
+
+    briefing.headline = "Second headline"
+    briefing.save()
+    assert "Second headline" in page(client, "/briefings/story/")[1]
+
+    briefing.actors.add(actor)
+    assert "Second headline" in page(client, "/actors/canada/")[1]
+
+    actor.name = "Dominion of Canada"
+    actor.save()
+    assert "Dominion of Canada" in page(client, "/briefings/story/")[1]
+
+    briefing.tags.add("procurement")
+    assert 'href="/tags/procurement/"' in page(client, "/briefings/story/")[1]
+
+
+def test_withdrawal_shows_at_once(client):
+    briefing = BriefingFactory(headline="Soon withdrawn", slug="soon-withdrawn")
+    assert page(client, "/briefings/soon-withdrawn/")[0] == 200
+    assert "Soon withdrawn" in page(client, "/")[1]
+
+    briefing.transition(Briefing.Status.WITHDRAWN, by=editor(), note="Sourcing failed.")
+
+    status, body = page(client, "/briefings/soon-withdrawn/")
+    assert status == 410 and "Sourcing failed." in body
+    assert "Soon withdrawn" not in page(client, "/")[1]
+
+
+def test_a_scheduled_briefing_appears_at_its_time_and_not_before(client):
+    BriefingFactory(headline="Already out")
+    briefing = DraftFactory(headline="Embargoed until its time", slug="embargoed")
+    publish_at = timezone.now() + datetime.timedelta(seconds=2.5)
+    briefing.transition(Briefing.Status.SCHEDULED, by=editor(), publish_at=publish_at)
+
+    def visible():
+        asked_at = timezone.now()
+        home = page(client, "/")[1]
+        detail = page(client, "/briefings/embargoed/")
+        shown = "Embargoed until its time" in home
+        if shown or detail[0] == 200:
+            assert timezone.now() >= publish_at, "served before its time"
+        if asked_at >= publish_at + datetime.timedelta(milliseconds=200):
+            return shown and detail[0] == 200
+        return False
+
+    assert "Embargoed until its time" not in page(client, "/")[1]
+    poll(visible)
+
+
+def test_an_expiring_briefing_disappears_at_its_expiry(client):
+    expires_at = timezone.now() + datetime.timedelta(seconds=2.5)
+    BriefingFactory(headline="Time-limited notice", slug="notice", expires_at=expires_at)
+    assert "Time-limited notice" in page(client, "/")[1]
+
+    def gone():
+        asked_at = timezone.now()
+        shown = "Time-limited notice" in page(client, "/")[1]
+        return asked_at >= expires_at + datetime.timedelta(milliseconds=200) and not shown
+
+    poll(gone)
+    assert page(client, "/briefings/notice/")[0] == 404
+
+
+def test_cache_lifetime_never_passes_the_next_publication():
+    now = timezone.now()
+    DraftFactory()
+    BriefingFactory(
+        status=Briefing.Status.SCHEDULED, publish_at=now + datetime.timedelta(seconds=42)
+    )
+
+    assert seconds_fresh("a-token", now) == 42
+
+
+def test_errors_and_sessions_are_not_stored(client):
+    def stored_pages():
+        return cache._cache.get_client().keys(f"{cache.key_prefix}*page:*")
+
+    client.get("/briefings/missing/")
+    client.get("/search/?q=x", HTTP_COOKIE="sessionid=abc")
+    assert stored_pages() == []
+
+    client.get("/search/?q=x")
+    assert len(stored_pages()) == 1
+
+
+def test_generation_survives_eviction(client):
+    BriefingFactory(headline="Before eviction")
+    page(client, "/")
+    cache.delete(GENERATION_KEY)
+    BriefingFactory(headline="After eviction")
+
+    assert "After eviction" in page(client, "/")[1]

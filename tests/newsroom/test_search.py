@@ -1,0 +1,138 @@
+"""Full-text search over published briefings: ranked, stemmed, unaccented, highlighted, safe."""
+
+import pytest
+from django.db import connection
+
+from briefings.newsroom.models import Briefing
+from tests.factories import ActorFactory, AgreementFactory, BriefingFactory, DraftFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def results(client, q):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    return response, [b.headline for b in response.context["page"]]
+
+
+def test_accents_are_ignored_both_ways(client):
+    BriefingFactory(headline="António Costa welcomes Canada", body="Remarks in Brussels.")
+
+    assert results(client, "Antonio")[1] == ["António Costa welcomes Canada"]
+    assert results(client, "ANTÓNIO")[1] == ["António Costa welcomes Canada"]
+
+
+def test_words_are_stemmed(client):
+    BriefingFactory(headline="Ten states still block it", body="The ratification of CETA stalls.")
+
+    assert results(client, "ratify")[1] == ["Ten states still block it"]
+    assert results(client, "ratified")[1] == ["Ten states still block it"]
+
+
+def test_headline_outranks_dek_outranks_body(client):
+    BriefingFactory(headline="Body mention", body="Procurement reform is coming.")
+    BriefingFactory(headline="Procurement at the centre", body="Nothing else.")
+    BriefingFactory(headline="Dek mention", dek="Procurement is the point.")
+
+    assert results(client, "procurement")[1] == [
+        "Procurement at the centre",
+        "Dek mention",
+        "Body mention",
+    ]
+
+
+def test_tag_actor_and_agreement_names_are_searchable(client):
+    briefing = BriefingFactory(headline="Wreath laid in Antwerp", tags=["commemoration"])
+    briefing.actors.add(ActorFactory(name="Diana Fox Carney"))
+    briefing.agreements.add(AgreementFactory(title="Security Action for Europe", short_name="SAFE"))
+
+    for q in ["commemoration", "Diana Fox", "SAFE", "security action"]:
+        assert results(client, q)[1] == ["Wreath laid in Antwerp"], q
+
+
+def test_index_follows_renames_and_link_changes(client):
+    briefing = BriefingFactory(headline="A quiet day", tags=["maritime"])
+    actor = ActorFactory(name="Norway")
+    briefing.actors.add(actor)
+    assert results(client, "Norway")[1] == ["A quiet day"]
+
+    actor.name = "Kingdom of Norway"
+    actor.save()
+    assert results(client, "kingdom")[1] == ["A quiet day"]
+
+    briefing.actors.remove(actor)
+    assert results(client, "kingdom")[1] == []
+
+    briefing.tags.remove("maritime")
+    assert results(client, "maritime")[1] == []
+
+    briefing.headline = "A busy day"
+    briefing.save()
+    assert results(client, "busy")[1] == ["A busy day"]
+
+
+def test_unpublished_briefings_are_never_found(client):
+    DraftFactory(headline="Schoonselhof draft", tags=["schoonselhof"])
+    BriefingFactory(headline="Schoonselhof visit")
+
+    response, found = results(client, "schoonselhof")
+
+    assert found == ["Schoonselhof visit"]
+    assert "draft" not in response.content.decode().lower().split("<main")[1]
+
+
+def test_snippets_highlight_matches_and_escape_everything_else(client):
+    BriefingFactory(
+        headline="Wreath",
+        body="At the <b>Schoonselhof</b> cemetery <script>alert(1)</script> R&D, 348 soldiers.",
+    )
+
+    page = client.get("/search/", {"q": "cemetery"}).content.decode()
+
+    assert "<mark>cemetery</mark>" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "R&amp;D" in page
+
+
+def test_matching_actors_and_agreements_are_listed_beside(client):
+    ActorFactory(name="António Costa", slug="antonio-costa")
+    AgreementFactory(title="Comprehensive Economic and Trade Agreement", short_name="CETA")
+
+    costa = client.get("/search/", {"q": "antonio costa"})
+    ceta = client.get("/search/", {"q": "ceta"})
+
+    assert [a.name for a in costa.context["actors"]] == ["António Costa"]
+    assert 'href="/actors/antonio-costa/"' in costa.content.decode()
+    assert [a.short_name for a in ceta.context["agreements"]] == ["CETA"]
+
+
+@pytest.mark.parametrize(
+    "q", ['"unbalanced', "a & | ! b", "'; DROP TABLE x; --", "(((", "-", "x" * 5000, "\x00"]
+)
+def test_odd_queries_answer_calmly(client, q):
+    BriefingFactory(headline="Something")
+
+    response = client.get("/search/", {"q": q})
+
+    assert response.status_code in (200, 400)
+    assert Briefing.objects.count() == 1
+
+
+def test_empty_query_shows_the_form(client):
+    response = client.get("/search/")
+
+    assert response.status_code == 200
+    assert response.context["page"] is None
+    assert 'id="search-q"' in response.content.decode()
+
+
+def test_search_uses_the_gin_index():
+    BriefingFactory.create_batch(3)
+    sql, params = Briefing.objects.search("pact").values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+
+    assert "briefing_search_idx" in plan, plan
