@@ -76,7 +76,7 @@ def test_editor_schedules_reschedules_and_cancels(django_capture_on_commit_callb
     when = later()
     with django_capture_on_commit_callbacks() as callbacks:
         briefing.transition(Status.SCHEDULED, by=boss, publish_at=when)
-    assert len(callbacks) == 1
+    assert any(c.__qualname__.startswith("Briefing.transition") for c in callbacks)
     briefing.refresh_from_db()
     assert (briefing.status, briefing.publish_at) == (Status.SCHEDULED, when)
     assert not Briefing.objects.published().filter(pk=briefing.pk).exists()
