@@ -172,6 +172,7 @@ class ActorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     list_per_page = 50
+    save_on_top = True
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "summary"]}),
         ("Identifiers", {"fields": ["iso_alpha2", "iso_alpha3", "wikidata_qid"]}),

@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 
@@ -85,6 +88,7 @@ class AgreementAdmin(admin.ModelAdmin):
     date_hierarchy = "signed_on"
     readonly_fields = ["ratification_record", "created_at", "updated_at"]
     inlines = [PartyInline, RelationInline]
+    save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "short_name", "slug", "kind", "summary"]}),
         (
@@ -112,17 +116,23 @@ class AgreementAdmin(admin.ModelAdmin):
     def signed(self, obj):
         return obj.signed_display or None
 
+    def _parties_link(self, obj, count, **filters):
+        """A count that opens the parties it counts: “10 not bound” lists the ten."""
+        query = urlencode({"agreement__id__exact": obj.pk, **filters})
+        url = reverse("admin:agreements_party_changelist")
+        return format_html('<a href="{}?{}">{}</a>', url, query, count)
+
     @admin.display(description="parties", ordering="party_count")
     def party_count(self, obj):
-        return obj.party_count
+        return self._parties_link(obj, obj.party_count)
 
     @admin.display(description="bound", ordering="bound_count")
     def bound_count(self, obj):
-        return obj.bound_count
+        return self._parties_link(obj, obj.bound_count, bound="yes")
 
     @admin.display(description="not bound", ordering="not_bound_count")
     def not_bound_count(self, obj):
-        return obj.not_bound_count
+        return self._parties_link(obj, obj.not_bound_count, bound="no")
 
     @admin.display(description="ratification record")
     def ratification_record(self, obj):
@@ -146,7 +156,12 @@ class PartyActionInline(admin.TabularInline):
 class PartyAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["actor", "agreement_name", "role", "status", "note"]
     list_select_related = ["actor", "agreement"]
-    list_filter = [BoundFilter, "role", ("agreement", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        BoundFilter,
+        "role",
+        ("agreement", admin.RelatedOnlyFieldListFilter),
+        ("actor", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         "actor__name",
         "actor__short_name",

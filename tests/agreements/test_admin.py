@@ -78,6 +78,12 @@ def test_changelist_counts_bound_and_not_bound_parties(editor_client):
     response = editor_client.get(admin_url(Agreement, "changelist"))
     row = next(a for a in response.context["cl"].result_list if a.pk == ceta.pk)
     assert (row.party_count, row.bound_count, row.not_bound_count) == (5, 2, 3)
+    link = f"{admin_url(Party, 'changelist')}?agreement__id__exact={ceta.pk}&amp;bound=no"
+    assert f'<a href="{link}">3</a>' in response.content.decode()
+    listed = editor_client.get(link.replace("&amp;", "&")).context["cl"].result_list
+    assert {p.pk for p in listed} == set(
+        Party.objects.filter(agreement=ceta).not_bound().values_list("pk", flat=True)
+    )
 
 
 def test_change_page_shows_each_partys_derived_status(editor_client):
