@@ -10,9 +10,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,7 +22,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from briefings.newsroom.models import Briefing, EditConflict, KeyFigure, Source, Transition
+from briefings.newsroom.models import (
+    Briefing,
+    Correction,
+    EditConflict,
+    KeyFigure,
+    PreviewLink,
+    Revision,
+    Source,
+    Transition,
+)
+from briefings.newsroom.views import detail_queryset, preview_response
 
 Status = Briefing.Status
 OTTAWA = ZoneInfo("America/Toronto")  # Ottawa keeps Toronto's clock
@@ -85,6 +97,58 @@ class TransitionForm(forms.Form):
     publish_at = DeskDateTimeField(required=False, label="publication time")
     expires_at = DeskDateTimeField(required=False, label="expiry time")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BriefingForm(forms.ModelForm):
+    """The content form, carrying the version it started from so no save overwrites another."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    substantive_update = forms.BooleanField(
+        required=False,
+        label="Substantive update",
+        help_text="Show readers an “Updated” time. Leave unticked for typo fixes.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk and "base_version" in self.fields:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        """Lock the row and compare versions; the lock holds until the admin's save commits."""
+        cleaned = super().clean()
+        if self.instance.pk and "base_version" in self.fields:
+            base = cleaned.get("base_version") or 0
+            try:
+                self.instance.check_version(base)
+            except EditConflict as conflict:
+                self.conflict = self.instance.conflict_with(base)
+                # Saving again, after reading their changes, is a deliberate choice.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("base_version")] = self.conflict["current_version"]
+                raise forms.ValidationError(
+                    f"{conflict} Your text is kept below and nothing was saved: compare it with "
+                    "their changes, then save again to replace them.",
+                    code="edit_conflict",
+                ) from None
+        return cleaned
+
+
+class CorrectionInline(admin.StackedInline):
+    """Public notes on a published briefing; they appear on the page, the feed and JSON-LD."""
+
+    model = Correction
+    fields = ["kind", "text", "created_at"]
+    readonly_fields = ["created_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and obj.first_published_at is not None
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class KeyFigureInline(admin.TabularInline):
@@ -173,7 +237,9 @@ class BriefingAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["actors", "agreements", "events"]
     filter_horizontal = ["authors"]
-    inlines = [KeyFigureInline, SourceInline, TransitionInline]
+    inlines = [KeyFigureInline, SourceInline, CorrectionInline, TransitionInline]
+    form = BriefingForm
+    change_form_template = "admin/newsroom/briefing/revision_change_form.html"
     readonly_fields = ["state", "publication", "expiry", "first_published", "created_by"]
     actions = ["submit_for_review", "publish_now", "cancel_schedule"]
     fieldsets = [
@@ -211,12 +277,21 @@ class BriefingAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        else:
+            obj.version += 1  # BriefingForm.clean() checked it under a row lock
+            if form.cleaned_data.get("substantive_update"):
+                obj.public_updated_at = timezone.now()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change and not form.instance.authors.exists():
             form.instance.authors.add(request.user)
+        for formset in formsets:
+            for correction in getattr(formset, "new_objects", []):
+                if isinstance(correction, Correction) and correction.created_by is None:
+                    Correction.objects.filter(pk=correction.pk).update(created_by=request.user)
+        form.instance.save_revision(request.user, note="Edited" if change else "Created")
 
     @admin.display(description="state", ordering="status")
     def state(self, obj):
@@ -256,6 +331,7 @@ class BriefingAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.transition_view),
                 name="{}_{}_transition".format(*info),
             ),
+            *self.revision_urls(),
             *super().get_urls(),
         ]
 
@@ -264,6 +340,7 @@ class BriefingAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         if briefing is not None:
             extra_context["workflow"] = self.workflow_panel(request, briefing)
+            extra_context["no_lost_work"] = self.no_lost_work_panel(request, briefing)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def workflow_panel(self, request, briefing, form=None):
@@ -387,3 +464,203 @@ class BriefingAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel the schedule of selected briefings", permissions=["publish"])
     def cancel_schedule(self, request, queryset):
         self.apply_move(request, queryset.filter(status=Status.SCHEDULED), Status.DRAFT)
+
+    # No lost work: revisions, presence, previews, guarded deletion -------------------------
+
+    PRESENCE_SECONDS = 45
+
+    def get_fieldsets(self, request, obj=None):
+        """Add the version the form started from, and for published work the update flag."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        extra = ["base_version"]
+        if obj.first_published_at is not None:
+            extra.append("substantive_update")
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], *extra]}), *rest]
+
+    def has_delete_permission(self, request, obj=None):
+        """Published work is withdrawn, not deleted; only a superuser may, and it is recorded."""
+        if obj is not None and obj.first_published_at is not None:
+            return request.user.is_superuser
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        obj.delete(by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for briefing in queryset:
+            briefing.delete(by=request.user)
+
+    def revision_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        views = [
+            ("<path:object_id>/revisions/", self.revision_history_view, "revisions"),
+            ("<path:object_id>/revisions/compare/", self.revision_compare_view, "compare"),
+            ("<path:object_id>/revisions/<int:number>/", self.revision_view, "revision"),
+            (
+                "<path:object_id>/revisions/<int:number>/restore/",
+                self.revision_restore_view,
+                "restore",
+            ),
+            ("<path:object_id>/presence/", self.presence_view, "presence"),
+            ("<path:object_id>/preview/", self.preview_view, "preview"),
+            ("<path:object_id>/preview-links/", self.preview_links_view, "preview_links"),
+        ]
+        return [
+            path(route, self.admin_site.admin_view(view), name="{}_{}_{}".format(*info, name))
+            for route, view, name in views
+        ]
+
+    def editable_briefing(self, request, object_id, change=False):
+        briefing = get_object_or_404(self.get_queryset(request), pk=object_id)
+        allowed = (
+            self.has_change_permission(request, briefing)
+            if change
+            else self.has_view_or_change_permission(request, briefing)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return briefing
+
+    def no_lost_work_panel(self, request, briefing):
+        return {
+            "present": self.others_present(request, briefing),
+            "presence_url": reverse("admin:newsroom_briefing_presence", args=[briefing.pk]),
+            "revisions_url": reverse("admin:newsroom_briefing_revisions", args=[briefing.pk]),
+            "preview_url": reverse("admin:newsroom_briefing_preview", args=[briefing.pk]),
+            "preview_links_url": reverse(
+                "admin:newsroom_briefing_preview_links", args=[briefing.pk]
+            ),
+            "preview_links": [
+                link
+                for link in briefing.preview_links.select_related("created_by")
+                if link.is_valid()
+            ],
+            "revision_count": briefing.revisions.count(),
+            "public": briefing.is_public(),
+        }
+
+    def others_present(self, request, briefing, ping=False):
+        """Who else has this briefing open, from pings kept a few seconds in the cache."""
+        key, now = f"presence:briefing:{briefing.pk}", timezone.now().timestamp()
+        seen = {pk: entry for pk, entry in (cache.get(key) or {}).items() if entry[1] > now}
+        if ping:
+            user = request.user
+            seen[user.pk] = (
+                user.get_full_name() or user.get_username(),
+                now + self.PRESENCE_SECONDS,
+            )
+            cache.set(key, seen, self.PRESENCE_SECONDS + 15)
+        return sorted(name for pk, (name, _) in seen.items() if pk != request.user.pk)
+
+    def presence_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        briefing = self.editable_briefing(request, object_id)
+        return JsonResponse({"others": self.others_present(request, briefing, ping=True)})
+
+    def revision_context(self, request, briefing, title):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "original": briefing,
+            "change_url": reverse("admin:newsroom_briefing_change", args=[briefing.pk]),
+            "history_url": reverse("admin:newsroom_briefing_revisions", args=[briefing.pk]),
+            "can_restore": self.has_change_permission(request, briefing),
+        }
+
+    def revision_history_view(self, request, object_id):
+        briefing = self.editable_briefing(request, object_id)
+        revisions = briefing.revisions.select_related("created_by").only(
+            "number", "created_at", "created_by", "note", "published", "scheduled", "briefing"
+        )
+        page = Paginator(revisions, 50).get_page(request.GET.get("page"))
+        context = {
+            **self.revision_context(request, briefing, f"History of “{briefing}”"),
+            "page": page,
+            "latest_number": briefing.revisions.values_list("number", flat=True).first(),
+        }
+        return TemplateResponse(request, "admin/newsroom/briefing/revision_history.html", context)
+
+    def revision_view(self, request, object_id, number):
+        briefing = self.editable_briefing(request, object_id)
+        revision = get_object_or_404(briefing.revisions.select_related("created_by"), number=number)
+        context = {
+            **self.revision_context(request, briefing, f"Revision {number} of “{briefing}”"),
+            "revision": revision,
+            "fields": Revision.readable(revision.data),
+        }
+        return TemplateResponse(request, "admin/newsroom/briefing/revision_detail.html", context)
+
+    def revision_compare_view(self, request, object_id):
+        briefing = self.editable_briefing(request, object_id)
+        try:
+            numbers = sorted({int(request.GET["a"]), int(request.GET["b"])})
+        except (KeyError, ValueError):
+            messages.error(request, "Choose two revisions to compare.")
+            return HttpResponseRedirect(
+                reverse("admin:newsroom_briefing_revisions", args=[briefing.pk])
+            )
+        found = {r.number: r for r in briefing.revisions.filter(number__in=numbers)}
+        if len(found) != len(numbers):
+            raise Http404("No such revision.")
+        old, new = found[numbers[0]], found[numbers[-1]]
+        context = {
+            **self.revision_context(
+                request, briefing, f"Revisions {old.number} and {new.number} of “{briefing}”"
+            ),
+            "old": old,
+            "new": new,
+            "old_label": f"Revision {old.number}",
+            "new_label": f"Revision {new.number}",
+            "fields": old.compare(new),
+        }
+        return TemplateResponse(request, "admin/newsroom/briefing/revision_compare.html", context)
+
+    def revision_restore_view(self, request, object_id, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        briefing = self.editable_briefing(request, object_id, change=True)
+        revision = get_object_or_404(briefing.revisions, number=number)
+        try:
+            restored = revision.restore(by=request.user)
+        except EditConflict as conflict:
+            messages.error(request, str(conflict))
+        else:
+            messages.success(
+                request,
+                f"Revision {number} restored as revision {restored.number}; "
+                "the revisions in between are kept in the history.",
+            )
+        return HttpResponseRedirect(reverse("admin:newsroom_briefing_change", args=[briefing.pk]))
+
+    def preview_view(self, request, object_id):
+        briefing = self.editable_briefing(request, object_id)
+        return preview_response(
+            request, detail_queryset(Briefing.objects.all()).get(pk=briefing.pk)
+        )
+
+    def preview_links_view(self, request, object_id):
+        """Create a login-free preview link, or revoke one."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        briefing = self.editable_briefing(request, object_id, change=True)
+        if revoke := request.POST.get("revoke"):
+            link = get_object_or_404(briefing.preview_links, pk=revoke)
+            link.revoke()
+            messages.success(request, "The preview link is revoked: it no longer opens.")
+        else:
+            link = PreviewLink.objects.create(briefing=briefing, created_by=request.user)
+            messages.success(
+                request,
+                format_html(
+                    'Preview link, valid until {}: <a href="{}">{}</a>',
+                    desk_time(link.expires_at),
+                    request.build_absolute_uri(link.get_absolute_url()),
+                    request.build_absolute_uri(link.get_absolute_url()),
+                ),
+            )
+        return HttpResponseRedirect(reverse("admin:newsroom_briefing_change", args=[briefing.pk]))
