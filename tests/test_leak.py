@@ -1,0 +1,384 @@
+"""Nothing unpublished reaches a public surface.
+
+A unique canary is planted in briefings of every unpublished state, in every text a page could
+show (headline, dek, body, tags, key figures, sources, corrections) and in their slugs. Published
+briefings share their actors, agreements, events and a tag, so every listing, related list,
+count, feed, search and sitemap that could pull the unpublished ones in is exercised. An anonymous
+client then crawls the site breadth-first from its entry points, following every same-site link,
+and no response body or header may carry the canary.
+"""
+
+import datetime
+import re
+import uuid
+from collections import Counter, deque
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from briefings.newsroom.models import Briefing
+from tests.factories import (
+    ActorFactory,
+    AgreementFactory,
+    BriefingFactory,
+    CorrectionFactory,
+    DraftFactory,
+    EventFactory,
+    KeyFigureFactory,
+    ParticipationFactory,
+    PartyActionFactory,
+    PartyFactory,
+    PersonFactory,
+    SourceFactory,
+)
+
+SKIP_PREFIXES = ("/admin/", "/static/", "/media/")
+XML_LINK = re.compile(r"<(?:loc|link|id)>\s*([^<\s]+)\s*</|<link[^>]*\bhref=\"([^\"]+)\"")
+
+
+class LinkParser(HTMLParser):
+    """Collects every href and src of an HTML page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def extract_links(response):
+    content_type = response.get("Content-Type", "")
+    text = response.content.decode(response.charset or "utf-8", errors="replace")
+    if "html" in content_type:
+        parser = LinkParser()
+        parser.feed(text)
+        return parser.links
+    if "xml" in content_type:
+        return [a or b for a, b in XML_LINK.findall(text)]
+    return []
+
+
+def same_site_path(base, link, hosts):
+    """The path and query of `link` if it points into this site and is worth fetching."""
+    url = urljoin(base, link.strip())
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.netloc not in hosts:
+        return None
+    if parts.path.startswith(SKIP_PREFIXES):
+        return None
+    return urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+
+def crawl(client, seeds, limit=800):
+    """Fetch `seeds` and every same-site link found on the way, breadth-first.
+
+    Returns {url: response} in visiting order, with `response.found_on` naming the page that
+    linked to it (None for seeds). Redirects are recorded, then their target is queued.
+    """
+    hosts = {"testserver", urlsplit(settings.SITE_URL).netloc}
+    queue = deque((seed, None) for seed in seeds)
+    seen = {seed for seed in seeds}
+    visited = {}
+    while queue and len(visited) < limit:
+        url, found_on = queue.popleft()
+        response = client.get(url)
+        response.found_on = found_on
+        visited[url] = response
+        links = extract_links(response)
+        if response.status_code in (301, 302, 303, 307, 308):
+            links.append(response["Location"])
+        base = "http://testserver" + url
+        for link in links:
+            path = same_site_path(base, link, hosts)
+            if path and path not in seen:
+                seen.add(path)
+                queue.append((path, url))
+    return visited
+
+
+def page_kind(url):
+    """'/actors/canada/rss/?page=2' -> '/actors/<slug>/rss/?page': what a crawl summary counts."""
+    path, _, query = url.partition("?")
+    path = re.sub(r"^/(briefings|actors|agreements|events|tags)/[^/]+/", r"/\1/<slug>/", path)
+    names = sorted({pair.partition("=")[0] for pair in query.split("&") if pair})
+    return path + ("?" + "&".join(names) if names else "")
+
+
+def response_text(response):
+    headers = "\n".join(f"{k}: {v}" for k, v in response.items())
+    return headers + "\n" + response.content.decode(response.charset or "utf-8", "replace")
+
+
+def carries(response, canary, url):
+    """Whether the response shows the canary, in any case (a slug is lower-cased).
+
+    Pages answering a URL that holds the canary (a search for it) may echo it lower-cased, as
+    typed; planted content is upper-case, so there only the exact case counts.
+    """
+    text = response_text(response)
+    if canary.lower() in url.lower():
+        return canary in text
+    return canary.lower() in text.lower()
+
+
+def plant(canary, state, *, actor, person, agreement, event, shared_tag, secret_word):
+    """One unpublished briefing of `state` with the canary everywhere a page could print it."""
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    states = {
+        "draft": {"status": Briefing.Status.DRAFT},
+        "review": {"status": Briefing.Status.REVIEW},
+        "scheduled": {"status": Briefing.Status.SCHEDULED, "publish_at": now + 24 * hour},
+        "published-future": {"status": Briefing.Status.PUBLISHED, "publish_at": now + hour},
+        "withdrawn": {
+            "status": Briefing.Status.WITHDRAWN,
+            "publish_at": now - 48 * hour,
+            "first_published_at": now - 48 * hour,
+            "withdrawn_at": now - hour,
+            "withdrawal_note": "Withdrawn pending a legal review.",
+        },
+        "expired": {
+            "status": Briefing.Status.PUBLISHED,
+            "publish_at": now - 48 * hour,
+            "first_published_at": now - 48 * hour,
+            "expires_at": now - hour,
+        },
+    }
+    briefing = DraftFactory(
+        headline=f"{canary} headline: the defence pact {state}",
+        slug=f"{state}-{canary.lower()}",
+        dek=f"{canary} dek about the defence pact and {secret_word}.",
+        body=f"Body of the {state} briefing on the defence pact. {canary} {secret_word}.",
+        **states[state],
+    )
+    briefing.tags.add(shared_tag, canary, f"{canary} {state}")
+    briefing.actors.add(actor, person)
+    briefing.agreements.add(agreement)
+    briefing.events.add(event)
+    KeyFigureFactory(briefing=briefing, label=f"{canary} figure", value="€1 billion")
+    SourceFactory(briefing=briefing, title=f"{canary} source", publisher=canary)
+    CorrectionFactory(briefing=briefing, text=f"{canary} correction.")
+    return briefing
+
+
+@pytest.fixture
+def newsroom():
+    token = uuid.uuid4().hex.upper()
+    canary = f"CANARY{token}"
+    secret_word = "quokkaphantasm"
+    actor = ActorFactory(name="Canada", slug="canada", iso_alpha2="CA", iso_alpha3="CAN")
+    person = PersonFactory(name="António Costa", slug="antonio-costa")
+    bloc = ActorFactory(name="European Union", slug="european-union", kind="bloc")
+    agreement = AgreementFactory(
+        title="EU–Canada Security and Defence Partnership", short_name="SDP", slug="eu-canada-sdp"
+    )
+    for party_actor in (actor, bloc):
+        party = PartyFactory(agreement=agreement, actor=party_actor)
+        PartyActionFactory(party=party)
+    event = EventFactory(title="EU–Canada summit", slug="eu-canada-summit")
+    ParticipationFactory(event=event, actor=person)
+    lonely_actor = ActorFactory(name="Norway", slug="norway", iso_alpha2="NO", iso_alpha3="NOR")
+    lonely_agreement = AgreementFactory(title="EU–Norway partnership", slug="eu-norway")
+    lonely_event = EventFactory(title="EU–Norway talks", slug="eu-norway-talks")
+
+    published = []
+    for n in range(3):
+        briefing = BriefingFactory(
+            headline=f"Canada and the EU sign a defence pact, part {n}",
+            slug=f"defence-pact-{n}",
+            dek="Ottawa joins Brussels in a security and defence partnership.",
+            body="The pact covers procurement, cybersecurity and maritime security.",
+            publish_at=timezone.now() - datetime.timedelta(hours=n + 2),
+        )
+        briefing.tags.add("defence", "ratification")
+        briefing.actors.add(actor, person, bloc)
+        briefing.agreements.add(agreement)
+        briefing.events.add(event)
+        KeyFigureFactory(briefing=briefing)
+        SourceFactory(briefing=briefing)
+        CorrectionFactory(briefing=briefing)
+        published.append(briefing)
+    # Published, but its only neighbours through links are the unpublished ones.
+    loner = BriefingFactory(
+        headline="Norway's quiet partnership", slug="norway-partnership", body="Oslo waits."
+    )
+    loner.tags.add("nordic")
+    loner.actors.add(lonely_actor)
+    loner.agreements.add(lonely_agreement)
+    loner.events.add(lonely_event)
+    published.append(loner)
+
+    planted = {}
+    for state in ("draft", "review", "scheduled", "published-future", "withdrawn", "expired"):
+        briefing = plant(
+            canary,
+            state,
+            actor=actor,
+            person=person,
+            agreement=agreement,
+            event=event,
+            shared_tag="defence",
+            secret_word=secret_word,
+        )
+        briefing.actors.add(lonely_actor)
+        briefing.agreements.add(lonely_agreement)
+        briefing.events.add(lonely_event)
+        briefing.tags.add("nordic")
+        planted[state] = briefing
+
+    refresh_search = getattr(Briefing.objects, "update_search_vector", None)
+    if refresh_search:
+        refresh_search()
+    assert set(Briefing.objects.published()) == set(published)
+    return {
+        "canary": canary,
+        "secret_word": secret_word,
+        "published": published,
+        "planted": planted,
+        "actors": [actor, person, bloc, lonely_actor],
+        "agreements": [agreement, lonely_agreement],
+        "events": [event, lonely_event],
+    }
+
+
+def seeds_for(data):
+    canary = data["canary"]
+    actor, person, _, lonely_actor = data["actors"]
+    agreement, lonely_agreement = data["agreements"]
+    searches = [
+        canary.lower(),
+        data["secret_word"],
+        "defence pact",
+        "headline",
+        "canada",
+        "antonio",
+        "correction",
+        "figure source",
+    ]
+    filters = [
+        {"tag": "defence"},
+        {"tag": "nordic"},
+        {"tag": canary.lower()},
+        {"actor": actor.slug},
+        {"actor": person.slug},
+        {"actor": lonely_actor.slug},
+        {"agreement": agreement.slug},
+        {"agreement": lonely_agreement.slug},
+        {"type": "news"},
+    ]
+    event_filters = [
+        {"actor": actor.slug},
+        {"actor": lonely_actor.slug},
+        {"agreement": agreement.slug},
+        {"agreement": lonely_agreement.slug},
+        {"kind": "summit"},
+        {"from": "2000-01-01", "to": "2100-12-31"},
+    ]
+    return [
+        "/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/briefings/",
+        "/actors/",
+        "/agreements/",
+        "/events/",
+        "/tags/defence/",
+        "/tags/nordic/",
+        "/subscribe/",
+        "/this-page-does-not-exist/",
+        *(f"/search/?{urlencode({'q': q})}" for q in searches),
+        *(f"/briefings/?{urlencode(f)}" for f in filters),
+        *(f"/events/?{urlencode(f)}" for f in event_filters),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_canary_never_reaches_a_public_surface(client, newsroom):
+    canary = newsroom["canary"]
+    planted = newsroom["planted"]
+    unpublished_urls = {b.get_absolute_url() for b in planted.values()}
+    visited = crawl(client, seeds_for(newsroom))
+
+    leaks = []
+    for url, response in visited.items():
+        if carries(response, canary, url):
+            leaks.append(f"{url} (status {response.status_code}, linked from {response.found_on})")
+    assert not leaks, "the canary leaked on:\n" + "\n".join(leaks)
+
+    server_errors = [u for u, r in visited.items() if r.status_code >= 500]
+    assert not server_errors, f"server errors: {server_errors}"
+    broken = [
+        f"{url} ({r.status_code}, linked from {r.found_on})"
+        for url, r in visited.items()
+        if r.found_on and r.status_code == 404 and url not in unpublished_urls
+    ]
+    assert not broken, "links to missing pages:\n" + "\n".join(broken)
+
+    # The crawl really covered the site: every public record and feed was reached by links.
+    ok = {url for url, r in visited.items() if r.status_code == 200}
+    expected = [b.get_absolute_url() for b in newsroom["published"]]
+    expected += [o.get_absolute_url() for o in newsroom["actors"] + newsroom["agreements"]]
+    expected += [o.get_absolute_url() for o in newsroom["events"]]
+    assert not [url for url in expected if url not in ok], "public pages the crawl never reached"
+    feeds = [
+        url
+        for url, r in visited.items()
+        if r.status_code == 200 and re.search(r"(rss|atom)\+xml", r.get("Content-Type", ""))
+    ]
+    assert len(feeds) >= 8, f"too few feeds reached: {feeds}"  # all, tag, actor, agreement x2
+    assert len(ok) >= 60, f"the crawl reached only {len(ok)} pages"
+    kinds = Counter(page_kind(url) for url in ok)
+    print(f"crawled {len(visited)} URLs, {len(ok)} answered 200:", dict(sorted(kinds.items())))
+
+
+@pytest.mark.django_db
+def test_unpublished_briefings_are_gone_for_the_public(client, newsroom):
+    for state, briefing in newsroom["planted"].items():
+        response = client.get(briefing.get_absolute_url())
+        expected = {"withdrawn": {410}, "expired": {404, 410}}.get(state, {404})
+        assert response.status_code in expected, (state, response.status_code)
+        url = briefing.get_absolute_url()
+        assert not carries(response, newsroom["canary"], url), state
+    for tag in (newsroom["canary"].lower(), f"{newsroom['canary'].lower()}-draft"):
+        assert client.get(f"/tags/{tag}/").status_code == 404
+
+
+def test_the_crawler_follows_html_and_xml_links():
+    """The crawler itself: a crawl that finds no links would prove nothing."""
+
+    class Fake:
+        charset = "utf-8"
+
+        def __init__(self, content_type, body):
+            self.headers = {"Content-Type": content_type}
+            self.content = body.encode()
+
+        def get(self, key, default=None):
+            return self.headers.get(key, default)
+
+    html = Fake(
+        "text/html; charset=utf-8",
+        '<a href="/a/">a</a><img src="b.png"><link rel="alternate" href="/feed/">'
+        '<a href="https://elsewhere.example/x">x</a><a href="mailto:x@y.z">m</a>',
+    )
+    xml = Fake(
+        "application/xml",
+        "<urlset><url><loc>http://testserver/c/</loc></url></urlset>"
+        '<feed><link href="http://testserver/d/" rel="alternate"/></feed>',
+    )
+    assert extract_links(html) == ["/a/", "b.png", "/feed/", "https://elsewhere.example/x",
+                                   "mailto:x@y.z"]  # fmt: skip
+    assert extract_links(xml) == ["http://testserver/c/", "http://testserver/d/"]
+    hosts = {"testserver"}
+    base = "http://testserver/briefings/x/"
+    assert same_site_path(base, "b.png", hosts) == "/briefings/x/b.png"
+    assert same_site_path(base, "/a/?page=2#top", hosts) == "/a/?page=2"
+    assert same_site_path(base, "https://elsewhere.example/x", hosts) is None
+    assert same_site_path(base, "mailto:x@y.z", hosts) is None
+    assert same_site_path(base, "/admin/", hosts) is None
