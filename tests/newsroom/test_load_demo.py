@@ -6,13 +6,14 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing, KeyFigure, Transition
-from tests.factories import role
+from tests.factories import editor, role
 
 pytestmark = pytest.mark.django_db
 
@@ -264,6 +265,31 @@ def test_a_published_scheduled_briefing_is_not_rescheduled(demo):
     assert scheduled.status == Briefing.Status.PUBLISHED
     assert not Briefing.objects.filter(status=Briefing.Status.SCHEDULED).exists()
     assert Transition.objects.filter(briefing=scheduled).count() == 3
+
+
+def test_only_published_demo_briefings_reach_the_public_site(demo, client):
+    home = client.get("/").content.decode()
+    for briefing in Briefing.objects.all():
+        response = client.get(briefing.get_absolute_url())
+        if briefing.status == Briefing.Status.PUBLISHED:
+            assert response.status_code == 200
+            assert briefing.key_figures.first().value in response.content.decode()
+            assert f'href="{briefing.get_absolute_url()}"' in home
+        else:
+            assert response.status_code == 404
+            assert briefing.get_absolute_url() not in home
+
+
+def test_an_editor_opens_the_pact_and_ceta_in_the_admin(demo, client):
+    client.force_login(editor())
+    for slug in ["eu-canada-security-and-defence-partnership", "ceta"]:
+        agreement = Agreement.objects.get(slug=slug)
+        response = client.get(reverse("admin:agreements_agreement_change", args=[agreement.pk]))
+        assert response.status_code == 200
+        assert "European Union" in response.content.decode()
+    scheduled = Briefing.objects.get(status=Briefing.Status.SCHEDULED)
+    response = client.get(reverse("admin:newsroom_briefing_change", args=[scheduled.pk]))
+    assert response.status_code == 200
 
 
 def test_dev_users_in_debug(settings):

@@ -276,7 +276,12 @@ def _ceta_parties():
                 ("ratification", CETA_RATIFICATIONS[slug], notes.get("ratification", ""))
             )
         actions += CETA_DOMESTIC.get(slug, [])
-        note = "Signed and ratified while an EU member state." if slug == "united-kingdom" else ""
+        note = (
+            "Left the EU in 2020: CETA no longer covers it, and a UK–Canada trade continuity "
+            "agreement took its place."
+            if slug == "united-kingdom"
+            else ""
+        )
         parties.append((slug, "party", note, actions))
     return parties
 
