@@ -332,7 +332,24 @@ def test_demo_authors_cannot_log_in(demo):
 def test_bad_schedule_option_is_refused_and_nothing_is_loaded():
     with pytest.raises(CommandError, match="positive number of minutes"):
         load("--publish-in", "0")
+    with pytest.raises(CommandError, match="invalid float value"):
+        load("--publish-in", "soon")
     assert not Actor.objects.exists()
+
+
+def test_a_bad_record_stops_the_load_and_loses_nothing(demo, monkeypatch):
+    from briefings.newsroom.management import demo_dossier
+
+    before = snapshot()
+    bad = {"slug": "new-actor", "name": "New actor", "kind": "person", "wikidata_qid": "16"}
+    monkeypatch.setattr(demo_dossier, "ACTORS", [*demo_dossier.ACTORS, bad])
+    # An update that comes before the bad record must be rolled back with it.
+    monkeypatch.setitem(demo_dossier.STATE_SUMMARIES, "Austria", "An edited summary.")
+
+    with pytest.raises(CommandError, match=r"not loaded.*Wikidata item id"):
+        load()
+
+    assert snapshot() == before
 
 
 @pytest.mark.django_db(transaction=True)
