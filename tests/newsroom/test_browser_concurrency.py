@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import screenshot
 from tests.factories import DraftFactory, editor
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def logged_in(browser, live_server, user):

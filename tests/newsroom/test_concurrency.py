@@ -132,7 +132,7 @@ def test_scheduling_from_a_stale_version_is_refused():
     assert Briefing.objects.get(pk=briefing.pk).status == Briefing.Status.DRAFT
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_near_simultaneous_saves_from_one_version_let_exactly_one_through():
     briefing = DraftFactory()
     start, barrier, outcomes = briefing.version, threading.Barrier(2), []
