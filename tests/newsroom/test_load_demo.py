@@ -31,6 +31,29 @@ NOT_RATIFIED = [
 ]
 
 
+# The deposits of the fact sheet, as the ratification table must show them.
+DEPOSITS = {
+    "Latvia": "2017-03-09",
+    "Denmark": "2017-06-01",
+    "Malta": "2017-07-26",
+    "Croatia": "2017-11-09",
+    "Estonia": "2017-11-10",
+    "Czechia": "2017-11-16",
+    "Spain": "2017-12-13",
+    "Portugal": "2018-01-31",
+    "Lithuania": "2018-05-17",
+    "Sweden": "2018-10-09",
+    "United Kingdom": "2018-11-08",
+    "Finland": "2019-01-03",
+    "Austria": "2019-05-23",
+    "Slovakia": "2019-11-28",
+    "Luxembourg": "2020-06-10",
+    "Romania": "2020-12-02",
+    "Netherlands": "2022-11-23",
+    "Germany": "2023-08-09",
+}
+
+
 def load(*args):
     out, err = StringIO(), StringIO()
     call_command("load_demo", *args, stdout=out, stderr=err)
@@ -118,6 +141,11 @@ def test_ceta_record(demo):
         "canada",
         "european-union",
     }
+
+    deposits = PartyAction.objects.filter(party__agreement=ceta, kind="ratification")
+    assert {
+        name: date.isoformat() for name, date in deposits.values_list("party__actor__name", "date")
+    } == DEPOSITS
 
     france = PartyAction.objects.get(
         party__agreement=ceta, party__actor__slug="france", kind="domestic_rejection"
