@@ -132,6 +132,31 @@ def test_scheduling_from_a_stale_version_is_refused():
     assert Briefing.objects.get(pk=briefing.pk).status == Briefing.Status.DRAFT
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("to", ["review", "scheduled", "published"])
+def test_a_workflow_button_from_a_stale_page_is_refused(two_editors, to):
+    import datetime
+
+    from django.utils import timezone
+
+    alice_client = two_editors[0]
+    briefing = DraftFactory()
+    stale = briefing.version
+    briefing.headline = "Edited in another tab"
+    briefing.version += 1
+    briefing.save()
+    when = timezone.localtime(timezone.now() + datetime.timedelta(hours=2))
+    response = alice_client.post(
+        reverse("admin:newsroom_briefing_transition", args=[briefing.pk]),
+        {"to": to, "version": stale, "publish_at": when.strftime("%Y-%m-%dT%H:%M")},
+        follow=True,
+    )
+    assert "changed by someone else" in response.content.decode()
+    briefing.refresh_from_db()
+    assert (briefing.status, briefing.version) == (Briefing.Status.DRAFT, stale + 1)
+    assert not briefing.transitions.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_near_simultaneous_saves_from_one_version_let_exactly_one_through():
     briefing = DraftFactory()

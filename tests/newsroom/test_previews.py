@@ -31,7 +31,8 @@ def assert_private_preview(response, headline):
     assert response.status_code == 200
     assert headline in page
     assert '<meta name="robots" content="noindex' in page
-    assert "not published" in page.lower() and "preview" in page.lower()
+    assert 'class="preview-banner"' in page and "Preview — not published." in page
+    assert "application/ld+json" not in page  # no structured data for search engines
     assert response["X-Robots-Tag"].startswith("noindex")
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
