@@ -166,7 +166,7 @@ class ActorForm(PreloadedForm):
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
     form = ActorForm
-    list_display = ["name", "short_name", "kind", "iso_alpha2", "member_of", "offices_held"]
+    list_display = ["display_name", "kind", "iso_alpha2", "member_of", "offices_held"]
     list_filter = ["kind", MemberOfFilter]
     search_fields = ["name", "short_name", "slug", "=iso_alpha2", "=iso_alpha3", "=wikidata_qid"]
     prepopulated_fields = {"slug": ["name"]}
@@ -215,6 +215,10 @@ class ActorAdmin(admin.ModelAdmin):
         elif source in {("membership", "organisation"), ("office", "organisation")}:
             queryset = queryset.exclude(kind=Actor.Kind.PERSON)
         return queryset, may_have_duplicates
+
+    @admin.display(description="name", ordering="name")
+    def display_name(self, obj):
+        return f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
 
     @admin.display(description="member of")
     def member_of(self, obj):

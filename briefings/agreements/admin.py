@@ -72,18 +72,9 @@ class RelationInline(PreloadedAutocompleteMixin, admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "short_name",
-        "kind",
-        "status",
-        "signed",
-        "party_count",
-        "bound_count",
-        "not_bound_count",
-    ]
-    list_filter = ["status", "kind", ("parties", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "short_name", "slug"]
+    list_display = ["title", "short_name", "kind", "status", "signed", "consent"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "short_name", "slug", "parties__name", "parties__short_name"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "signed_on"
     readonly_fields = ["ratification_record", "created_at", "updated_at"]
@@ -122,17 +113,17 @@ class AgreementAdmin(admin.ModelAdmin):
         url = reverse("admin:agreements_party_changelist")
         return format_html('<a href="{}?{}">{}</a>', url, query, count)
 
-    @admin.display(description="parties", ordering="party_count")
-    def party_count(self, obj):
-        return self._parties_link(obj, obj.party_count)
-
-    @admin.display(description="bound", ordering="bound_count")
-    def bound_count(self, obj):
-        return self._parties_link(obj, obj.bound_count, bound="yes")
-
-    @admin.display(description="not bound", ordering="not_bound_count")
-    def not_bound_count(self, obj):
-        return self._parties_link(obj, obj.not_bound_count, bound="no")
+    @admin.display(description="parties", ordering="-not_bound_count")
+    def consent(self, obj):
+        """“18 of 30 bound · 12 not”, each number opening the parties it counts."""
+        if not obj.party_count:
+            return None
+        return format_html(
+            "{} of {} bound · {} not",
+            self._parties_link(obj, obj.bound_count, bound="yes"),
+            self._parties_link(obj, obj.party_count),
+            self._parties_link(obj, obj.not_bound_count, bound="no"),
+        )
 
     @admin.display(description="ratification record")
     def ratification_record(self, obj):
@@ -156,6 +147,7 @@ class PartyActionInline(admin.TabularInline):
 class PartyAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["actor", "agreement_name", "role", "status", "note"]
     list_select_related = ["actor", "agreement"]
+    ordering = ["agreement__title", "actor__name"]
     list_filter = [
         BoundFilter,
         "role",

@@ -17,7 +17,7 @@ class ParticipationInline(PreloadedAutocompleteMixin, admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["title", "kind", "when", "status", "place", "participant_names", "parent"]
+    list_display = ["title", "kind", "when", "status", "place", "participant_names"]
     list_select_related = ["country", "parent"]
     list_filter = ["kind", "status", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "slug", "place_name", "country__name"]
