@@ -144,8 +144,11 @@ class CorrectionInline(admin.StackedInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_view_permission(self, request, obj=None):
         return obj is not None and obj.first_published_at is not None
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -540,6 +543,7 @@ class BriefingAdmin(admin.ModelAdmin):
             ],
             "revision_count": briefing.revisions.count(),
             "public": briefing.is_public(),
+            "desk_zone": settings.DESK_TIME_ZONE,
         }
 
     def others_present(self, request, briefing, ping=False):
@@ -570,6 +574,7 @@ class BriefingAdmin(admin.ModelAdmin):
             "change_url": reverse("admin:newsroom_briefing_change", args=[briefing.pk]),
             "history_url": reverse("admin:newsroom_briefing_revisions", args=[briefing.pk]),
             "can_restore": self.has_change_permission(request, briefing),
+            "desk_zone": settings.DESK_TIME_ZONE,
         }
 
     def revision_history_view(self, request, object_id):

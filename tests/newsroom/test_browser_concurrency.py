@@ -69,6 +69,21 @@ def test_two_browsers_get_a_refusal_not_an_overwrite(browser, live_server):
         bob_tab.goto(f"{url.removesuffix('change/')}revisions/")
         rows = bob_tab.locator("#revision-list tbody tr")
         assert rows.count() == 2
+
+        # Compare the two saves side by side, then undo Bob's by restoring Alice's.
+        bob_tab.click("text=Compare selected revisions")
+        bob_tab.wait_for_selector("table.revision-diff")
+        screenshot(bob_tab, "revision-compare")
+        changed = bob_tab.locator("table.revision-diff tr.diff-changed")
+        assert changed.count() >= 1
+        assert bob_text in bob_tab.locator("table.revision-diff").inner_text()
+        bob_tab.click("text=Restore revision 1")
+        bob_tab.wait_for_selector(".messagelist .success")
+        assert bob_tab.input_value("#id_body") == "First draft."
+        bob_tab.goto(f"{url.removesuffix('change/')}revisions/")
+        assert rows.count() == 3
+        assert "Restored revision 1" in rows.first.inner_text()
+        screenshot(bob_tab, "revision-history")
         for tab in (alice_tab, bob_tab):
             assert not tab.console_errors, tab.console_errors
     finally:
