@@ -249,3 +249,20 @@ def test_every_admin_save_keeps_a_revision(client):
     assert (first.note, second.note) == ("Created", "Edited")
     assert first.data["tags"] == ["canada", "defence"]
     assert second.data["body"] == "Second words." and second.created_by == user
+
+
+@pytest.mark.parametrize("count", [2, 80])
+def test_change_form_cost_is_flat(client, django_assert_max_num_queries, count):
+    from django.urls import reverse
+
+    from briefings.newsroom.models import PreviewLink
+
+    briefing, user = full_draft(), editor()
+    many_revisions(briefing, count, user)
+    for _ in range(count // 10 + 1):
+        PreviewLink.objects.create(briefing=briefing, created_by=user)
+    client.force_login(user)
+    url = reverse("admin:newsroom_briefing_change", args=[briefing.pk])
+    with django_assert_max_num_queries(22):
+        response = client.get(url)
+    assert f"Revisions ({count})" in response.content.decode()
