@@ -96,6 +96,23 @@ def advisory_lock(namespace, key):
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, key])
 
 
+@contextlib.contextmanager
+def asynchronous_commit():
+    """Delivery marks commit without waiting for the disk: a flush per message halves throughput.
+
+    A worker killed mid-chunk loses nothing (PostgreSQL has the commit); only a crash of the
+    database server itself may forget the last fraction of a second of marks, and those
+    messages are then resent with the same Message-ID, which receiving servers fold.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO DEFAULT")
+
+
 def digest_for(subscriber, follows, candidates, edition):
     """What a subscriber gets in this edition: new since their last digest, matching follows."""
     floor = edition.ends_at - datetime.timedelta(days=settings.DIGEST_MAX_LOOKBACK_DAYS)
@@ -117,7 +134,8 @@ def send_chunk(chunk_id):
         chunk.refresh_from_db(fields=["done_at"])
         if chunk.done_at:
             return 0
-        temporary = ChunkRun(chunk).run()
+        with asynchronous_commit():
+            temporary = ChunkRun(chunk).run()
         if not temporary:
             finish_chunk(chunk)
         return temporary
@@ -147,6 +165,7 @@ class ChunkRun:
         self.chunk = chunk
         self.edition = chunk.edition
         self.rendered = {}
+        self.renderer = emails.DigestRenderer(chunk.edition.kind)
         self.temporary = 0
 
     def run(self):
@@ -208,7 +227,7 @@ class ChunkRun:
         key = tuple(b.pk for b in briefings)
         rendered = self.rendered.get(key)
         if rendered is None:
-            rendered = self.rendered[key] = emails.render_digest(self.edition.kind, briefings)
+            rendered = self.rendered[key] = self.renderer.render(briefings)
         msgid = emails.message_id("digest", self.edition.pk, subscriber["id"])
         preferences, unsubscribe = emails.personal_links(subscriber["id"])
         data = rendered.build(subscriber["email"], msgid, preferences, unsubscribe, self.date)

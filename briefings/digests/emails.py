@@ -8,22 +8,32 @@ for the personal links, and each recipient's message is assembled from pre-encod
 import binascii
 import contextlib
 import email.utils
+import functools
 import secrets
 import smtplib
 from dataclasses import dataclass, field
 from email.header import Header
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
-from briefings.digests.models import Subscriber
+from briefings.digests.models import PREFERENCES_SALT, UNSUBSCRIBE_SALT, Subscriber
 from briefings.newsroom.models import Briefing, TaggedBriefing
 
-PREFERENCES_PLACEHOLDER = "@@PREFERENCES_URL@@"
-UNSUBSCRIBE_PLACEHOLDER = "@@UNSUBSCRIBE_URL@@"
+# Placeholders carry a per-process secret, so no headline can smuggle one into a message.
+_NONCE = secrets.token_hex(8)
+PREFERENCES_PLACEHOLDER = f"@@{_NONCE}:PREFERENCES_URL@@"
+UNSUBSCRIBE_PLACEHOLDER = f"@@{_NONCE}:UNSUBSCRIBE_URL@@"
+COUNT_PLACEHOLDER = f"@@{_NONCE}:COUNT@@"
+LEAD_PLACEHOLDER = f"@@{_NONCE}:LEAD@@"
+BODY_PLACEHOLDER = f"@@{_NONCE}:BODY@@"
+PLACEHOLDER_MARK = f"@@{_NONCE}:"
+FORMATS = ("html", "txt")
 
 
 def absolute(path):
@@ -115,11 +125,12 @@ def group_by_dossier(briefings):
         agreements = sorted(briefing.agreements.all(), key=lambda a: a.pk)
         dossier = agreements[0] if agreements else None
         groups.setdefault(dossier.pk if dossier else None, (dossier, []))[1].append(briefing)
-        briefing.email_url = absolute(briefing.get_absolute_url())
+        if not hasattr(briefing, "email_url"):
+            briefing.email_url = absolute(briefing.get_absolute_url())
     return [
         {
             "dossier": dossier,
-            "url": absolute(dossier.get_absolute_url()) if dossier else None,
+            "url": dossier and absolute(dossier.get_absolute_url()),
             "briefings": items,
         }
         for dossier, items in groups.values()
@@ -139,6 +150,39 @@ def qp(text):
     return binascii.b2a_qp(text.encode("utf-8"), istext=True)
 
 
+def qp_segments(text):
+    """The body, encoded once, except the lines with personal links, left to fill and encode.
+
+    Quoted-printable works line by line, so encoding lines separately gives the same bytes as
+    encoding the whole; a recipient then costs the encoding of two short lines, not the body.
+    """
+    segments, static = [], []
+    for line in text.replace("\r\n", "\n").rstrip("\n").split("\n"):
+        if PLACEHOLDER_MARK in line:
+            if static:
+                segments.append(qp("\n".join(static) + "\n"))
+                static = []
+            segments.append(line + "\n")
+        else:
+            static.append(line)
+    if static:
+        segments.append(qp("\n".join(static) + "\n"))
+    return segments
+
+
+def fill(segments, preferences_url, unsubscribe_url):
+    return b"".join(
+        segment
+        if isinstance(segment, bytes)
+        else qp(
+            segment.replace(PREFERENCES_PLACEHOLDER, preferences_url).replace(
+                UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url
+            )
+        )
+        for segment in segments
+    )
+
+
 class Rendered:
     """One email's content, shared by every recipient of the same briefings."""
 
@@ -147,8 +191,10 @@ class Rendered:
         self.text = text
         self.html = html
         self.list_id = list_id
+        self.text_segments = qp_segments(text)
+        self.html_segments = qp_segments(html)
         self.boundary = f"=_desk_{secrets.token_hex(12)}"
-        self.from_header = encode_from(settings.DEFAULT_FROM_EMAIL)
+        self.from_header = encode_from(settings.DEFAULT_FROM_EMAIL, settings.DIGEST_LIST_ID)
 
     def build(self, to, msgid, preferences_url, unsubscribe_url, date):
         """The message bytes for one recipient: headers, a text part and an HTML part."""
@@ -167,12 +213,8 @@ class Rendered:
         ]
         if self.list_id:
             headers.insert(5, f"List-Id: {self.list_id}")
-        text = self.text.replace(PREFERENCES_PLACEHOLDER, preferences_url).replace(
-            UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url
-        )
-        html = self.html.replace(PREFERENCES_PLACEHOLDER, preferences_url).replace(
-            UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url
-        )
+        if "\r" in to or "\n" in to:
+            raise ValueError(f"Refusing a recipient with a line break: {to!r}")
         boundary = self.boundary.encode()
         part_head = (
             b'Content-Type: text/%s; charset="utf-8"\r\n'
@@ -185,12 +227,12 @@ class Rendered:
                 boundary,
                 b"\r\n",
                 part_head % b"plain",
-                qp(text),
+                fill(self.text_segments, preferences_url, unsubscribe_url),
                 b"\r\n--",
                 boundary,
                 b"\r\n",
                 part_head % b"html",
-                qp(html),
+                fill(self.html_segments, preferences_url, unsubscribe_url),
                 b"\r\n--",
                 boundary,
                 b"--\r\n",
@@ -198,41 +240,92 @@ class Rendered:
         )
 
 
-def encode_from(value):
+@functools.lru_cache
+def encode_from(value, cache_key=None):
     name, address = email.utils.parseaddr(value)
     if name and not name.isascii():
         name = Header(name, "utf-8").encode()
     return email.utils.formataddr((name, address)) if name else address
 
 
-def render(template, context, subject, list_id=None):
-    context = {
-        **context,
+def personal_context():
+    return {
         "site_url": settings.SITE_URL,
         "desk_tz": settings.DESK_TIME_ZONE,
         "preferences_url": PREFERENCES_PLACEHOLDER,
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
     }
+
+
+def render(template, context, subject, list_id=None):
+    context = {**context, **personal_context()}
     text = render_to_string(f"digests/email/{template}.txt", context)
     html = render_to_string(f"digests/email/{template}.html", context)
     return Rendered(subject, text, html, list_id=list_id)
 
 
+class DigestRenderer:
+    """Renders each briefing, each dossier heading and the frame once; a digest is then joined.
+
+    Subscribers with different follows get different selections of the same few dozen
+    briefings, so rendering per selection would repeat the same work thousands of times.
+    """
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.items = {}
+        self.headings = {}
+        context = {
+            "kind": kind,
+            "count_phrase": COUNT_PLACEHOLDER,
+            "lead_headline": LEAD_PLACEHOLDER,
+            "body": BODY_PLACEHOLDER,
+            **personal_context(),
+        }
+        self.frame = {
+            fmt: render_to_string(f"digests/email/digest.{fmt}", context) for fmt in FORMATS
+        }
+
+    def fragment(self, cache, key, template, context):
+        if key not in cache:
+            context = {**context, "desk_tz": settings.DESK_TIME_ZONE}
+            cache[key] = {
+                fmt: render_to_string(f"digests/email/_{template}.{fmt}", context)
+                for fmt in FORMATS
+            }
+        return cache[key]
+
+    def render(self, briefings):
+        lead, count = briefings[0], len(briefings)
+        parts = {fmt: [] for fmt in FORMATS}
+        for group in group_by_dossier(briefings):
+            key = group["dossier"].pk if group["dossier"] else None
+            heading = self.fragment(self.headings, key, "dossier", {"group": group})
+            for fmt in FORMATS:
+                parts[fmt].append(heading[fmt])
+            for briefing in group["briefings"]:
+                item = self.fragment(self.items, briefing.pk, "briefing", {"b": briefing})
+                for fmt in FORMATS:
+                    parts[fmt].append(item[fmt])
+        phrase = f"{count} new briefing{'s' if count != 1 else ''}"
+        lead_text = {"html": escape(lead.headline), "txt": lead.headline}
+        content = {
+            fmt: self.frame[fmt]
+            .replace(COUNT_PLACEHOLDER, phrase)
+            .replace(LEAD_PLACEHOLDER, lead_text[fmt])
+            .replace(BODY_PLACEHOLDER, "".join(parts[fmt]))
+            for fmt in FORMATS
+        }
+        subject = (
+            f"{lead.headline} — and {count - 1} more briefing{'s' if count > 2 else ''}"
+            if count > 1
+            else lead.headline
+        )
+        return Rendered(subject, content["txt"], content["html"], list_id=settings.DIGEST_LIST_ID)
+
+
 def render_digest(edition_kind, briefings):
-    lead = briefings[0]
-    count = len(briefings)
-    subject = (
-        f"{lead.headline} — and {count - 1} more briefing{'s' if count > 2 else ''}"
-        if count > 1
-        else lead.headline
-    )
-    context = {
-        "kind": edition_kind,
-        "lead": lead,
-        "count": count,
-        "groups": group_by_dossier(briefings),
-    }
-    return render("digest", context, subject, list_id=settings.DIGEST_LIST_ID)
+    return DigestRenderer(edition_kind).render(briefings)
 
 
 def render_alert(briefing):
@@ -241,10 +334,28 @@ def render_alert(briefing):
     return render("alert", context, subject, list_id=settings.DIGEST_LIST_ID)
 
 
+@functools.lru_cache
+def link_template(view, site_url):
+    return site_url + reverse(f"digests:{view}", kwargs={"token": "TOKEN"})
+
+
 def personal_links(subscriber_id):
-    """Absolute preferences and one-click unsubscribe URLs for a subscriber id."""
-    subscriber = Subscriber(pk=subscriber_id)
-    return absolute(subscriber.get_absolute_url()), absolute(subscriber.unsubscribe_url())
+    """Absolute preferences and one-click unsubscribe URLs for a subscriber id.
+
+    The same URLs as `Subscriber.get_absolute_url()` and `unsubscribe_url()`, without building
+    a model instance and resolving a URL twice per recipient.
+    """
+    return tuple(
+        link_template(view, settings.SITE_URL).replace(
+            "TOKEN", signer(salt).sign(str(subscriber_id))
+        )
+        for view, salt in (("preferences", PREFERENCES_SALT), ("unsubscribe", UNSUBSCRIBE_SALT))
+    )
+
+
+@functools.lru_cache
+def signer(salt):
+    return signing.Signer(salt=salt)
 
 
 def now_header():
@@ -281,7 +392,12 @@ class Postman:
         try:
             if self.backend.connection is None:
                 self.backend.open()
-            self.backend.connection.sendmail(envelope_from, [to], data)
+            smtp = self.backend.connection
+            smtp.ehlo_or_helo_if_needed()
+            if smtp.has_extn("pipelining"):
+                pipelined(smtp, envelope_from, to, data)
+            else:
+                smtp.sendmail(envelope_from, [to], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = exc.recipients.get(to, (450, b"refused"))
             raise classify(code, reason) from exc
@@ -290,6 +406,34 @@ class Postman:
         except (smtplib.SMTPException, OSError) as exc:
             self.backend.connection = None
             raise TemporaryFailure(f"SMTP connection lost: {exc}") from exc
+
+
+def pipelined(smtp, sender, to, data):
+    """MAIL, RCPT and DATA in one write (RFC 2920): two round trips a message instead of four."""
+    smtp.send(f"MAIL FROM:<{sender}>\r\nRCPT TO:<{to}>\r\nDATA\r\n")
+    (mail_code, mail_reply), (rcpt_code, rcpt_reply), (data_code, data_reply) = (
+        smtp.getreply(),
+        smtp.getreply(),
+        smtp.getreply(),
+    )
+    accepted = mail_code == 250 and rcpt_code in (250, 251)
+    if data_code == 354 and not accepted:
+        smtp.send(b".\r\n")  # a lax server opened DATA anyway: close it empty
+        smtp.getreply()
+    if not accepted or data_code != 354:
+        smtp.rset()
+        if mail_code != 250:
+            raise smtplib.SMTPSenderRefused(mail_code, mail_reply, sender)
+        if rcpt_code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({to: (rcpt_code, rcpt_reply)})
+        raise smtplib.SMTPDataError(data_code, data_reply)
+    payload = smtplib._quote_periods(data)
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    smtp.send(payload + b".\r\n")
+    code, reply = smtp.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
 
 
 def classify(code, reason):
