@@ -52,6 +52,15 @@ def word_roots(text):
 
 
 class BriefingQuerySet(models.QuerySet):
+    def delete(self):
+        """Bulk deletion takes work never made public only; the rest goes one by one, recorded."""
+        public = [Briefing.Status.SCHEDULED, Briefing.Status.PUBLISHED, Briefing.Status.WITHDRAWN]
+        if self.filter(Q(first_published_at__isnull=False) | Q(status__in=public)).exists():
+            raise PermissionDenied(
+                "Briefings that have been scheduled or published cannot be deleted in bulk."
+            )
+        return super().delete()
+
     def published(self, now=None):
         """The only gate to public briefings: the publication time decides, at read time.
 
