@@ -266,3 +266,16 @@ def test_change_form_cost_is_flat(client, django_assert_max_num_queries, count):
     with django_assert_max_num_queries(22):
         response = client.get(url)
     assert f"Revisions ({count})" in response.content.decode()
+
+
+def test_bulk_deletion_refuses_public_work_and_takes_drafts():
+    from django.core.exceptions import PermissionDenied
+
+    from tests.factories import BriefingFactory
+
+    published, draft = BriefingFactory(), DraftFactory()
+    with pytest.raises(PermissionDenied):
+        Briefing.objects.all().delete()
+    assert Briefing.objects.count() == 2
+    Briefing.objects.filter(pk=draft.pk).delete()
+    assert list(Briefing.objects.all()) == [published]
