@@ -199,3 +199,19 @@ def test_presence_shows_who_else_has_the_briefing_open(two_editors):
     page = bob_client.get(change_url(briefing)).content.decode()
     assert "Also open by:" in page and "Alice Martin" in page
     assert "admin/js/presence.js" in page
+
+
+@pytest.mark.django_db
+def test_presence_forgets_someone_who_stopped_pinging(two_editors):
+    from django.core.cache import cache
+
+    alice_client, bob_client, alice, _ = two_editors
+    briefing = DraftFactory()
+    url = reverse("admin:newsroom_briefing_presence", args=[briefing.pk])
+    alice_client.post(url)
+    key = f"presence:briefing:{briefing.pk}"
+    seen = cache.get(key)
+    name, expires = seen[alice.pk]
+    seen[alice.pk] = (name, expires - 46)  # Alice closed her tab 46 seconds ago
+    cache.set(key, seen, 60)
+    assert bob_client.post(url).json() == {"others": []}
