@@ -543,6 +543,7 @@ class BriefingAdmin(admin.ModelAdmin):
             ],
             "revision_count": briefing.revisions.count(),
             "public": briefing.is_public(),
+            "can_share": request.user.has_perm("newsroom.add_previewlink"),
             "desk_zone": settings.DESK_TIME_ZONE,
         }
 
@@ -653,6 +654,8 @@ class BriefingAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         briefing = self.editable_briefing(request, object_id, change=True)
+        if not request.user.has_perms(["newsroom.add_previewlink", "newsroom.change_previewlink"]):
+            raise PermissionDenied
         if revoke := request.POST.get("revoke"):
             link = get_object_or_404(briefing.preview_links, pk=revoke)
             link.revoke()

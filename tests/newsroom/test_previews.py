@@ -109,3 +109,17 @@ def test_only_editors_of_the_briefing_may_preview_or_share_it(client, draft):
     url = reverse("admin:newsroom_briefing_preview_links", args=[draft.pk])
     assert client.post(url).status_code in (403, 404)
     assert not draft.preview_links.exists()
+
+
+def test_a_writer_previews_their_own_draft_but_cannot_share_it(client):
+    author = writer()
+    draft = DraftFactory(headline="A writer's own draft")
+    draft.authors.add(author)
+    client.force_login(author)
+    preview = client.get(reverse("admin:newsroom_briefing_preview", args=[draft.pk]))
+    assert_private_preview(preview, "A writer&#x27;s own draft")
+    url = reverse("admin:newsroom_briefing_preview_links", args=[draft.pk])
+    assert client.post(url).status_code == 403
+    assert not draft.preview_links.exists()
+    page = client.get(reverse("admin:newsroom_briefing_change", args=[draft.pk])).content.decode()
+    assert "Create a preview link" not in page
