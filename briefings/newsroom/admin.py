@@ -286,14 +286,18 @@ class BriefingAdmin(admin.ModelAdmin):
                 obj.public_updated_at = timezone.now()
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for correction in formset.save(commit=False):
+            correction.created_by = correction.created_by or request.user
+            correction.save()
+        return None
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change and not form.instance.authors.exists():
             form.instance.authors.add(request.user)
-        for formset in formsets:
-            for correction in getattr(formset, "new_objects", []):
-                if isinstance(correction, Correction) and correction.created_by is None:
-                    Correction.objects.filter(pk=correction.pk).update(created_by=request.user)
         form.instance.save_revision(request.user, note="Edited" if change else "Created")
 
     @admin.display(description="state", ordering="status")
