@@ -5,6 +5,7 @@ digest is rendered once for every subscriber who gets the same briefings, with p
 for the personal links, and each recipient's message is assembled from pre-encoded pieces.
 """
 
+import base64
 import binascii
 import contextlib
 import email.utils
@@ -41,7 +42,12 @@ def absolute(path):
 
 
 def sender_address():
-    return email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address_of(settings.DEFAULT_FROM_EMAIL)
+
+
+@functools.lru_cache
+def address_of(value):
+    return email.utils.parseaddr(value)[1]
 
 
 def message_id(kind, first, second):
@@ -122,11 +128,12 @@ def group_by_dossier(briefings):
     """Briefings grouped under their first agreement, groups in order of their newest briefing."""
     groups = {}
     for briefing in briefings:
-        agreements = sorted(briefing.agreements.all(), key=lambda a: a.pk)
-        dossier = agreements[0] if agreements else None
-        groups.setdefault(dossier.pk if dossier else None, (dossier, []))[1].append(briefing)
-        if not hasattr(briefing, "email_url"):
+        if not hasattr(briefing, "email_url"):  # worked out once per briefing, not per digest
+            agreements = sorted(briefing.agreements.all(), key=lambda a: a.pk)
+            briefing.dossier = agreements[0] if agreements else None
             briefing.email_url = absolute(briefing.get_absolute_url())
+        dossier = briefing.dossier
+        groups.setdefault(dossier.pk if dossier else None, (dossier, []))[1].append(briefing)
     return [
         {
             "dossier": dossier,
@@ -138,10 +145,23 @@ def group_by_dossier(briefings):
 
 
 def encode_header(value):
+    """An unstructured header value: ASCII as is, otherwise RFC 2047 base64 words of UTF-8.
+
+    Written out because `email.header.Header` spends milliseconds on a subject, and a digest
+    run encodes one per distinct selection of briefings.
+    """
     value = one_line(value)
     if value.isascii() and len(value) < 900:
         return value
-    return Header(value, "utf-8", maxlinelen=76).encode(linesep="\r\n")
+    words, word = [], ""
+    for char in value:
+        if len((word + char).encode()) > 45:
+            words.append(word)
+            word = ""
+        word += char
+    words.append(word)
+    encoded = (base64.b64encode(w.encode()).decode("ascii") for w in words)
+    return "\r\n ".join(f"=?utf-8?b?{w}?=" for w in encoded)
 
 
 def qp(text):
