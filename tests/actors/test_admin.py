@@ -15,7 +15,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 20
+BUDGET = 14
 
 
 @pytest.fixture
