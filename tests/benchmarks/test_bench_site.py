@@ -1,0 +1,34 @@
+"""The site benchmark runs end to end at a tiny size: dataset, gunicorn, wrk, figures."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).with_name("bench_site.py")
+PAGES = ["floor", "home", "briefing", "agreement", "actor", "search", "feed"]
+
+
+def test_the_site_benchmark_runs_at_tiny_size():
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--size", "tiny"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    for mode in ("uncached", "cached"):
+        for page in PAGES:
+            row = re.search(
+                rf"^{page}\s+{mode}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out, re.M
+            )
+            assert row, f"no figures for {page} ({mode}):\n{out}"
+            rps, p50, p99, ratio = map(float, row.groups())
+            assert rps > 0 and 0 < p50 <= p99 and ratio >= 0
+    assert re.search(r"^search p95 .*: [\d.]+ ms", out, re.M), out
+    assert re.search(r"^built tiny dataset in [\d.]+s", out, re.M), out
