@@ -15,6 +15,22 @@ class ParticipationInline(PreloadedAutocompleteMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor", "event")
 
 
+class ChildEventInline(admin.TabularInline):
+    """The events inside this one (a signing during a summit), edited on their own pages."""
+
+    model = Event
+    fk_name = "parent"
+    verbose_name = "event within"
+    verbose_name_plural = "events within"
+    fields = ["title", "kind", "start_date", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+
+    def has_add_permission(self, request, obj):
+        return False
+
+
 @admin.register(Event)
 class EventAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "when", "status", "place", "participant_names"]
@@ -25,7 +41,7 @@ class EventAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["country", "parent", "agreements"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [ParticipationInline]
+    inlines = [ParticipationInline, ChildEventInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "summary"]}),
         (

@@ -285,3 +285,11 @@ def test_actor_change_page_links_to_the_public_page(editor_client):
     assert reverse("admin:view_on_site", args=[response.context["content_type_id"], canada.pk]) in (
         response.content.decode()
     )
+
+
+def test_names_are_escaped_in_derived_columns(editor_client):
+    bloc = ActorFactory(name="<script>alert('eu')</script>", kind="bloc")
+    MembershipFactory(organisation=bloc)
+    body = editor_client.get(admin_url(Actor, "changelist")).content.decode()
+    assert "<script>alert('eu')</script>" not in body
+    assert "&lt;script&gt;alert(&#x27;eu&#x27;)&lt;/script&gt;" in body

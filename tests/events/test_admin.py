@@ -171,6 +171,7 @@ def test_event_change_page_queries_do_not_grow(editor_client, django_assert_max_
     for _ in range(30):
         ParticipationFactory(event=event)
         event.agreements.add(AgreementFactory())
+        EventFactory(parent=event)
     many = measure(editor_client, url, django_assert_max_num_queries)
     assert few == many
 
@@ -183,3 +184,10 @@ def test_participation_changelist_queries_do_not_grow(editor_client, django_asse
         busy_event(4, year)
     many = measure(editor_client, url, django_assert_max_num_queries)
     assert few == many
+
+
+def test_change_page_lists_the_events_within(editor_client):
+    summit = EventFactory(title="EU–Canada summit")
+    EventFactory(title="Signing of the partnership", kind="signing", parent=summit)
+    response = editor_client.get(admin_url(summit, "change", summit.pk))
+    assert "Signing of the partnership" in response.content.decode()
