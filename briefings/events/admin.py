@@ -41,7 +41,6 @@ class EventAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["country", "parent", "agreements"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [ParticipationInline, ChildEventInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "summary"]}),
         (
@@ -69,6 +68,9 @@ class EventAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
                 Prefetch("participations", queryset=participations, to_attr="participant_list")
             )
         )
+
+    def get_inlines(self, request, obj):
+        return [ParticipationInline] if obj is None else [ParticipationInline, ChildEventInline]
 
     when = partial_date_column("start_date", "date")
 
