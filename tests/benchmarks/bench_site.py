@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -53,6 +54,7 @@ SIZES = {
         "search_samples": 20,
     },
 }
+SEED = 20250623
 CONNECTIONS = 16
 WORKERS = 2
 TARGETS = {"uncached": 0.12, "cached": 0.7, "p99_ms": 100, "search_p95_ms": 50}
@@ -216,7 +218,7 @@ def build(size):
     )
 
     n = SIZES[size]
-    rng = random.Random(20250623)
+    rng = random.Random(SEED)
     now = datetime.now(UTC).replace(microsecond=0)
     today = now.date()
     User = get_user_model()
@@ -674,17 +676,29 @@ def pick_urls(base):
 
 
 def search_latency(base, samples):
-    """Search alone, one request at a time, over many different queries: its own latency."""
+    """Search alone, one request at a time, uncached: p95 per kind of query and over them all.
+
+    Readers type the desk's common terms (each in a third or more of all briefings, the
+    costliest to rank), rarer words, and names of places, actors and agreements.
+    """
     rng = random.Random(7)
-    timings = []
+    rarer = language(random.Random(SEED))[len(WORDS) * 8 :]
+    kinds = {
+        "common terms": lambda: " ".join(rng.sample(WORDS, rng.choice((1, 2)))),
+        "rarer words": lambda: rng.choice(rarer),
+        "names": lambda: rng.choice(PLACES),
+    }
+    timings = {kind: [] for kind in kinds}
     for i in range(samples):
-        query = "+".join(rng.sample(WORDS, rng.choice((1, 1, 2, 3))))
+        kind = list(kinds)[i % len(kinds)]
+        query = urllib.parse.quote_plus(kinds[kind]())
         start = time.perf_counter()
         status, _ = fetch(base, f"/search/?q={query}&_bench=s{i}")
-        timings.append((time.perf_counter() - start) * 1000)
+        timings[kind].append((time.perf_counter() - start) * 1000)
         if status != 200:
             raise SystemExit(f"search answered {status}")
-    return statistics.quantiles(timings, n=100)[94]
+    timings["all"] = [t for kind in kinds for t in timings[kind]]
+    return {kind: statistics.quantiles(values, n=20)[18] for kind, values in timings.items()}
 
 
 def measure(server, urls, duration, mode):
@@ -717,11 +731,13 @@ def report(results, search_p95):
                 f"{name:<10} {mode:<9} {r['rps']:>8.1f} {r['p50'] / 1000:>8.1f} "
                 f"{r['p99'] / 1000:>8.1f} {ratio:>8.3f}  {' '.join(verdicts)}"
             )
-    search_ok = search_p95 <= TARGETS["search_p95_ms"]
+    search_ok = search_p95["all"] <= TARGETS["search_p95_ms"]
     ok = ok and search_ok
     lines.append(
-        f"search p95 (one client, varied queries, uncached): {search_p95:.1f} ms  "
-        f"{'PASS' if search_ok else 'MISS'} ≤{TARGETS['search_p95_ms']}ms"
+        f"search p95 (one client, varied queries, uncached): {search_p95['all']:.1f} ms  "
+        f"{'PASS' if search_ok else 'MISS'} ≤{TARGETS['search_p95_ms']}ms  ("
+        + ", ".join(f"{k} {v:.1f} ms" for k, v in search_p95.items() if k != "all")
+        + ")"
     )
     print("\n".join(lines))
     return ok
