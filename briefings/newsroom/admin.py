@@ -24,6 +24,7 @@ from django.utils.html import format_html
 
 from briefings.newsroom.models import (
     Briefing,
+    BriefingDeletion,
     Correction,
     EditConflict,
     KeyFigure,
@@ -676,3 +677,26 @@ class BriefingAdmin(admin.ModelAdmin):
                 ),
             )
         return HttpResponseRedirect(reverse("admin:newsroom_briefing_change", args=[briefing.pk]))
+
+
+@admin.register(BriefingDeletion)
+class BriefingDeletionAdmin(admin.ModelAdmin):
+    """The record of deleted briefings, with their last content; nobody edits it."""
+
+    list_display = ["headline", "slug", "status", "deleted_by", "deleted_at"]
+    list_select_related = ["deleted_by"]
+    search_fields = ["headline", "slug"]
+    readonly_fields = ["briefing_pk", "headline", "slug", "status", "deleted_by", "deleted_at"]
+    exclude = ["data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -123,6 +123,25 @@ def test_a_transition_after_the_form_opened_makes_its_save_conflict(two_editors)
 
 
 @pytest.mark.django_db
+def test_a_bulk_action_after_the_form_opened_makes_its_save_conflict(two_editors):
+    alice_client, bob_client, _, _ = two_editors
+    briefing = DraftFactory(status=Briefing.Status.REVIEW)
+    form = alice_client.get(change_url(briefing))
+    changelist = reverse("admin:newsroom_briefing_changelist")
+    response = bob_client.post(
+        changelist, {"action": "publish_now", "_selected_action": [briefing.pk]}
+    )
+    assert response.status_code == 302
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.PUBLISHED
+    refused = alice_client.post(change_url(briefing), form_data(form, headline="Alice's title"))
+    assert "changed by someone else" in refused.content.decode()
+    briefing.refresh_from_db()
+    assert briefing.headline != "Alice's title"
+    assert briefing.status == Briefing.Status.PUBLISHED
+
+
+@pytest.mark.django_db
 def test_scheduling_from_a_stale_version_is_refused():
     briefing = DraftFactory()
     stale = briefing.version

@@ -126,3 +126,17 @@ def test_a_superuser_deletion_is_recorded(client):
     assert (record.deleted_by, record.headline) == (boss, "Duplicate of the pact briefing")
     assert not Briefing.objects.filter(pk=briefing.pk).exists()
     assert Correction.objects.count() == 0
+
+
+def test_deletion_records_are_for_superusers_and_read_only(client):
+    briefing = BriefingFactory(headline="Recorded on deletion")
+    boss = UserFactory(is_superuser=True)
+    briefing.delete(by=boss)
+    record = BriefingDeletion.objects.get()
+    client.force_login(editor())
+    assert client.get(reverse("admin:newsroom_briefingdeletion_changelist")).status_code == 403
+    client.force_login(boss)
+    listing = client.get(reverse("admin:newsroom_briefingdeletion_changelist"))
+    assert "Recorded on deletion" in listing.content.decode()
+    url = reverse("admin:newsroom_briefingdeletion_change", args=[record.pk])
+    assert client.post(url, {"headline": "Rewritten"}).status_code == 403
