@@ -1,5 +1,3 @@
-from itertools import groupby
-
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -13,9 +11,11 @@ TIMELINE_SIZE = 30
 @require_safe
 @public_page
 def index(request):
-    actors = Actor.objects.order_by("kind", "name").only("name", "slug", "kind", "short_name")
-    labels = dict(Actor.Kind.choices)
-    groups = [(labels[kind], list(rows)) for kind, rows in groupby(actors, key=lambda a: a.kind)]
+    actors = Actor.objects.only("name", "slug", "kind", "short_name")
+    by_kind = {kind: [] for kind in Actor.Kind.values}
+    for actor in actors:
+        by_kind[actor.kind].append(actor)
+    groups = [(Actor.Kind(kind).label, rows) for kind, rows in by_kind.items() if rows]
     return render(
         request,
         "actors/actor_list.html",

@@ -129,7 +129,8 @@ def related_to(briefing):
         | Q(agreements__in=[a.pk for a in briefing.agreements.all()])
     )
     linked = Briefing.objects.filter(links).values("pk")
-    return Briefing.objects.published().exclude(pk=briefing.pk).filter(pk__in=linked)[:4]
+    related = Briefing.objects.published().exclude(pk=briefing.pk).filter(pk__in=linked)
+    return listed(related)[:4]
 
 
 @require_safe

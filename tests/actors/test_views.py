@@ -1,0 +1,126 @@
+"""Actor pages: profile, offices, memberships, agreements with status, timeline, briefings."""
+
+import datetime
+
+import pytest
+
+from briefings.actors.models import Actor
+from briefings.agreements.models import PartyAction
+from tests.factories import (
+    ActorFactory,
+    BriefingFactory,
+    DraftFactory,
+    EventFactory,
+    MembershipFactory,
+    OfficeFactory,
+    OfficeTermFactory,
+    ParticipationFactory,
+    PartyActionFactory,
+    PartyFactory,
+    PersonFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_person_page(client):
+    costa = PersonFactory(name="António Costa", slug="antonio-costa", summary="Council president.")
+    council = ActorFactory(name="European Council", kind=Actor.Kind.INSTITUTION)
+    portugal = ActorFactory(name="Portugal")
+    OfficeTermFactory(
+        person=costa,
+        office=OfficeFactory(organisation=council, title="President of the European Council"),
+        start_date=datetime.date(2024, 12, 1),
+    )
+    OfficeTermFactory(
+        person=costa,
+        office=OfficeFactory(organisation=portugal, title="Prime Minister of Portugal"),
+        start_date=datetime.date(2015, 11, 26),
+        end_date=datetime.date(2024, 4, 2),
+    )
+    summit = EventFactory(title="EU–Canada summit", start_date=datetime.date(2025, 6, 23))
+    ParticipationFactory(event=summit, actor=costa)
+    shown = BriefingFactory(headline="Costa in Brussels")
+    shown.actors.add(costa)
+    hidden = DraftFactory(headline="Costa draft")
+    hidden.actors.add(costa)
+
+    page = client.get("/actors/antonio-costa/").content.decode()
+
+    assert "<h1>António Costa" in page
+    assert "President of the European Council" in page and "since 1 December 2024" in page
+    assert "Prime Minister of Portugal" in page and "2 April 2024" in page
+    assert "EU–Canada summit" in page and "23 June 2025" in page
+    assert "Costa in Brussels" in page and "Costa draft" not in page
+    assert 'href="/actors/antonio-costa/rss/"' in page
+
+
+def test_state_page_shows_agreements_with_status_members_and_office_holders(client):
+    canada = ActorFactory(name="Canada", slug="canada", iso_alpha2="CA")
+    eu = ActorFactory(name="European Union", slug="eu", kind=Actor.Kind.BLOC)
+    MembershipFactory(member=ActorFactory(name="France"), organisation=eu)
+    carney = PersonFactory(name="Mark Carney")
+    OfficeTermFactory(
+        person=carney,
+        office=OfficeFactory(
+            organisation=canada, role="Prime Minister", title="Prime Minister of Canada"
+        ),
+    )
+    party = PartyFactory(actor=canada)
+    PartyActionFactory(
+        party=party, kind=PartyAction.Kind.SIGNATURE, date=datetime.date(2016, 10, 30)
+    )
+
+    canada_page = client.get("/actors/canada/").content.decode()
+    eu_page = client.get("/actors/eu/").content.decode()
+
+    assert party.agreement.title in canada_page
+    assert "Signed" in canada_page and "30 October 2016" in canada_page
+    assert "Prime Minister of Canada" in canada_page and "Mark Carney" in canada_page
+    assert "Members (1)" in eu_page and "France" in eu_page
+
+
+def test_actor_list_groups_by_kind(client):
+    ActorFactory(name="Canada")
+    PersonFactory(name="Mark Carney")
+
+    page = client.get("/actors/").content.decode()
+
+    assert page.index("Canada") < page.index("Mark Carney")
+    assert "Person" in page and "State" in page
+
+
+def test_unknown_actor_is_not_found(client):
+    assert client.get("/actors/nope/").status_code == 404
+
+
+def build(count):
+    actor = ActorFactory(slug="busy", kind=Actor.Kind.BLOC)
+    for n in range(count):
+        MembershipFactory(member=actor)
+        MembershipFactory(organisation=actor)
+        party = PartyFactory(actor=actor)
+        PartyActionFactory(party=party)
+        ParticipationFactory(actor=actor)
+        OfficeTermFactory(office=OfficeFactory(organisation=actor))
+        briefing = BriefingFactory(tags=[f"t{n}", "shared"])
+        briefing.actors.add(actor)
+    person = PersonFactory(slug="holder")
+    for n in range(count):
+        OfficeTermFactory(
+            person=person,
+            start_date=datetime.date(2000 + n % 20, 1, 1),
+            end_date=datetime.date(2000 + n % 20, 6, 1),
+        )
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_actor_pages_run_constant_queries(client, count, django_assert_max_num_queries):
+    build(count)
+
+    with django_assert_max_num_queries(12):
+        assert client.get("/actors/busy/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/actors/holder/").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/actors/").status_code == 200

@@ -1,0 +1,65 @@
+"""Every public briefing page runs the same small number of queries, whatever it shows."""
+
+import pytest
+from django.core.cache import cache
+
+from briefings.newsroom.models import Briefing
+from tests.factories import (
+    ActorFactory,
+    AgreementFactory,
+    BriefingFactory,
+    CorrectionFactory,
+    DraftFactory,
+    EventFactory,
+    KeyFigureFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# One more than the page's own queries: the first page after any change also asks when
+# published() next changes by itself (the cache lifetime), then keeps the answer in Redis.
+BUDGETS = {
+    "/": 7,
+    "/briefings/": 5,
+    "/briefings/?tag=shared&type=news": 6,
+    "/briefings/lead/": 13,
+    "/tags/shared/": 5,
+    "/search/?q=briefing": 6,
+    "/feeds/rss/": 5,
+    "/feeds/atom/": 5,
+    "/tags/shared/rss/": 7,
+    "/sitemap.xml": 11,
+}
+
+
+def build(count):
+    lead = BriefingFactory(slug="lead", tags=["shared"])
+    for n in range(count):
+        briefing = BriefingFactory(tags=["shared", f"topic-{n}"])
+        author = UserFactory(password=None)  # no hashing: only the count matters here
+        actor, agreement, event = ActorFactory(), AgreementFactory(), EventFactory()
+        for target in (lead, briefing):
+            target.authors.add(author)
+            target.actors.add(actor)
+            target.agreements.add(agreement)
+            target.events.add(event)
+        lead.tags.add(f"topic-{n}")
+        KeyFigureFactory(briefing=lead)
+        SourceFactory(briefing=lead)
+        CorrectionFactory(briefing=lead)
+        CorrectionFactory(briefing=briefing)
+        DraftFactory(tags=["shared"])
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_public_pages_run_constant_queries(client, count, django_assert_max_num_queries):
+    build(count)
+    assert Briefing.objects.published().count() == count + 1
+
+    for url, budget in BUDGETS.items():
+        cache.clear()  # each page pays for a cold cache
+        with django_assert_max_num_queries(budget):
+            response = client.get(url)
+        assert response.status_code == 200, url
