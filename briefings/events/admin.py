@@ -7,6 +7,8 @@ from briefings.events.models import Event, Participation
 
 class ParticipationInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Participation
+    verbose_name = "participant"
+    verbose_name_plural = "participants"
     fields = ["actor", "role"]
     autocomplete_fields = ["actor"]
     extra = 0
@@ -22,13 +24,21 @@ class ChildEventInline(admin.TabularInline):
     fk_name = "parent"
     verbose_name = "event within"
     verbose_name_plural = "events within"
-    fields = ["title", "kind", "start_date", "status"]
+    fields = ["kind", "date", "status"]
     readonly_fields = fields
     show_change_link = True
+    can_delete = False
     extra = 0
 
     def has_add_permission(self, request, obj):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="date")
+    def date(self, obj):
+        return obj.date_display
 
 
 @admin.register(Event)
