@@ -14,6 +14,12 @@ class EventQuerySet(models.QuerySet):
     def past(self, today):
         return self.filter(start_date__lt=today)
 
+    def search(self, text):
+        """Events whose title or place contains the words, accents ignored."""
+        return self.filter(
+            Q(title__unaccent__icontains=text) | Q(place_name__unaccent__icontains=text)
+        )
+
 
 class Event(models.Model):
     """Something that happened or will: a summit, a signing, a visit, a vote."""

@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models import F, Func, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -132,8 +132,17 @@ class BriefingQuerySet(models.QuerySet):
         start, stop = marks
 
         def snippet(field, **options):
+            # Markdown's markup characters are not words; snippets read better without them.
+            text = Func(
+                F(field),
+                Value(r"[#*_>`|\[\]]+"),
+                Value(" "),
+                Value("g"),
+                function="regexp_replace",
+                output_field=models.TextField(),
+            )
             return SearchHeadline(
-                field, query, config="briefings", start_sel=start, stop_sel=stop, **options
+                text, query, config="briefings", start_sel=start, stop_sel=stop, **options
             )
 
         return (

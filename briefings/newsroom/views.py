@@ -262,7 +262,7 @@ def highlighted(snippet):
 def search(request):
     # Control characters (NUL among them) cannot reach PostgreSQL; a query is a few words.
     query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:200]
-    page = actors = agreements = None
+    page = actors = agreements = events = None
     if query:
         results = (
             Briefing.objects.published()
@@ -275,6 +275,7 @@ def search(request):
             briefing.dek_snippet = highlighted(briefing.dek_snippet)
         actors = Actor.objects.search(query)[:8]
         agreements = Agreement.objects.search(query)[:8]
+        events = Event.objects.search(query).select_related("country")[:8]
     return render(
         request,
         "newsroom/search.html",
@@ -283,6 +284,7 @@ def search(request):
             "page": page,
             "actors": actors,
             "agreements": agreements,
+            "events": events,
             "title": f"Search: {query}" if query else "Search",
             "description": "Search the desk's published briefings.",
         },

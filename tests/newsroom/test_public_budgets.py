@@ -26,7 +26,7 @@ BUDGETS = {
     "/briefings/?tag=shared&type=news": 6,
     "/briefings/lead/": 13,
     "/tags/shared/": 5,
-    "/search/?q=briefing": 6,
+    "/search/?q=briefing": 7,
     "/feeds/rss/": 5,
     "/feeds/atom/": 5,
     "/tags/shared/rss/": 7,

@@ -4,7 +4,13 @@ import pytest
 from django.db import connection
 
 from briefings.newsroom.models import Briefing
-from tests.factories import ActorFactory, AgreementFactory, BriefingFactory, DraftFactory
+from tests.factories import (
+    ActorFactory,
+    AgreementFactory,
+    BriefingFactory,
+    DraftFactory,
+    EventFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +142,17 @@ def test_search_uses_the_gin_index():
         cursor.execute("SET enable_seqscan = on")
 
     assert "briefing_search_idx" in plan, plan
+
+
+def test_matching_events_are_listed_and_snippets_drop_markdown(client):
+    EventFactory(title="Visit to the Schoonselhof military cemetery", slug="visit")
+    BriefingFactory(headline="Wreath", body="## The ceremony\n\nAt **Schoonselhof**, a wreath.")
+
+    response = client.get("/search/", {"q": "schoonselhof"})
+    page = response.content.decode()
+
+    assert [e.slug for e in response.context["events"]] == ["visit"]
+    assert 'href="/events/visit/"' in page
+    snippet = response.context["page"][0].body_snippet
+    assert "##" not in snippet and "**" not in snippet
+    assert "<mark>Schoonselhof</mark>" in snippet
