@@ -397,8 +397,6 @@ class Briefing(models.Model):
                 at=now,
                 note=note,
             )
-            if to_status in (self.Status.SCHEDULED, self.Status.PUBLISHED):
-                current.pin_revision(to_status, by)
             if to_status == self.Status.SCHEDULED:
                 transaction.on_commit(
                     lambda: current._enqueue_publication(current.publish_at), robust=True

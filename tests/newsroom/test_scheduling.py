@@ -127,7 +127,7 @@ def test_scheduled_briefing_goes_public_at_its_time_and_never_before(
     briefing.refresh_from_db()
     assert briefing.status == Status.PUBLISHED
     assert briefing.first_published_at == when
-    wait_until(lambda: published_signals, timeout=1, message="the signal")
+    wait_until(lambda: published_signals, timeout=2, message="the signal")
     assert published_signals == [briefing.pk]
 
 
@@ -147,6 +147,7 @@ def test_rescheduling_earlier_publishes_once_at_the_new_time(
     old = (publish_scheduled.name, (briefing.pk, first.isoformat()))
     wait_until(lambda: old in finished_tasks, timeout=4, message="the old message")
     assert len(published_transitions(briefing)) == 1
+    wait_until(lambda: published_signals, timeout=2, message="the signal")
     assert published_signals == [briefing.pk]
 
 
@@ -166,6 +167,7 @@ def test_rescheduling_later_is_honoured(celery_worker, published_signals, finish
 
     (record,) = wait_until(lambda: published_transitions(briefing), timeout=3, message="pub")
     assert seconds(0) <= record.at - later < seconds(1)
+    wait_until(lambda: published_signals, timeout=2, message="the signal")
     assert published_signals == [briefing.pk]
 
 
@@ -273,7 +275,7 @@ class Stack:
             del self.processes[name]
 
     def signals(self):
-        return [int(pk) for pk in self.redis.lrange(self.signal_key, 0, -1)]
+        return [int(item.split()[0]) for item in self.redis.lrange(self.signal_key, 0, -1)]
 
     def cleanup(self, *extra_queues):
         self.redis.delete(self.signal_key, self.queue, *extra_queues)
@@ -400,4 +402,5 @@ def test_worker_back_from_downtime_runs_the_waiting_messages(stack):
     stack.worker("back")  # no beat: the message itself does it
     (record,) = wait_until(lambda: published_transitions(briefing), timeout=10, message="pub")
     assert record.note.startswith("Published by schedule")
+    wait_until(stack.signals, timeout=5, message="the signal")
     assert stack.signals() == [briefing.pk]

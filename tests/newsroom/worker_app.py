@@ -2,9 +2,9 @@
 
 It adds only what a test needs to observe or interrupt a worker, switched on by environment:
 TEST_QUEUE routes everything to the test's own queue; TEST_SIGNAL_KEY records each
-`briefing_published` in a Redis list the test reads; TEST_PAUSE_MARKER makes the worker stop
-inside the publication transaction (after the status row is written, before commit), write
-the marker file and wait there to be killed.
+`briefing_published` ("<briefing id> <unix time>") in a Redis list the test reads;
+TEST_PAUSE_MARKER makes the worker stop inside the publication transaction (after the status
+row is written, before commit), write the marker file and wait there to be killed.
 """
 
 import os
@@ -23,7 +23,7 @@ if os.environ.get("TEST_QUEUE"):
 
 def record_signal(sender, briefing, **kwargs):
     client = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
-    client.rpush(os.environ["TEST_SIGNAL_KEY"], briefing.pk)
+    client.rpush(os.environ["TEST_SIGNAL_KEY"], f"{briefing.pk} {time.time()}")
 
 
 def pause_mid_publication(sender, instance, update_fields=None, **kwargs):
