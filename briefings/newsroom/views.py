@@ -45,6 +45,14 @@ def tag_counts(limit=None):
     return rows[:limit] if limit else rows
 
 
+def public_tag(slug):
+    """A tag that published briefings carry; one only drafts use does not exist for readers."""
+    tags = Tag.objects.filter(
+        newsroom_taggedbriefing_items__content_object__in=Briefing.objects.published()
+    ).distinct()
+    return get_object_or_404(tags, slug=slug)
+
+
 @require_safe
 @public_page
 def home(request):
@@ -78,7 +86,7 @@ def index(request):
     briefings = Briefing.objects.published()
     filters = {}
     if tag := request.GET.get("tag"):
-        filters["tag"] = get_object_or_404(Tag, slug=tag)
+        filters["tag"] = public_tag(tag)
         briefings = briefings.filter(tags=filters["tag"])
     if actor := request.GET.get("actor"):
         filters["actor"] = get_object_or_404(Actor, slug=actor)
@@ -233,11 +241,9 @@ def preview(request, token):
 @require_safe
 @public_page
 def tag(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = public_tag(slug)
     briefings = listed(Briefing.objects.published().filter(tags=tag))
     page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
-    if not page.object_list:
-        raise Http404("No published briefing carries this tag.")
     return render(
         request,
         "newsroom/tag.html",

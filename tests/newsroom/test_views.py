@@ -226,6 +226,7 @@ def test_tag_page_and_counts_see_only_published_briefings(client):
 
     assert "Public on defence" in page and "Draft on defence" not in page
     assert client.get("/tags/secret-topic/").status_code == 404
+    assert client.get("/briefings/?tag=secret-topic").status_code == 404
     for other in (home, listing):
         assert "secret-topic" not in other
         assert 'defence <span class="count">1</span>' in other
