@@ -1,5 +1,6 @@
 """Every public page answers, with the head a professional site needs."""
 
+import itertools
 import re
 
 import pytest
@@ -62,3 +63,21 @@ def test_page_has_title_description_canonical_and_cards(client, dossier, setting
     assert 'rel="alternate" type="application/rss+xml"' in html
     assert '<a class="skip-link" href="#main">' in html
     assert '<main id="main"' in html
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_one_h1_and_headings_never_skip_a_level(client, dossier, url):
+    html = client.get(url).content.decode()
+    levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+
+    assert levels.count(1) == 1
+    assert levels[0] == 1
+    for previous, current in itertools.pairwise(levels):
+        assert current <= previous + 1, f"h{previous} followed by h{current} on {url}"
+
+
+def test_follow_buttons_name_what_they_follow(client, dossier):
+    html = client.get("/actors/canada/").content.decode()
+
+    assert 'aria-label="Follow Canada by email"' in html
+    assert 'href="/subscribe/?actor=canada"' in html
