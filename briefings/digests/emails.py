@@ -309,10 +309,10 @@ class DigestRenderer:
     def fragment(self, cache, key, template, context):
         if key not in cache:
             context = {**context, "desk_tz": settings.DESK_TIME_ZONE}
-            cache[key] = {
-                fmt: render_to_string(f"digests/email/_{template}.{fmt}", context)
-                for fmt in FORMATS
-            }
+            html, text = (
+                render_to_string(f"digests/email/_{template}.{fmt}", context) for fmt in FORMATS
+            )
+            cache[key] = {"html": html, "txt": "\n" + text.strip("\n") + "\n"}
         return cache[key]
 
     def render(self, briefings):
