@@ -67,7 +67,9 @@ def detail(request, slug):
     )
     parties = list(agreement.party_records.all())
     events = agreement.events.select_related("country").order_by("start_date", "title")
-    briefings = agreement.briefings.published().prefetch_related("tags")[:10]
+    briefings = (
+        agreement.briefings.published().defer("body", "search_vector").prefetch_related("tags")[:10]
+    )
     return render(
         request,
         "agreements/agreement_detail.html",

@@ -80,7 +80,9 @@ def detail(request, slug):
         ),
         slug=slug,
     )
-    briefings = event.briefings.published().prefetch_related("tags")[:10]
+    briefings = (
+        event.briefings.published().defer("body", "search_vector").prefetch_related("tags")[:10]
+    )
     return render(
         request,
         "events/event_detail.html",

@@ -31,7 +31,8 @@ class BriefingFeed(Feed):
         return Briefing.objects.published()
 
     def items(self, obj=None):
-        return self.briefings(obj).prefetch_related("authors", "tags", "corrections")[:FEED_SIZE]
+        briefings = self.briefings(obj).defer("search_vector")
+        return briefings.prefetch_related("authors", "tags", "corrections")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.headline

@@ -30,8 +30,11 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 
 
 def listed(queryset):
-    """Briefings as lists show them: with their tags, in one extra query whatever the count."""
-    return queryset.prefetch_related("tags")
+    """Briefings as lists show them: with their tags, in one extra query whatever the count.
+
+    Lists show neither the body nor the search vector, so neither leaves the database.
+    """
+    return queryset.defer("body", "search_vector").prefetch_related("tags")
 
 
 def tag_counts(limit=None):
@@ -117,7 +120,7 @@ def index(request):
 
 def detail_queryset(briefings=None):
     published = Briefing.objects.published() if briefings is None else briefings
-    return published.prefetch_related(
+    return published.defer("search_vector").prefetch_related(
         "authors",
         "tags",
         "key_figures",
@@ -270,11 +273,7 @@ def search(request):
     query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:200]
     page = actors = agreements = events = None
     if query:
-        results = (
-            Briefing.objects.published()
-            .search(query, marks=(MARK_START, MARK_END))
-            .prefetch_related("tags")
-        )
+        results = listed(Briefing.objects.published().search(query, marks=(MARK_START, MARK_END)))
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         for briefing in page.object_list:
             briefing.body_snippet = highlighted(briefing.body_snippet)
