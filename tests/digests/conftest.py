@@ -18,10 +18,15 @@ class EphemeralController(Controller):
         super()._trigger_server()
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """The shared fixture's server, on a free port that works with aiosmtpd 1.4's probe."""
-    mailbox = Mailbox()
+class PipeliningMailbox(Mailbox):
+    """The same mailbox, advertising RFC 2920 PIPELINING as production relays do."""
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return [responses[0], "250-PIPELINING", *responses[1:]]
+
+
+def serve(settings, mailbox):
     controller = EphemeralController(mailbox, hostname="127.0.0.1", port=0)
     controller.start()
     # The test runner swaps in the locmem backend; these tests want SMTP on the wire.
@@ -32,5 +37,22 @@ def smtp_server(settings):
     }
     settings.MAILERS = mailers
     mailbox.port = controller.port
+    return controller
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """The shared fixture's server, on a free port that works with aiosmtpd 1.4's probe."""
+    mailbox = Mailbox()
+    controller = serve(settings, mailbox)
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture(params=[Mailbox, PipeliningMailbox], ids=["one-by-one", "pipelining"])
+def any_smtp_server(request, settings):
+    """The SMTP server with and without PIPELINING: the two ways the digest sender talks."""
+    mailbox = request.param()
+    controller = serve(settings, mailbox)
     yield mailbox
     controller.stop()

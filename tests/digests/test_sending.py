@@ -49,7 +49,7 @@ def dossier():
     return {"pact": pact, "defence": defence, "briefings": [signed, other, safe]}
 
 
-def test_daily_digest_on_the_wire(client, smtp_server, celery_worker, dossier):
+def test_daily_digest_on_the_wire(client, any_smtp_server, celery_worker, dossier):
     everything = SubscriberFactory(email="all@mail.example")
     tagged = SubscriberFactory(
         email="tag@mail.example", follow_all=False, tags=[dossier["defence"]]
@@ -66,14 +66,14 @@ def test_daily_digest_on_the_wire(client, smtp_server, celery_worker, dossier):
 
     edition = run_edition()
     assert (edition.sent_count, edition.failed_count, edition.pending_count) == (2, 0, 0)
-    messages = smtp_server.wait_for(2)
+    messages = any_smtp_server.wait_for(2)
     assert len(messages) == 2
-    assert {rcpt for _, rcpts, _ in smtp_server.messages for rcpt in rcpts} == {
+    assert {rcpt for _, rcpts, _ in any_smtp_server.messages for rcpt in rcpts} == {
         "all@mail.example",
         "tag@mail.example",
     }
 
-    [message] = smtp_server.to("all@mail.example")
+    [message] = any_smtp_server.to("all@mail.example")
     assert message["To"] == "all@mail.example"
     assert message["Subject"] == "Canada and the EU sign a defence pact — and 2 more briefings"
     assert message["List-Id"] == "Briefing Desk digest <digest.briefings.example>"
@@ -110,7 +110,7 @@ def test_daily_digest_on_the_wire(client, smtp_server, celery_worker, dossier):
     everything.refresh_from_db()
     assert everything.state == Subscriber.State.UNSUBSCRIBED
 
-    [only_tag] = smtp_server.to("tag@mail.example")
+    [only_tag] = any_smtp_server.to("tag@mail.example")
     assert only_tag["Subject"] == "Canada and the EU sign a defence pact"
     assert "Ministers meet" not in text_of(only_tag)
     tagged.refresh_from_db()
@@ -151,12 +151,12 @@ def test_concurrent_chunk_runs_never_duplicate(smtp_server, celery_worker, dossi
 
 
 def test_smtp_refusing_mid_run_resumes_without_resending_or_skipping(
-    smtp_server, celery_worker, dossier
+    any_smtp_server, celery_worker, dossier
 ):
     for n in range(6):
         SubscriberFactory(email=f"s{n}@mail.example")
     state = {"accepted": 0, "down": True}
-    accept = smtp_server.handle_RCPT
+    accept = any_smtp_server.handle_RCPT
 
     async def flaky(server, session, envelope, address, rcpt_options):
         if state["down"] and state["accepted"] >= 2:
@@ -164,15 +164,15 @@ def test_smtp_refusing_mid_run_resumes_without_resending_or_skipping(
         state["accepted"] += 1
         return await accept(server, session, envelope, address, rcpt_options)
 
-    smtp_server.handle_RCPT = flaky
+    any_smtp_server.handle_RCPT = flaky
     tasks.start_edition.delay("daily")
     wait_until(lambda: Delivery.objects.exclude(error="").count() == 4)
-    assert len(smtp_server.messages) == 2
+    assert len(any_smtp_server.messages) == 2
     assert Delivery.objects.filter(state="claimed").count() == 4
     state["down"] = False  # the server recovers; the chunk's retry with backoff finishes the job
     wait_until(lambda: Edition.objects.filter(completed_at__isnull=False).exists())
-    smtp_server.wait_for(6)
-    recipients = sorted(r for _, rcpts, _ in smtp_server.messages for r in rcpts)
+    any_smtp_server.wait_for(6)
+    recipients = sorted(r for _, rcpts, _ in any_smtp_server.messages for r in rcpts)
     assert recipients == [f"s{n}@mail.example" for n in range(6)]
     assert Delivery.objects.filter(state="sent").count() == 6
 
@@ -216,18 +216,18 @@ def test_crash_window_resends_same_message_id_and_skips_sent(smtp_server, celery
     assert len(smtp_server.to("fresh@mail.example")) == 1
 
 
-def test_hard_bounces_are_recorded_and_suppress(smtp_server, celery_worker, dossier, settings):
+def test_hard_bounces_are_recorded_and_suppress(any_smtp_server, celery_worker, dossier, settings):
     settings.DIGEST_HARD_BOUNCE_LIMIT = 1
     bad = SubscriberFactory(email="nobody@mail.example")
     SubscriberFactory(email="good@mail.example")
-    accept = smtp_server.handle_RCPT
+    accept = any_smtp_server.handle_RCPT
 
     async def refuse_one(server, session, envelope, address, rcpt_options):
         if address == "nobody@mail.example":
             return "550 5.1.1 No such user"
         return await accept(server, session, envelope, address, rcpt_options)
 
-    smtp_server.handle_RCPT = refuse_one
+    any_smtp_server.handle_RCPT = refuse_one
     edition = run_edition()
     assert (edition.sent_count, edition.failed_count) == (1, 1)
     failed = Delivery.objects.get(subscriber=bad)
