@@ -1,9 +1,11 @@
 """Every public page answers, with the head a professional site needs."""
 
 import itertools
+import json
 import re
 
 import pytest
+from django.core.management import call_command
 
 from tests.factories import (
     ActorFactory,
@@ -81,3 +83,19 @@ def test_follow_buttons_name_what_they_follow(client, dossier):
 
     assert 'aria-label="Follow Canada by email"' in html
     assert 'href="/subscribe/?actor=canada"' in html
+
+
+def test_collectstatic_builds_hashed_compressed_files_for_production(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    css = manifest["css/site.css"]
+    assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", css)
+    assert (tmp_path / f"{css}.gz").exists()
+    assert "favicon.ico" in manifest and "favicon.svg" in manifest
