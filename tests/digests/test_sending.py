@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.core.management import call_command
@@ -277,3 +278,30 @@ def test_instant_alerts_once_per_briefing_and_subscriber(smtp_server, celery_wor
     assert message["Message-ID"] == f"<alert.{briefing.pk}.{fan.pk}@briefings.example>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert Alert.objects.get().subscriber == fan
+
+
+@pytest.mark.django_db
+def test_tick_outside_the_catch_up_window_starts_nothing(settings):
+    settings.DIGEST_DAILY_AT = "00:00"
+    settings.DIGEST_CATCH_UP_HOURS = 0
+    tasks.tick()
+    assert not Edition.objects.exists()
+
+
+def test_tick_starts_due_editions_once(smtp_server, celery_worker, settings, dossier):
+    settings.DIGEST_DAILY_AT = "00:00"
+    settings.DIGEST_CATCH_UP_HOURS = 24  # always due, whatever the hour the suite runs
+    settings.DIGEST_WEEKLY_DAY = timezone.localtime(
+        timezone.now(), zoneinfo.ZoneInfo(settings.DESK_TIME_ZONE)
+    ).weekday()
+    SubscriberFactory(email="daily@mail.example")
+    SubscriberFactory(email="weekly@mail.example", frequency="weekly")
+    tasks.tick.delay()
+    tasks.tick.delay()
+    wait_until(lambda: Edition.objects.filter(completed_at__isnull=False).count() == 2)
+    smtp_server.wait_for(2)
+    assert sorted(Edition.objects.values_list("kind", flat=True)) == ["daily", "weekly"]
+    assert sorted(r for _, rcpts, _ in smtp_server.messages for r in rcpts) == [
+        "daily@mail.example",
+        "weekly@mail.example",
+    ]
