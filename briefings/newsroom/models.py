@@ -73,6 +73,41 @@ class BriefingQuerySet(models.QuerySet):
             publish_at__lte=now,
         ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
+    def due(self, now=None):
+        """Scheduled briefings whose time has come: public already, not yet marked published."""
+        return self.filter(status=Briefing.Status.SCHEDULED, publish_at__lte=now or timezone.now())
+
+    def visible_to(self, user):
+        """What a user sees on the desk: everything for editors, their own for writers."""
+        if user.has_perm("newsroom.edit_any_briefing"):
+            return self
+        bylines = Briefing.authors.through.objects.filter(user=user).values("briefing")
+        return self.filter(Q(created_by=user) | Q(pk__in=bylines))
+
+    def publish_due(self, *, publish_at=None, skip_locked=False, via="schedule"):
+        """Publish each due briefing here, oldest first, each in its own locked transaction.
+
+        The lock and the re-check under it make this safe to run from any number of workers,
+        redelivered messages and sweeps at once: only the first finds the briefing still
+        scheduled. `publish_at` restricts it to one schedule (what a task was enqueued for),
+        so a rescheduled or cancelled briefing ignores its old messages. Returns the
+        Transition records made.
+        """
+        due = self.due()
+        if publish_at is not None:
+            due = due.filter(publish_at=publish_at)
+        done = []
+        for pk in list(due.order_by("publish_at", "pk").values_list("pk", flat=True)):
+            with transaction.atomic():
+                briefing = due.filter(pk=pk).select_for_update(skip_locked=skip_locked).first()
+                if briefing is None:
+                    continue
+                late = (timezone.now() - briefing.publish_at).total_seconds()
+                note = f"Published by {via}, {late:.1f} s late"
+                done.append(briefing.transition(Briefing.Status.PUBLISHED, by=None, note=note))
+            logger.info("Published briefing %s by %s, %.3f s late", pk, via, late)
+        return done
+
     def next_visibility_change(self, now=None):
         """When published() will next select differently without any write: a due time or expiry.
 
@@ -156,41 +191,6 @@ class BriefingQuerySet(models.QuerySet):
             )
             .order_by("-rank", "-publish_at", "-pk")
         )
-
-    def due(self, now=None):
-        """Scheduled briefings whose time has come: public already, not yet marked published."""
-        return self.filter(status=Briefing.Status.SCHEDULED, publish_at__lte=now or timezone.now())
-
-    def visible_to(self, user):
-        """What a user sees on the desk: everything for editors, their own for writers."""
-        if user.has_perm("newsroom.edit_any_briefing"):
-            return self
-        bylines = Briefing.authors.through.objects.filter(user=user).values("briefing")
-        return self.filter(Q(created_by=user) | Q(pk__in=bylines))
-
-    def publish_due(self, *, publish_at=None, skip_locked=False, via="schedule"):
-        """Publish each due briefing here, oldest first, each in its own locked transaction.
-
-        The lock and the re-check under it make this safe to run from any number of workers,
-        redelivered messages and sweeps at once: only the first finds the briefing still
-        scheduled. `publish_at` restricts it to one schedule (what a task was enqueued for),
-        so a rescheduled or cancelled briefing ignores its old messages. Returns the
-        Transition records made.
-        """
-        due = self.due()
-        if publish_at is not None:
-            due = due.filter(publish_at=publish_at)
-        done = []
-        for pk in list(due.order_by("publish_at", "pk").values_list("pk", flat=True)):
-            with transaction.atomic():
-                briefing = due.filter(pk=pk).select_for_update(skip_locked=skip_locked).first()
-                if briefing is None:
-                    continue
-                late = (timezone.now() - briefing.publish_at).total_seconds()
-                note = f"Published by {via}, {late:.1f} s late"
-                done.append(briefing.transition(Briefing.Status.PUBLISHED, by=None, note=note))
-            logger.info("Published briefing %s by %s, %.3f s late", pk, via, late)
-        return done
 
 
 class Briefing(models.Model):
