@@ -1,5 +1,7 @@
 """The admin's view of subscribers and editions, query budgets, and the dev mailbox."""
 
+import os
+import smtplib
 import socket
 import subprocess
 import sys
@@ -109,8 +111,6 @@ def test_dev_mailbox_receives_and_shows_mail(client, settings, tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {"DEV_MAILBOX_DIR": str(tmp_path)}
-    import os
-
     process = subprocess.Popen(
         [sys.executable, "manage.py", "devmailbox", "--port", str(port)],
         cwd=Path(__file__).resolve().parents[2],
@@ -127,8 +127,6 @@ def test_dev_mailbox_receives_and_shows_mail(client, settings, tmp_path):
             return True
 
         wait_until(listening)
-        import smtplib
-
         with smtplib.SMTP("127.0.0.1", port) as smtp:
             smtp.sendmail(
                 "desk@briefings.example",

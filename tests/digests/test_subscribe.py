@@ -1,12 +1,17 @@
 """Signing up, confirming, managing and leaving — and every way a request can be bad."""
 
+import datetime
 import re
 
 import pytest
+from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
 from briefings.digests.models import Subscriber
+from briefings.digests.tasks import purge_pending
 from tests.digests.factories import SubscriberFactory
 from tests.digests.support import wait_until
 from tests.factories import ActorFactory, AgreementFactory
@@ -48,8 +53,6 @@ def test_subscribe_page_prefills_from_follow_button(client):
 
 @pytest.mark.django_db
 def test_follow_button_and_box_render(client):
-    from django.template.loader import render_to_string
-
     button = render_to_string("digests/_follow_button.html", {"kind": "tag", "slug": "a&b"})
     assert 'href="/subscribe/?tag=a%26b"' in button
     box = render_to_string("digests/_subscribe_box.html")
@@ -227,9 +230,7 @@ def test_preferences_change_follows_and_pause(client):
 
 
 @pytest.mark.django_db
-def test_one_click_unsubscribe_needs_no_cookie_or_csrf(rf):
-    from django.test import Client
-
+def test_one_click_unsubscribe_needs_no_cookie_or_csrf():
     subscriber = SubscriberFactory()
     client = Client(enforce_csrf_checks=True)
     url = subscriber.unsubscribe_url()
@@ -263,12 +264,6 @@ def test_rate_limits_per_address_and_ip(client, smtp_server, celery_worker, sett
 
 @pytest.mark.django_db
 def test_purge_forgets_expired_pending(settings):
-    import datetime
-
-    from django.utils import timezone
-
-    from briefings.digests.tasks import purge_pending
-
     old = timezone.now() - datetime.timedelta(seconds=settings.DIGEST_CONFIRM_MAX_AGE + 60)
     SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None, created_at=old)
     fresh = SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None)
