@@ -57,20 +57,34 @@ class Mailbox:
         return [m for _, rcpts, m in self.messages if address in rcpts]
 
 
+class EphemeralController(Controller):
+    """aiosmtpd's Controller on port 0: its start-up probe must dial the port actually bound."""
+
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+def serve(settings, mailbox):
+    """Start a real SMTP server for `mailbox` and point Django's default mailer at it."""
+    controller = EphemeralController(mailbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    # The test runner swaps in the locmem backend; these tests want SMTP on the wire.
+    mailers = {key: dict(value) for key, value in settings.MAILERS.items()}
+    mailers["default"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 10},
+    }
+    settings.MAILERS = mailers
+    mailbox.port = controller.port
+    return controller
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on a free local port; Django's default mailer points at it."""
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=0)
-    controller.start()
-    mailers = {key: dict(value) for key, value in settings.MAILERS.items()}
-    mailers["default"]["OPTIONS"] = {
-        **mailers["default"]["OPTIONS"],
-        "host": "127.0.0.1",
-        "port": controller.server.sockets[0].getsockname()[1],
-        "use_tls": False,
-    }
-    settings.MAILERS = mailers
+    controller = serve(settings, mailbox)
     yield mailbox
     controller.stop()
 
