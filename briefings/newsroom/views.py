@@ -25,6 +25,7 @@ from briefings.newsroom.models import Briefing, PreviewLink, TaggedBriefing
 from briefings.newsroom.templatetags.desk import desk_time
 
 PAGE_SIZE = 20
+TOPIC_WINDOW = 200
 # Private-use characters mark highlights, so everything else in a snippet can be escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
@@ -37,15 +38,19 @@ def listed(queryset):
     return queryset.defer("body", "search_vector").prefetch_related("tags")
 
 
-def tag_counts(limit=None):
-    """Tags with the number of *published* briefings carrying them; unpublished use is unseen."""
-    rows = (
-        TaggedBriefing.objects.filter(content_object__in=Briefing.objects.published())
+def tag_counts(limit):
+    """The topics of the latest published briefings, most used first.
+
+    Counted over the latest TOPIC_WINDOW published briefings only: what is in the news now,
+    at a cost that does not grow with the archive. Unpublished briefings never count.
+    """
+    recent = Briefing.objects.published().values("pk")[:TOPIC_WINDOW]
+    return (
+        TaggedBriefing.objects.filter(content_object__in=recent)
         .values(name=F("tag__name"), slug=F("tag__slug"))
         .annotate(count=Count("id"))
-        .order_by("-count", "name")
+        .order_by("-count", "name")[:limit]
     )
-    return rows[:limit] if limit else rows
 
 
 def public_tag(slug):

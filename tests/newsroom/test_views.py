@@ -272,3 +272,14 @@ def test_server_error_page_renders_without_context(client, settings):
 
     assert response.status_code == 500
     assert "Something went wrong on our side" in html(response)
+
+
+def test_topics_come_from_the_latest_briefings(client, monkeypatch):
+    monkeypatch.setattr("briefings.newsroom.views.TOPIC_WINDOW", 1)
+    BriefingFactory(tags=["old-topic"], publish_at=timezone.now() - datetime.timedelta(days=2))
+    BriefingFactory(tags=["new-topic"])
+
+    home = html(client.get("/"))
+
+    assert 'new-topic <span class="count">1</span>' in home
+    assert 'old-topic <span class="count">' not in home
