@@ -558,6 +558,8 @@ def _at(value):
 
 
 # "published" carries the publication time; "scheduled" goes out a few minutes after loading.
+# The scheduled one is tagged "defence", so a reader who follows that tag on `make run` gets it
+# in the next digest.
 BRIEFINGS = [
     {
         "slug": "canada-eu-sign-security-and-defence-partnership",
@@ -617,8 +619,7 @@ BRIEFINGS = [
             "another agreement."
         ),
         "article_type": "analysis",
-        "state": "published",
-        "publish_at": _at("2025-06-25T08:00:00"),
+        "state": "scheduled",
         "authors": ["demo-hmarchand"],
         "tags": ["SAFE", "defence", "procurement", "NATO", "Canada", "European Union"],
         "actors": ["canada", "european-union", "european-commission", "mark-carney"],
@@ -647,7 +648,8 @@ BRIEFINGS = [
             "them, have not ratified it."
         ),
         "article_type": "background",
-        "state": "scheduled",
+        "state": "published",
+        "publish_at": _at("2025-06-25T08:00:00"),
         "authors": ["demo-dokafor"],
         "tags": ["CETA", "trade", "Canada", "European Union", "transatlantic"],
         "actors": ["canada", "european-union", "france", "italy", "belgium", "netherlands"],

@@ -301,7 +301,9 @@ class Command(BaseCommand):
             elif data["state"] == "scheduled":
                 # Through the workflow, like an editor in the admin: the publication task
                 # is enqueued when the load commits, and the worker publishes it on time.
-                briefing.transition(Briefing.Status.REVIEW, by=writer, note="Ready for review.")
+                briefing.transition(
+                    Briefing.Status.REVIEW, by=briefing.created_by, note="Ready for review."
+                )
                 scheduled_at = timezone.now() + publish_in
                 briefing.transition(
                     Briefing.Status.SCHEDULED,
