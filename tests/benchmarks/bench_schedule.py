@@ -38,7 +38,7 @@ def parse_args():
     parser.add_argument("--size", choices=SIZES, default="full")
     parser.add_argument("--strict", action="store_true", help="fail when the target is missed")
     parser.add_argument("--workers", type=int, default=2, help="worker processes to start")
-    parser.add_argument("--concurrency", type=int, default=1, help="pool size per worker")
+    parser.add_argument("--concurrency", type=int, default=2, help="pool size per worker")
     return parser.parse_args()
 
 
