@@ -5,6 +5,7 @@ from taggit.models import Tag
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.digests.models import Subscriber
+from briefings.newsroom.models import Briefing
 
 
 class SlugChoices(forms.ModelMultipleChoiceField):
@@ -33,7 +34,7 @@ class FollowsForm(forms.Form):
         initial="all",
         label="What to follow",
     )
-    tags = SlugChoices(Tag.objects.order_by("name"), "Topics")
+    tags = SlugChoices(Tag.objects.none(), "Topics")
     actors = SlugChoices(Actor.objects.order_by("name"), "Actors")
     agreements = SlugChoices(Agreement.objects.order_by("title"), "Agreements")
     frequency = forms.ChoiceField(
@@ -46,6 +47,17 @@ class FollowsForm(forms.Form):
         required=False,
         label="Also alert me at once when a briefing on an agreement I follow is published",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only topics readers can see: a tag carried by drafts alone must not show here.
+        self.fields["tags"].queryset = (
+            Tag.objects.filter(
+                newsroom_taggedbriefing_items__content_object__in=Briefing.objects.published()
+            )
+            .distinct()
+            .order_by("name")
+        )
 
     def clean(self):
         data = super().clean()

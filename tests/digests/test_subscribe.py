@@ -14,7 +14,7 @@ from briefings.digests.models import Subscriber
 from briefings.digests.tasks import purge_pending
 from tests.digests.factories import SubscriberFactory
 from tests.digests.support import wait_until
-from tests.factories import ActorFactory, AgreementFactory
+from tests.factories import ActorFactory, AgreementFactory, BriefingFactory, DraftFactory
 
 SUBSCRIBE = "/subscribe/"
 CHOICES = {
@@ -38,7 +38,7 @@ def confirm_link(message):
 
 @pytest.mark.django_db
 def test_subscribe_page_prefills_from_follow_button(client):
-    Tag.objects.create(name="Defence", slug="defence")
+    BriefingFactory(tags=[Tag.objects.create(name="Defence", slug="defence")])
     AgreementFactory(slug="safe", title="SAFE")
     response = client.get(
         SUBSCRIBE, {"tag": "defence", "agreement": "safe", "email": "a@b.example"}
@@ -52,6 +52,18 @@ def test_subscribe_page_prefills_from_follow_button(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_topics_offered_are_only_those_readers_can_see(client):
+    BriefingFactory(tags=[Tag.objects.create(name="Defence", slug="defence")])
+    DraftFactory(tags=[Tag.objects.create(name="Embargoed topic", slug="embargoed-topic")])
+    html = client.get(SUBSCRIBE, {"tag": "embargoed-topic"}).content.decode()
+    assert 'value="defence"' in html
+    assert "embargoed" not in html.lower()
+    response = client.post(SUBSCRIBE, form(follow="chosen", tags=["embargoed-topic"]))
+    assert response.status_code == 200
+    assert not Subscriber.objects.exists()
+
+
 def test_follow_button_and_box_render(client):
     button = render_to_string("digests/_follow_button.html", {"kind": "tag", "slug": "a&b"})
     assert 'href="/subscribe/?tag=a%26b"' in button
@@ -61,6 +73,7 @@ def test_follow_button_and_box_render(client):
 
 def test_double_opt_in_sends_only_a_confirmation(client, smtp_server, celery_worker):
     tag = Tag.objects.create(name="Defence", slug="defence")
+    BriefingFactory(tags=[tag])
     response = client.post(SUBSCRIBE, form(follow="chosen", tags=["defence"]))
     assert response.status_code == 302
     assert response["Location"] == reverse("digests:check_inbox")

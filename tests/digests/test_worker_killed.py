@@ -70,11 +70,13 @@ def test_killed_worker_resumes_without_resending_or_skipping(smtp_server, transa
         stderr=subprocess.DEVNULL,
     )
     try:
-        first_child = wait_until(lambda: children(worker.pid), timeout=60)[0]
+        wait_until(lambda: children(worker.pid), timeout=60)
         app.send_task("digests.start_edition", args=["daily"], queue=queue)
         wait_until(lambda: len(smtp_server.messages) >= 8, timeout=60)
-        os.kill(first_child, signal.SIGKILL)
-        wait_until(lambda: children(worker.pid) and children(worker.pid)[0] != first_child)
+        # The pool child sending right now, read at the moment of the kill.
+        victim = children(worker.pid)[0]
+        os.kill(victim, signal.SIGKILL)
+        wait_until(lambda: children(worker.pid) and children(worker.pid)[0] != victim)
         wait_until(lambda: Edition.objects.filter(completed_at__isnull=False).exists(), timeout=90)
     finally:
         worker.send_signal(signal.SIGTERM)
