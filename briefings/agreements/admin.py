@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import format_html
 
 from briefings.actors.admin import PreloadedAutocompleteMixin
@@ -16,7 +15,7 @@ def status_with_date(party):
     action = party.status_action
     if action is None:
         return party.get_status_display()
-    return f"{party.get_status_display()}, {formats.date_format(action.date, 'j F Y')}"
+    return f"{party.get_status_display()}, {action.date_display}"
 
 
 class BoundFilter(admin.SimpleListFilter):

@@ -309,6 +309,9 @@ class PartyAction(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     date = models.DateField()
+    date_precision = partialdate.precision_field(
+        help_text="The UN record gives days; news of a signing may give only the month."
+    )
     place = models.CharField(max_length=120, blank=True)
     note = models.CharField(max_length=255, blank=True, help_text="E.g. “Senate, 211–44”.")
     source_url = models.URLField(blank=True)
@@ -320,9 +323,20 @@ class PartyAction(models.Model):
                 fields=["party", "kind", "date"],
                 name="partyaction_unique_per_day",
                 violation_error_message="This party already has this action on this date.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=partialdate.normalised("date", "date_precision"),
+                name="partyaction_date_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["kind", "date"], name="partyaction_kind_date_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} — {self.date:%Y-%m-%d}"
+        return f"{self.get_kind_display()} — {self.date_display}"
+
+    @property
+    def date_display(self):
+        return partialdate.format_partial(self.date, self.date_precision)

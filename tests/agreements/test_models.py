@@ -224,3 +224,16 @@ def test_display_names_and_dates():
     assert ceta.display_name == "CETA"
     assert ceta.signed_display == "30 October 2016"
     assert ceta.concluded_display == "2014"
+
+
+def test_an_action_known_to_the_month_counts_and_prints_as_known():
+    party = PartyFactory()
+    PartyActionFactory(
+        party=party, kind="signature", date=datetime.date(2025, 6, 1), date_precision="month"
+    )
+    assert party.status == Party.Status.SIGNED
+    assert party.signature.date_display == "June 2025"
+    with pytest.raises(IntegrityError, match="partyaction_date_normalised"), transaction.atomic():
+        PartyActionFactory(
+            party=party, kind="ratification", date=datetime.date(2025, 6, 9), date_precision="month"
+        )

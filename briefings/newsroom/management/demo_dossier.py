@@ -286,6 +286,9 @@ def _ceta_parties():
     return parties
 
 
+# Reported to the month only: a party action keeps the precision it is known to.
+SIGNED_AT_SUMMIT = ("signature", "2025-06", "At the EU–Canada summit in Brussels.")
+
 AGREEMENTS = [
     {
         "slug": "eu-canada-security-and-defence-partnership",
@@ -304,8 +307,8 @@ AGREEMENTS = [
             "is the EU's first of its kind with a country in the Americas."
         ),
         "parties": [
-            ("canada", "party", "Signed at the EU–Canada summit, Brussels, June 2025.", []),
-            ("european-union", "party", "Signed at the EU–Canada summit, Brussels, June 2025.", []),
+            ("canada", "party", "Signed at the EU–Canada summit.", [SIGNED_AT_SUMMIT]),
+            ("european-union", "party", "Signed at the EU–Canada summit.", [SIGNED_AT_SUMMIT]),
         ],
     },
     {

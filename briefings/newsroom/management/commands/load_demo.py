@@ -207,10 +207,11 @@ class Command(BaseCommand):
                     {"role": role, "note": note},
                 )
                 for kind, date, action_note in actions:
+                    date, precision = partial(date)
                     self.upsert(
                         PartyAction,
-                        {"party": party, "kind": kind, "date": day(date)},
-                        {"note": action_note},
+                        {"party": party, "kind": kind, "date": date},
+                        {"note": action_note, "date_precision": precision},
                     )
         for source, kind, target, note in dossier.RELATIONS:
             self.upsert(
