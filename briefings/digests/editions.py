@@ -264,7 +264,8 @@ def alert_recipients(briefing):
 def send_alerts(briefing_id):
     """Alert every interested subscriber of one public briefing, once each; return temporaries."""
     briefing = Briefing.objects.published().filter(pk=briefing_id).first()
-    if briefing is None:
+    # Most publications interest no alert subscriber: then no SMTP connection is opened.
+    if briefing is None or not alert_recipients(briefing).exists():
         return 0
     with advisory_lock(ALERT_LOCK_CLASS, briefing.pk) as acquired:
         return alert_subscribers(briefing) if acquired else 0

@@ -305,3 +305,19 @@ def test_tick_starts_due_editions_once(smtp_server, celery_worker, settings, dos
         "daily@mail.example",
         "weekly@mail.example",
     ]
+
+
+@pytest.mark.django_db
+def test_a_publication_nobody_follows_opens_no_smtp_connection(settings):
+    """With the SMTP server unreachable, an alert run with no recipients still ends cleanly."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    SubscriberFactory(follow_all=True, instant_alerts=False)
+    briefing = BriefingFactory()
+    briefing.agreements.add(AgreementFactory())
+    assert editions.send_alerts(briefing.pk) == 0
+    assert not Alert.objects.exists()
