@@ -1,4 +1,5 @@
 import datetime
+import smtplib
 import zoneinfo
 
 from celery import shared_task
@@ -48,19 +49,30 @@ def tick():
 
 @shared_task(name="digests.send_chunk", bind=True, max_retries=MAX_RETRIES)
 def send_chunk(self, chunk_id):
-    temporary = editions.send_chunk(chunk_id)
+    try:
+        temporary = editions.send_chunk(chunk_id)
+    except emails.TemporaryFailure:  # the SMTP server could not be reached at all
+        temporary = 1
     if temporary:
         raise self.retry(countdown=settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries)
 
 
 @shared_task(name="digests.send_alerts", bind=True, max_retries=MAX_RETRIES)
 def send_alerts(self, briefing_id):
-    temporary = editions.send_alerts(briefing_id)
+    try:
+        temporary = editions.send_alerts(briefing_id)
+    except emails.TemporaryFailure:
+        temporary = 1
     if temporary:
         raise self.retry(countdown=settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries)
 
 
-@shared_task(name="digests.send_confirmation")
+@shared_task(
+    name="digests.send_confirmation",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=True,
+    max_retries=MAX_RETRIES,
+)
 def send_confirmation(subscriber_id, token):
     emails.send_confirmation(subscriber_id, token)
 
