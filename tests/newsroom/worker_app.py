@@ -22,7 +22,7 @@ if os.environ.get("TEST_QUEUE"):
 
 
 def record_signal(sender, briefing, **kwargs):
-    client = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    client = redis.Redis.from_url(app.conf.broker_url)
     client.rpush(os.environ["TEST_SIGNAL_KEY"], f"{briefing.pk} {time.time()}")
 
 
