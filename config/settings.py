@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF, auth and messages: an anonymous reader's cached page skips them.
+    "briefings.newsroom.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,7 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "briefings.newsroom.cache.PooledRedisCache",
         "LOCATION": env("CACHE_URL", "redis://127.0.0.1:6379/1"),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "briefings"),
         "TIMEOUT": 300,

@@ -1,13 +1,16 @@
 """Whole-page caching for anonymous readers, in Redis, never stale.
 
-Every cached page is keyed on a site-wide content *generation*: a random token replaced on any
-save, delete or link change of something a public page shows (and again once the transaction
-commits, so a page rendered from pre-commit data cannot survive). A page also never outlives
-the next moment `Briefing.objects.published()` changes by itself — a scheduled briefing's time
-or an expiry — so readers see a scheduled briefing at its time and never before.
+Every cached page is stored with the site-wide content *generation* it was rendered under: a
+random token replaced on any save, delete or link change of something a public page shows (and
+again once the transaction commits, so a page rendered from pre-commit data cannot survive). A
+page whose token is not the current one is never served. A page also never outlives the next
+moment `Briefing.objects.published()` changes by itself — a scheduled briefing's time or an
+expiry — so readers see a scheduled briefing at its time and never before.
 
-Only anonymous GET/HEAD requests (no session cookie) are served from or stored in the cache;
-responses that set cookies, errors and previews never are.
+Only anonymous GET/HEAD requests (no session or messages cookie) are served from or stored in
+the cache, and only views wrapped in `public_page` are stored; responses that set cookies,
+errors and previews never are. `PageCacheMiddleware` sits before the session, CSRF, auth and
+messages middleware, so a hit costs one Redis round trip and none of their work.
 """
 
 import hashlib
@@ -16,9 +19,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -30,6 +33,8 @@ from briefings.newsroom.models import Briefing, Correction, KeyFigure, Source, T
 GENERATION_KEY = "site:generation"
 # What a page may be cached for at most, when nothing is scheduled sooner.
 MAX_AGE = 300
+# Cookies that may make an anonymous reader's page differ from everyone else's.
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 WATCHED = [
     Briefing, TaggedBriefing, Tag, KeyFigure, Source, Correction,
@@ -44,6 +49,30 @@ WATCHED_LINKS = [
     Briefing.authors.through,
     Event.agreements.through,
 ]
+
+
+class PooledRedisCacheClient(RedisCacheClient):
+    """One redis.Redis client per connection pool, kept for the life of the process.
+
+    Django's client builds a new redis.Redis on every call, and redis-py fills a table of some
+    165 response callbacks for each: on a page-cache hit that cost more than the round trip.
+    redis.Redis is thread-safe over its pool, so one per pool serves every thread.
+    """
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if pool not in clients:
+            clients[pool] = self._client(connection_pool=pool)
+        return clients[pool]
+
+
+class PooledRedisCache(RedisCache):
+    """Django's RedisCache over PooledRedisCacheClient."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = PooledRedisCacheClient
 
 
 def generation():
@@ -79,33 +108,58 @@ def seconds_fresh(token, now):
     return int(min(MAX_AGE, change_at - now.timestamp()))
 
 
-def public_page(view):
-    """Serve a public view from the cache for anonymous readers, keyed on the generation."""
+def page_key(request):
+    address = f"{request.get_host()}{request.get_full_path()}"
+    return f"page:{hashlib.sha256(address.encode()).hexdigest()}"
 
-    @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.COOKIES.get(
-            settings.SESSION_COOKIE_NAME
+
+class PageCacheMiddleware:
+    """Serves anonymous readers' pages from the cache; stores what `public_page` views render.
+
+    The generation token and the page come back in one MGET; the page is stored with the
+    token it was rendered under and served only while that token is current.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or any(
+            request.COOKIES.get(name) for name in PRIVATE_COOKIES
         ):
-            return view(request, *args, **kwargs)
-        token = generation()
-        address = f"{request.get_host()}{request.get_full_path()}"
-        key = f"page:{token}:{hashlib.sha256(address.encode()).hexdigest()}"
-        response = cache.get(key)
-        if response is not None:
-            return response
-        lifetime = seconds_fresh(token, timezone.now())
-        response = view(request, *args, **kwargs)
-        if isinstance(response, SimpleTemplateResponse):
-            response.render()  # a sitemap's TemplateResponse: pickled rendered, or not at all
+            return self.get_response(request)
+        for name in PRIVATE_COOKIES:
+            # An empty one (a deleted session) is no cookie: this reader gets everyone's page,
+            # not a response that deletes it and so could not be stored.
+            request.COOKIES.pop(name, None)
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        token = found.get(GENERATION_KEY) or generation()
+        stored = found.get(key)
+        if stored is not None and stored[0] == token:
+            return stored[1]
+        request.page_generation = token
+        response = self.get_response(request)
+        lifetime = getattr(request, "page_lifetime", 0)
         if (
             lifetime >= 1
             and response.status_code == 200
             and not response.cookies
             and not response.streaming
         ):
-            cache.set(key, response, lifetime)
+            cache.set(key, (token, response), lifetime)
         return response
+
+
+def public_page(view):
+    """Let PageCacheMiddleware store this view's pages, for as long as they stay fresh."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        token = getattr(request, "page_generation", None)
+        if token is not None:
+            request.page_lifetime = seconds_fresh(token, timezone.now())
+        return view(request, *args, **kwargs)
 
     return cached_view
 

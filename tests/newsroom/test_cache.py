@@ -164,3 +164,43 @@ def test_generation_survives_eviction(client):
     BriefingFactory(headline="After eviction")
 
     assert "After eviction" in page(client, "/")[1]
+
+
+def test_a_hit_is_served_before_sessions_and_auth(client, django_assert_num_queries):
+    BriefingFactory(headline="Cached headline", slug="cached")
+    first = client.get("/briefings/cached/")
+    assert hasattr(first.wsgi_request, "user")
+
+    with django_assert_num_queries(0):
+        hit = client.get("/briefings/cached/")
+
+    assert not hasattr(hit.wsgi_request, "user"), "auth middleware ran on a hit"
+    assert hit.content == first.content
+    # Stored after the inner middleware: a hit keeps their headers.
+    assert hit["X-Frame-Options"] == "DENY"
+
+
+def test_a_session_or_messages_cookie_bypasses_the_cache(client, django_assert_max_num_queries):
+    BriefingFactory(headline="Cached headline")
+    client.get("/")
+
+    for cookie in ["sessionid=abc", "messages=abc"]:
+        with django_assert_max_num_queries(30) as captured:
+            response = client.get("/", HTTP_COOKIE=cookie)
+        assert response.status_code == 200
+        assert len(captured) > 0, cookie
+
+
+def test_a_page_from_an_older_generation_is_never_served(client):
+    briefing = BriefingFactory(headline="Old headline", slug="story")
+    assert "Old headline" in page(client, "/briefings/story/")[1]
+
+    Briefing.objects.filter(pk=briefing.pk).update(headline="New headline")  # no signal
+    assert "Old headline" in page(client, "/briefings/story/")[1]
+    cache.set(GENERATION_KEY, "another-generation", None)
+
+    assert "New headline" in page(client, "/briefings/story/")[1]
+
+
+def test_one_redis_client_serves_every_call():
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
