@@ -229,4 +229,3 @@ LOGGING = {
         "celery.beat": {"level": "WARNING"},
     },
 }
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
