@@ -20,6 +20,15 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts")
 
 
+@pytest.fixture
+def editor_client(client):
+    """The test client, logged in as a member of the editor group."""
+    from tests.factories import editor
+
+    client.force_login(editor())
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()

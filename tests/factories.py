@@ -11,6 +11,20 @@ from briefings.agreements.models import Agreement, AgreementRelation, Party, Par
 from briefings.events.models import Event, Participation
 from briefings.newsroom.models import Briefing, Correction, KeyFigure, Source, Transition
 
+# The fact sheet's ten EU member states that have not ratified CETA.
+CETA_NOT_RATIFIED = [
+    "Belgium",
+    "Bulgaria",
+    "Cyprus",
+    "France",
+    "Greece",
+    "Hungary",
+    "Ireland",
+    "Italy",
+    "Poland",
+    "Slovenia",
+]
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -4,47 +4,18 @@ import pytest
 from django.urls import reverse
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
+from tests.admin_support import admin_pages, admin_url, measure
 from tests.factories import (
     ActorFactory,
     MembershipFactory,
     OfficeFactory,
     OfficeTermFactory,
     PersonFactory,
-    editor,
 )
 
 pytestmark = pytest.mark.django_db
 
 BUDGET = 14
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(editor())
-    return client
-
-
-def admin_url(obj_or_model, action, *args):
-    opts = obj_or_model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{action}", args=args)
-
-
-def pages(obj):
-    model = type(obj)
-    return [
-        admin_url(model, "changelist"),
-        admin_url(model, "add"),
-        admin_url(obj, "change", obj.pk),
-        admin_url(obj, "delete", obj.pk),
-    ]
-
-
-def measure(client, url, budget, django_assert_max_num_queries):
-    client.get(url)  # warm per-process caches (content types) so only rows can change the count
-    with django_assert_max_num_queries(budget) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize(
@@ -60,7 +31,7 @@ def measure(client, url, budget, django_assert_max_num_queries):
 )
 def test_every_page_loads_for_an_editor(editor_client, make):
     obj = make()
-    for url in pages(obj):
+    for url in admin_pages(obj):
         response = editor_client.get(url)
         assert response.status_code == 200, url
 

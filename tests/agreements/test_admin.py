@@ -1,40 +1,20 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
+from tests.admin_support import admin_url, measure
 from tests.factories import (
     ActorFactory,
     AgreementFactory,
     AgreementRelationFactory,
     PartyActionFactory,
     PartyFactory,
-    editor,
 )
 
 pytestmark = pytest.mark.django_db
 
 BUDGET = 14
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(editor())
-    return client
-
-
-def admin_url(obj_or_model, action, *args):
-    opts = obj_or_model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{action}", args=args)
-
-
-def measure(client, url, django_assert_max_num_queries):
-    client.get(url)  # warm per-process caches (content types) so only rows can change the count
-    with django_assert_max_num_queries(BUDGET) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def ratification_record(agreement, n, first_year=2017):
@@ -155,10 +135,10 @@ def test_malformed_action_date_is_a_form_error_and_saves_nothing(editor_client):
 def test_agreement_changelist_queries_do_not_grow(editor_client, django_assert_max_num_queries):
     url = admin_url(Agreement, "changelist")
     ratification_record(AgreementFactory(signed_on=datetime.date(2016, 10, 30)), 2)
-    few = measure(editor_client, url, django_assert_max_num_queries)
+    few = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     for year in range(1990, 2020):
         ratification_record(AgreementFactory(signed_on=datetime.date(year, 3, 1)), 3)
-    many = measure(editor_client, url, django_assert_max_num_queries)
+    many = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     assert few == many
 
 
@@ -167,11 +147,11 @@ def test_agreement_change_page_queries_do_not_grow(editor_client, django_assert_
     url = admin_url(ceta, "change", ceta.pk)
     ratification_record(ceta, 2)
     AgreementRelationFactory(source=ceta)
-    few = measure(editor_client, url, django_assert_max_num_queries)
+    few = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     ratification_record(ceta, 27, first_year=1950)
     for _ in range(10):
         AgreementRelationFactory(source=ceta)
-    many = measure(editor_client, url, django_assert_max_num_queries)
+    many = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     assert few == many
 
 
@@ -180,11 +160,11 @@ def test_other_changelists_do_not_grow(editor_client, django_assert_max_num_quer
     url = admin_url(model, "changelist")
     ratification_record(AgreementFactory(), 2)
     AgreementRelationFactory()
-    few = measure(editor_client, url, django_assert_max_num_queries)
+    few = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     for _ in range(5):
         ratification_record(AgreementFactory(), 6, first_year=1960)
         AgreementRelationFactory()
-    many = measure(editor_client, url, django_assert_max_num_queries)
+    many = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     assert few == many
 
 
@@ -192,10 +172,10 @@ def test_party_change_page_queries_do_not_grow(editor_client, django_assert_max_
     party = PartyFactory()
     url = admin_url(party, "change", party.pk)
     PartyActionFactory(party=party)
-    few = measure(editor_client, url, django_assert_max_num_queries)
+    few = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     for year in range(1990, 2020):
         PartyActionFactory(party=party, kind="declaration", date=datetime.date(year, 1, 1))
-    many = measure(editor_client, url, django_assert_max_num_queries)
+    many = measure(editor_client, url, BUDGET, django_assert_max_num_queries)
     assert few == many
 
 

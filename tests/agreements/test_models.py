@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from tests.factories import (
+    CETA_NOT_RATIFIED,
     ActorFactory,
     AgreementFactory,
     AgreementRelationFactory,
@@ -182,18 +183,7 @@ def test_ceta_pending_ratifications_are_a_query():
         signed_on=D(2016, 10, 30),
         provisionally_applied_on=D(2017, 9, 21),
     )
-    pending = [
-        "Belgium",
-        "Bulgaria",
-        "Cyprus",
-        "France",
-        "Greece",
-        "Hungary",
-        "Ireland",
-        "Italy",
-        "Poland",
-        "Slovenia",
-    ]
+    pending = CETA_NOT_RATIFIED
     ratified = ["Canada", "European Union", "Latvia", "Denmark", "Spain"]
     for name in pending + ratified:
         party = PartyFactory(agreement=ceta, actor=ActorFactory(name=name))

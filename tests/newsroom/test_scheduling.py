@@ -7,7 +7,6 @@ of a publication, and a desk coming back after downtime.
 """
 
 import datetime
-import importlib
 import os
 import signal
 import subprocess
@@ -21,7 +20,6 @@ import pytest
 import redis
 from celery.signals import task_postrun
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.utils import timezone
 
@@ -29,7 +27,7 @@ from briefings.newsroom.models import Briefing, Transition
 from briefings.newsroom.signals import briefing_published
 from briefings.newsroom.tasks import publish_scheduled
 from config.celery import app as celery_app
-from tests.factories import DraftFactory, editor
+from tests.factories import DraftFactory, editor, role
 
 Status = Briefing.Status
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,13 +37,8 @@ pytestmark = pytest.mark.usefixtures("roles")
 @pytest.fixture
 def roles(transactional_db):
     """The role groups, which a transactional test's flush removes along with all rows."""
-    migration = importlib.import_module("briefings.newsroom.migrations.0002_roles")
-    for name, wanted in (("writer", migration.WRITER), ("editor", migration.EDITOR)):
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in wanted:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    role("writer")
+    role("editor")
 
 
 def wait_until(condition, timeout, interval=0.02, message="condition"):
