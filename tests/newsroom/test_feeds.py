@@ -70,6 +70,9 @@ def test_feed_items_carry_byline_tags_and_corrections(client):
     assert item.findtext("category") == "defence"
     assert "The summit date was wrong." in item.findtext("description")
     assert "Short summary." in item.findtext("description")
+    # The dek and a link, not the body: the full text stays on the page, beside its sources.
+    assert briefing.body[:40] not in item.findtext("description")
+    assert f'{briefing.get_absolute_url()}">Read the full briefing' in item.findtext("description")
     assert item.findtext("link").endswith(briefing.get_absolute_url())
     assert entry.find(f"{ATOM}author/{ATOM}name").text == "Ana Ferreira"
 
