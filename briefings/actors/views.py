@@ -65,7 +65,9 @@ def detail(request, slug):
     )[:TIMELINE_SIZE]
     # Through the reverse relation: actors know nothing of the newsroom's models.
     briefings = (
-        actor.briefings.published().defer("body", "search_vector").prefetch_related("tags")[:10]
+        actor.briefings.published()
+        .defer("body", "search_vector", "rank_vector")
+        .prefetch_related("tags")[:10]
     )
     terms = list(actor.office_terms.all())
     return render(

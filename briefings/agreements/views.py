@@ -5,6 +5,9 @@ from django.views.decorators.http import require_safe
 from briefings.agreements.models import Agreement, AgreementRelation, Party
 from briefings.newsroom.cache import public_page
 
+# The latest events on an agreement's page; the events timeline, filtered, has them all.
+TIMELINE_SIZE = 20
+
 # The order readers scan a ratification table in: who is bound first, who has done nothing last.
 STATUS_ORDER = [
     Party.Status.BOUND,
@@ -66,9 +69,11 @@ def detail(request, slug):
         slug=slug,
     )
     parties = list(agreement.party_records.all())
-    events = agreement.events.select_related("country").order_by("start_date", "title")
+    events = agreement.events.select_related("country").order_by("-start_date", "title")
     briefings = (
-        agreement.briefings.published().defer("body", "search_vector").prefetch_related("tags")[:10]
+        agreement.briefings.published()
+        .defer("body", "search_vector", "rank_vector")
+        .prefetch_related("tags")[:10]
     )
     return render(
         request,
@@ -77,7 +82,7 @@ def detail(request, slug):
             "agreement": agreement,
             "party_groups": party_groups(parties),
             "party_count": len(parties),
-            "events": events,
+            "events": events[:TIMELINE_SIZE],
             "briefings": briefings,
             "title": agreement.title,
             "description": agreement.summary[:300] or f"{agreement.title}: status and parties.",

@@ -81,7 +81,9 @@ def detail(request, slug):
         slug=slug,
     )
     briefings = (
-        event.briefings.published().defer("body", "search_vector").prefetch_related("tags")[:10]
+        event.briefings.published()
+        .defer("body", "search_vector", "rank_vector")
+        .prefetch_related("tags")[:10]
     )
     return render(
         request,

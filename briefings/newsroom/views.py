@@ -4,14 +4,18 @@ Every briefing shown comes through `Briefing.objects.published()`; every page ru
 number of queries whatever it lists (related rows are prefetched with published querysets).
 """
 
+from collections import Counter
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db import connection, transaction
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -25,6 +29,7 @@ from briefings.newsroom.models import Briefing, PreviewLink, TaggedBriefing
 from briefings.newsroom.templatetags.desk import desk_time
 
 PAGE_SIZE = 20
+SEARCH_COUNT_LIMIT = 1000
 TOPIC_WINDOW = 200
 # Private-use characters mark highlights, so everything else in a snippet can be escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -35,22 +40,39 @@ def listed(queryset):
 
     Lists show neither the body nor the search vector, so neither leaves the database.
     """
-    return queryset.defer("body", "search_vector").prefetch_related("tags")
+    return queryset.defer("body", "search_vector", "rank_vector").prefetch_related("tags")
 
 
-def tag_counts(limit):
+def recent_ids():
+    """The latest TOPIC_WINDOW published briefings' ids: what "in the news" is counted over.
+
+    Fetched as a list, not nested as a subquery: given a LIMIT subquery PostgreSQL hashes the
+    whole link table, given the ids it reads only their rows from the index.
+    """
+    return list(Briefing.objects.published().values_list("pk", flat=True)[:TOPIC_WINDOW])
+
+
+def tag_counts(limit, recent=None):
     """The topics of the latest published briefings, most used first.
 
     Counted over the latest TOPIC_WINDOW published briefings only: what is in the news now,
-    at a cost that does not grow with the archive. Unpublished briefings never count.
+    at a cost that does not grow with the archive. Unpublished briefings never count. Counted
+    by tag id first, then only the leaders' names are read: joining before grouping would
+    read every tag there is.
     """
-    recent = Briefing.objects.published().values("pk")[:TOPIC_WINDOW]
-    return (
-        TaggedBriefing.objects.filter(content_object__in=recent)
-        .values(name=F("tag__name"), slug=F("tag__slug"))
-        .annotate(count=Count("id"))
-        .order_by("-count", "name")[:limit]
+    recent = recent_ids() if recent is None else recent
+    counts = Counter(
+        TaggedBriefing.objects.filter(content_object_id__in=recent).values_list("tag_id", flat=True)
     )
+    if not counts:
+        return []
+    threshold = sorted(counts.values(), reverse=True)[:limit][-1]
+    leaders = [pk for pk, count in counts.items() if count >= threshold]
+    tags = [
+        {"name": name, "slug": slug, "count": counts[pk]}
+        for pk, name, slug in Tag.objects.filter(pk__in=leaders).values_list("pk", "name", "slug")
+    ]
+    return sorted(tags, key=lambda tag: (-tag["count"], tag["name"]))[:limit]
 
 
 def public_tag(slug):
@@ -67,8 +89,11 @@ def home(request):
     published = Briefing.objects.published()
     latest = list(listed(published)[:10])
     today = timezone.localdate()
+    # Agreements covered lately: grouped over the latest TOPIC_WINDOW briefings, not the archive.
+    recent = recent_ids()
     in_the_news = (
-        Agreement.objects.filter(briefings__in=published)
+        Agreement.objects.filter(briefings__in=recent)
+        .only("title", "short_name", "slug", "status")
         .annotate(latest=Max("briefings__publish_at"), coverage=Count("briefings"))
         .order_by("-latest")[:6]
     )
@@ -83,7 +108,7 @@ def home(request):
             .select_related("country")
             .order_by("start_date")[:5],
             "recent_events": Event.objects.past(today).select_related("country")[:5],
-            "tags": tag_counts(limit=16),
+            "tags": tag_counts(limit=16, recent=recent),
         },
     )
 
@@ -125,7 +150,7 @@ def index(request):
 
 def detail_queryset(briefings=None):
     published = Briefing.objects.published() if briefings is None else briefings
-    return published.defer("search_vector").prefetch_related(
+    return published.defer("search_vector", "rank_vector").prefetch_related(
         "authors",
         "tags",
         "key_figures",
@@ -265,6 +290,23 @@ def tag(request, slug):
     )
 
 
+class SearchPaginator(Paginator):
+    """Counts matches up to SEARCH_COUNT_LIMIT and one more: past that, readers see "1,000+".
+
+    Counting every match of a common word cost as much as ranking them; nobody pages that far.
+    """
+
+    limit = SEARCH_COUNT_LIMIT
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.limit
+
+
 def highlighted(snippet):
     """A ts_headline snippet, escaped, with only our own <mark> elements as markup."""
     escaped = conditional_escape(snippet or "")
@@ -279,10 +321,15 @@ def search(request):
     page = actors = agreements = events = None
     if query:
         results = listed(Briefing.objects.published().search(query, marks=(MARK_START, MARK_END)))
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-        for briefing in page.object_list:
-            briefing.body_snippet = highlighted(briefing.body_snippet)
-            briefing.dek_snippet = highlighted(briefing.dek_snippet)
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            # A common word matches most briefings, so the planner would rather read the whole
+            # table than the GIN index; but testing each row's full vector costs ten times more
+            # than the index scan. Only this transaction's queries are steered.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+            for briefing in page.object_list:
+                briefing.body_snippet = highlighted(briefing.body_snippet)
+                briefing.dek_snippet = highlighted(briefing.dek_snippet)
         actors = Actor.objects.search(query)[:8]
         agreements = Agreement.objects.search(query)[:8]
         events = Event.objects.search(query).select_related("country")[:8]

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from briefings.newsroom.models import Briefing
+from briefings.newsroom.views import SearchPaginator
 from tests.factories import (
     ActorFactory,
     AgreementFactory,
@@ -156,3 +157,22 @@ def test_matching_events_are_listed_and_snippets_drop_markdown(client):
     snippet = response.context["page"][0].body_snippet
     assert "##" not in snippet and "**" not in snippet
     assert "<mark>Schoonselhof</mark>" in snippet
+
+
+def test_result_count_stops_at_the_limit(client, monkeypatch):
+    monkeypatch.setattr(SearchPaginator, "limit", 2)
+    for n in range(3):
+        BriefingFactory(headline=f"Frigate order {n}")
+
+    response, headlines = results(client, "frigate")
+
+    assert len(headlines) == 3
+    assert "2+ briefings for" in response.content.decode()
+
+
+def test_ranking_reads_headline_dek_and_names_only(client):
+    """A body full of the word never outranks a headline that names it once."""
+    BriefingFactory(headline="Shipyard deal", body="Nothing else.")
+    BriefingFactory(headline="Budget notes", body="Shipyard. " * 30)  # the newer one
+
+    assert results(client, "shipyard")[1] == ["Shipyard deal", "Budget notes"]
