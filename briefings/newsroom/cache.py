@@ -147,6 +147,9 @@ class PageCacheMiddleware:
             and not response.cookies
             and not response.streaming
         ):
+            # One chunk: a feed is written in thousands of small ones, each a write to the
+            # socket when served (a cached feed hit cost 14 ms instead of 1).
+            response.content = response.content
             cache.set(key, (token, response), lifetime)
         return response
 

@@ -204,3 +204,13 @@ def test_a_page_from_an_older_generation_is_never_served(client):
 
 def test_one_redis_client_serves_every_call():
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+
+def test_a_stored_page_is_one_chunk(client):
+    """A feed is written in many small pieces; served from the cache, it goes out in one."""
+    BriefingFactory(headline="Cached headline")
+    first = client.get("/feeds/rss/")
+    hit = client.get("/feeds/rss/")
+
+    assert len(hit._container) == 1
+    assert hit.content == first.content
