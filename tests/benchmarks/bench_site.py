@@ -1,6 +1,7 @@
 """The public site under load, as in production, against a floor.
 
-    python tests/benchmarks/bench_site.py [--size tiny|full] [--duration SECONDS] [--pages home,search]
+    python tests/benchmarks/bench_site.py [--size tiny|full] [--duration SECONDS]
+                                          [--pages home,search,...]
 
 Builds a dataset in a database of its own (BENCH_DATABASE_URL, default briefings_bench or
 briefings_bench_tiny; emptied and refilled on every run) with COPY, serves the site with
