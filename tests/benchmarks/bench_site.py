@@ -1,6 +1,6 @@
 """The public site under load, as in production, against a floor.
 
-    python tests/benchmarks/bench_site.py [--size tiny|full] [--duration SECONDS]
+    python tests/benchmarks/bench_site.py [--size tiny|full] [--duration S] [--pages home,search]
                                           [--pages home,search,...]
 
 Builds a dataset in a database of its own (BENCH_DATABASE_URL, default briefings_bench or
