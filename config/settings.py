@@ -224,8 +224,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # The publication sweep runs every 2 s: log what it publishes, not each empty run.
-        "celery.app.trace": {"level": "WARNING"},
-        "celery.worker.strategy": {"level": "WARNING"},
-        "celery.beat": {"level": "WARNING"},
+        "celery.app.trace": {"level": env("CELERY_TASK_LOG_LEVEL", "WARNING")},
+        "celery.worker.strategy": {"level": env("CELERY_TASK_LOG_LEVEL", "WARNING")},
+        "celery.beat": {"level": env("CELERY_TASK_LOG_LEVEL", "WARNING")},
     },
 }

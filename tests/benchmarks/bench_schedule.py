@@ -95,6 +95,7 @@ def main():
         "DJANGO_SECRET_KEY": "bench-only-" + uuid.uuid4().hex,
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
+        "CELERY_TASK_LOG_LEVEL": "INFO",  # beat's "Starting..." tells the script it is up
         # No subscribers here; a mailer that accepts everything keeps alert tasks from
         # retrying against an absent SMTP server and crowding the workers.
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",

@@ -201,6 +201,7 @@ class Stack:
             "DATABASE_CONN_MAX_AGE": "0",
             "TEST_QUEUE": self.queue,
             "TEST_SIGNAL_KEY": self.signal_key,
+            "CELERY_TASK_LOG_LEVEL": "INFO",  # the tests read each task's log lines
             "PYTHONPATH": str(ROOT),
         }
 
