@@ -1,13 +1,21 @@
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
 from briefings import partialdate
+from briefings.lookups import Unaccented
+
+
+def name_search_index(field, name):
+    """The trigram index that serves `field__unaccented__icontains` (see briefings.lookups)."""
+    return GinIndex(OpClass(Upper(Unaccented(field)), name="gin_trgm_ops"), name=name)
 
 
 class DateRange(Func):
@@ -23,9 +31,9 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(kind=Actor.Kind.PERSON)
 
     def search(self, text):
-        """Actors whose name or short name contains the words, accents ignored."""
+        """Actors whose name or short name contains the words, accents ignored (trigram indexes)."""
         return self.filter(
-            Q(name__unaccent__icontains=text) | Q(short_name__unaccent__icontains=text)
+            Q(name__unaccented__icontains=text) | Q(short_name__unaccented__icontains=text)
         )
 
 
@@ -69,7 +77,11 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "name"], name="actor_kind_name_idx")]
+        indexes = [
+            models.Index(fields=["kind", "name"], name="actor_kind_name_idx"),
+            name_search_index("name", "actor_name_trgm_idx"),
+            name_search_index("short_name", "actor_short_name_trgm_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["iso_alpha2"], condition=~Q(iso_alpha2=""), name="actor_iso_alpha2_unique"

@@ -3,7 +3,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from briefings import partialdate
-from briefings.actors.models import Actor
+from briefings.actors.models import Actor, name_search_index
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -16,9 +16,9 @@ class AgreementQuerySet(models.QuerySet):
         ).annotate(not_bound_count=F("party_count") - F("bound_count"))
 
     def search(self, text):
-        """Agreements whose title or acronym contains the words, accents ignored."""
+        """Agreements whose title or acronym contains the words, accents ignored (trigram index)."""
         return self.filter(
-            Q(title__unaccent__icontains=text) | Q(short_name__unaccent__icontains=text)
+            Q(title__unaccented__icontains=text) | Q(short_name__unaccented__icontains=text)
         )
 
 
@@ -69,7 +69,11 @@ class Agreement(models.Model):
 
     class Meta:
         ordering = ["title"]
-        indexes = [models.Index(fields=["status", "kind"], name="agreement_status_kind_idx")]
+        indexes = [
+            models.Index(fields=["status", "kind"], name="agreement_status_kind_idx"),
+            name_search_index("title", "agreement_title_trgm_idx"),
+            name_search_index("short_name", "agreement_short_name_trgm_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(signed_on__isnull=True)

@@ -3,7 +3,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from briefings import partialdate
-from briefings.actors.models import Actor
+from briefings.actors.models import Actor, name_search_index
 from briefings.agreements.models import Agreement
 
 
@@ -15,9 +15,9 @@ class EventQuerySet(models.QuerySet):
         return self.filter(start_date__lt=today)
 
     def search(self, text):
-        """Events whose title or place contains the words, accents ignored."""
+        """Events whose title or place contains the words, accents ignored (trigram indexes)."""
         return self.filter(
-            Q(title__unaccent__icontains=text) | Q(place_name__unaccent__icontains=text)
+            Q(title__unaccented__icontains=text) | Q(place_name__unaccented__icontains=text)
         )
 
 
@@ -70,7 +70,11 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-start_date", "title"]
-        indexes = [models.Index(fields=["start_date", "kind"], name="event_start_kind_idx")]
+        indexes = [
+            models.Index(fields=["start_date", "kind"], name="event_start_kind_idx"),
+            name_search_index("title", "event_title_trgm_idx"),
+            name_search_index("place_name", "event_place_trgm_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

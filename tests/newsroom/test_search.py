@@ -1,8 +1,11 @@
 """Full-text search over published briefings: ranked, stemmed, unaccented, highlighted, safe."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
+from briefings.events.models import Event
 from briefings.newsroom.models import Briefing
 from briefings.newsroom.views import SearchPaginator
 from tests.factories import (
@@ -176,3 +179,41 @@ def test_ranking_reads_headline_dek_and_names_only(client):
     BriefingFactory(headline="Budget notes", body="Shipyard. " * 30)  # the newer one
 
     assert results(client, "shipyard")[1] == ["Shipyard deal", "Budget notes"]
+
+
+def test_names_match_accents_both_ways_and_wildcards_literally(client):
+    ActorFactory(name="António Costa", slug="antonio-costa")
+    ActorFactory(name="Jose Manuel Albares", slug="albares")
+    EventFactory(title="Summit in Brussels", place_name="Bruxelles", slug="summit")
+    EventFactory(title="50% tariff talks", slug="tariffs")
+
+    def names(q):
+        response = client.get("/search/", {"q": q})
+        return [a.slug for a in response.context["actors"]], [
+            e.slug for e in response.context["events"]
+        ]
+
+    assert names("antonio")[0] == ["antonio-costa"]
+    assert names("José")[0] == ["albares"]
+    assert names("BRUXELLES")[1] == ["summit"]
+    assert names("%")[1] == ["tariffs"]
+    assert names("_") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("model", "index"),
+    [
+        (Actor, "actor_name_trgm_idx"),
+        (Agreement, "agreement_short_name_trgm_idx"),
+        (Event, "event_title_trgm_idx"),
+    ],
+)
+def test_name_search_reads_the_trigram_indexes(model, index):
+    """The accent-folded name search is served by an index: it scanned every event before."""
+    sql, params = model.objects.search("Antónïo").order_by().query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert index in plan, plan
