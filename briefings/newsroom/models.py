@@ -51,8 +51,6 @@ def word_roots(text):
     return roots
 
 
-# More than any archive the desk will hold; only there to keep the match subquery apart.
-MAX_MATCHES = 1_000_000
 RANK_VECTOR = Func(
     F("search_vector"), Value("{a,b}"), function="ts_filter", output_field=SearchVectorField()
 )
@@ -188,13 +186,8 @@ class BriefingQuerySet(models.QuerySet):
                 text, query, config="briefings", start_sel=start, stop_sel=stop, **options
             )
 
-        # Matched in a subquery PostgreSQL keeps apart (the LIMIT stops it being merged): merged
-        # with published()'s conditions, the match was tested row by row, on full vectors,
-        # over every published briefing, instead of read off the GIN index.
-        matches = Briefing.objects.filter(search_vector=query).order_by().values("pk")
-        matches = matches[:MAX_MATCHES]
         return (
-            self.filter(pk__in=matches)
+            self.filter(search_vector=query)
             .annotate(
                 rank=SearchRank(F("rank_vector"), query),
                 dek_snippet=snippet("dek", highlight_all=True),

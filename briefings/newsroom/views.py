@@ -323,9 +323,15 @@ def search(request):
         results = listed(Briefing.objects.published().search(query, marks=(MARK_START, MARK_END)))
         with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             # A common word matches most briefings, so the planner would rather read the whole
-            # table than the GIN index; but testing each row's full vector costs ten times more
-            # than the index scan. Only this transaction's queries are steered.
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            # table, or every published row off the status index, and test each row's full
+            # vector: it prices that test like an integer comparison, when detoasting a vector
+            # costs twenty times more. Steered so, it reads the matches off the GIN index and
+            # filters them by published()'s conditions (55 → 21 ms for two common words at
+            # 10,000 briefings). Only this transaction's queries are steered (is_local).
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true),"
+                " set_config('cpu_operator_cost', '0.05', true)"
+            )
             page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
             for briefing in page.object_list:
                 briefing.body_snippet = highlighted(briefing.body_snippet)
