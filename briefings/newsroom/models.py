@@ -18,7 +18,7 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Func, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -51,6 +51,8 @@ def word_roots(text):
     return roots
 
 
+# How much of a text search snippets are cut from: the lede and a few paragraphs.
+SNIPPET_CHARS = 2000
 RANK_VECTOR = Func(
     F("search_vector"), Value("{a,b}"), function="ts_filter", output_field=SearchVectorField()
 )
@@ -174,8 +176,10 @@ class BriefingQuerySet(models.QuerySet):
 
         def snippet(field, **options):
             # Markdown's markup characters are not words; snippets read better without them.
+            # Only the first SNIPPET_CHARS are parsed: ts_headline re-parses the whole text, and
+            # whole bodies cost as much as the rest of the page; the lede is where matches show.
             text = Func(
-                F(field),
+                Left(field, SNIPPET_CHARS),
                 Value(r"[#*_>`|\[\]]+"),
                 Value(" "),
                 Value("g"),

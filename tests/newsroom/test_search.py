@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
-from briefings.newsroom.models import Briefing
+from briefings.newsroom.models import SNIPPET_CHARS, Briefing
 from briefings.newsroom.views import SearchPaginator
 from tests.factories import (
     ActorFactory,
@@ -217,3 +217,16 @@ def test_name_search_reads_the_trigram_indexes(model, index):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert index in plan, plan
+
+
+def test_snippets_come_from_the_lede_but_matches_from_the_whole_body(client):
+    lede = "Ministers met in Brussels. " * (SNIPPET_CHARS // 27 + 1)
+    BriefingFactory(headline="Long read", body=f"{lede}\n\nA word on Schoonselhof at the end.")
+    BriefingFactory(headline="Short read", body="Schoonselhof, first thing.")
+
+    response, headlines = results(client, "schoonselhof")
+    snippets = {b.headline: b.body_snippet for b in response.context["page"]}
+
+    assert sorted(headlines) == ["Long read", "Short read"]
+    assert "<mark>Schoonselhof</mark>" in snippets["Short read"]
+    assert snippets["Long read"].startswith("Ministers met in Brussels")
