@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks.support import ensure_database  # noqa: E402
+
 SIZES = {"full": (1000, 60.0), "tiny": (20, 4.0)}  # briefings, spread in seconds
 TARGET_P99 = 1.0
 REDIS = os.environ.get("BENCH_SCHEDULE_REDIS", "redis://127.0.0.1:6379/13")
@@ -45,26 +47,6 @@ def parse_args():
 def database_url(name):
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/briefings")
     return base.rsplit("/", 1)[0] + "/" + name
-
-
-def rebuild_database(url):
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    cfg = dj_database_url.parse(url)
-    with psycopg.connect(
-        host=cfg["HOST"],
-        port=cfg["PORT"] or 5432,
-        user=cfg["USER"],
-        password=cfg["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(cfg["NAME"]))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
 
 
 def percentile(values, fraction):
@@ -107,7 +89,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
     print(f"Rebuilding {db_name} ...", flush=True)
-    rebuild_database(url)
+    ensure_database(url, fresh=True)
     import django
 
     django.setup()

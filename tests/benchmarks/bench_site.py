@@ -21,7 +21,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks.support import ensure_database, free_port  # noqa: E402
 
 SIZES = {
     "full": {
@@ -139,28 +140,11 @@ def configure(size):
 
 def prepare_database(fresh):
     """The benchmark's database, migrated and empty; dropped first when `fresh`."""
-    import dj_database_url
-    import psycopg
     from django.apps import apps
     from django.core.management import call_command
     from django.db import connection
-    from psycopg import sql
 
-    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-    with psycopg.connect(
-        host=cfg["HOST"],
-        port=cfg["PORT"] or 5432,
-        user=cfg["USER"],
-        password=cfg["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        name = sql.Identifier(cfg["NAME"])
-        if fresh:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if not exists.fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    ensure_database(os.environ["DATABASE_URL"], fresh=fresh)
     call_command("migrate", verbosity=0, interactive=False)
     # Emptying what a previous run built is far quicker than migrating a new database.
     ours = {"actors", "agreements", "events", "newsroom", "digests", "taggit"}
@@ -564,12 +548,6 @@ def fill_search_vectors():
             editor.add_index(Briefing, index)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_env(port):

@@ -1,0 +1,32 @@
+"""What the benchmark scripts share: their own database and a free local port."""
+
+import socket
+
+import dj_database_url
+import psycopg
+from psycopg import sql
+
+
+def ensure_database(url, *, fresh):
+    """Create the database `url` names if missing; drop it first when `fresh`."""
+    cfg = dj_database_url.parse(url)
+    with psycopg.connect(
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        name = sql.Identifier(cfg["NAME"])
+        if fresh:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if not exists.fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
