@@ -283,3 +283,25 @@ def test_purge_forgets_expired_pending(settings):
     kept = SubscriberFactory(created_at=old)
     assert purge_pending() == 1
     assert set(Subscriber.objects.all()) == {fresh, kept}
+
+
+@pytest.mark.django_db
+def test_subscribe_and_preferences_pages_run_constant_queries(
+    client, django_assert_max_num_queries
+):
+    def fill(n):
+        for i in range(n):
+            tag = Tag.objects.create(name=f"Topic {Tag.objects.count()}-{i}")
+            BriefingFactory(tags=[tag])
+            ActorFactory()
+            AgreementFactory()
+
+    subscriber = SubscriberFactory()
+    preferences = subscriber.get_absolute_url()
+    fill(2)
+    for url in (SUBSCRIBE, preferences):
+        with django_assert_max_num_queries(12) as few:
+            assert client.get(url).status_code == 200
+        fill(25)
+        with django_assert_max_num_queries(len(few)):
+            assert client.get(url).status_code == 200
