@@ -6,11 +6,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Upper
-from django.urls import reverse
 from django.utils import timezone
 
 from briefings import partialdate
 from briefings.lookups import Unaccented
+from briefings.paths import slug_path
 
 
 def name_search_index(field, name):
@@ -115,7 +115,7 @@ class Actor(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("actors:detail", kwargs={"slug": self.slug})
+        return slug_path("actors:detail", self.slug)
 
     @property
     def is_person(self):

@@ -1,9 +1,9 @@
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.urls import reverse
 
 from briefings import partialdate
 from briefings.actors.models import Actor, name_search_index
+from briefings.paths import slug_path
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -137,7 +137,7 @@ class Agreement(models.Model):
         return f"{self.title} ({self.short_name})" if self.short_name else self.title
 
     def get_absolute_url(self):
-        return reverse("agreements:detail", kwargs={"slug": self.slug})
+        return slug_path("agreements:detail", self.slug)
 
     @property
     def display_name(self):
@@ -236,7 +236,15 @@ class Party(models.Model):
         return f"{self.actor} in {self.agreement.display_name}"
 
     def _actions(self):
-        return sorted(self.actions.all(), key=lambda a: (a.date, a.pk or 0))
+        """The actions in date order; sorted once per prefetch, as a table row asks often."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("actions")
+        if prefetched is None:
+            return sorted(self.actions.all(), key=lambda a: (a.date, a.pk or 0))
+        memo = self.__dict__.get("_sorted_actions")
+        if memo is None or memo[0] is not prefetched:
+            memo = (prefetched, sorted(prefetched, key=lambda a: (a.date, a.pk or 0)))
+            self._sorted_actions = memo
+        return memo[1]
 
     def _latest(self, kinds):
         return next((a for a in reversed(self._actions()) if a.kind in kinds), None)
@@ -273,6 +281,16 @@ class Party(models.Model):
             self.Status.SIGNED: PartyAction.SIGNING,
         }.get(self.status)
         return self._latest(kinds) if kinds else None
+
+    @property
+    def noted_actions(self):
+        """Steps a ratification table notes beside the dates: votes, provisional application."""
+        noted = {
+            PartyAction.Kind.DOMESTIC_APPROVAL,
+            PartyAction.Kind.DOMESTIC_REJECTION,
+            PartyAction.Kind.PROVISIONAL_APPLICATION,
+        }
+        return [a for a in self.actions.all() if a.note or a.kind in noted]
 
     def get_status_display(self):
         status = self.status

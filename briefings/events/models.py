@@ -1,10 +1,10 @@
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
 from briefings import partialdate
 from briefings.actors.models import Actor, name_search_index
 from briefings.agreements.models import Agreement
+from briefings.paths import slug_path
 
 
 class EventQuerySet(models.QuerySet):
@@ -108,7 +108,7 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return slug_path("events:detail", self.slug)
 
     @property
     def start_display(self):

@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from briefings.newsroom.richtext import render_markdown
+from briefings.partialdate import day_month_year
+from briefings.paths import slug_path
 
 register = template.Library()
 
@@ -29,7 +31,7 @@ def desk_date(value):
         return ""
     if hasattr(value, "tzinfo"):
         value = desk_time(value)
-    return formats.date_format(value, "j F Y")
+    return day_month_year(value)
 
 
 @register.filter
@@ -38,7 +40,12 @@ def desk_datetime(value):
     if not value:
         return ""
     local = desk_time(value)
-    return f"{formats.date_format(local, 'j F Y')}, {local:%H:%M} {local.tzname()}"
+    return f"{day_month_year(local)}, {local:%H:%M} {local.tzname()}"
+
+
+@register.filter
+def tag_url(slug):
+    return slug_path("tag", slug)
 
 
 @register.filter

@@ -1,0 +1,30 @@
+"""Paths to slugged public pages, without a reverse() for every link.
+
+A page links to a hundred objects or more and reverse() costs some 15 µs a call, a tenth of
+an uncached page's time. The route is reversed once per URL name, URLconf and script prefix
+with a placeholder slug; each link then only puts its slug in. A slug the route would refuse
+goes through reverse(), so it fails exactly as before.
+"""
+
+import re
+from functools import cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+PLACEHOLDER = "slug-placeholder-7f3a"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+@cache
+def _halves(viewname, urlconf, prefix):
+    head, tail = reverse(viewname, urlconf=urlconf, kwargs={"slug": PLACEHOLDER}).split(PLACEHOLDER)
+    return head, tail
+
+
+def slug_path(viewname, slug):
+    """reverse(viewname, kwargs={"slug": slug}), as fast as a string join."""
+    if not SLUG.fullmatch(slug):
+        return reverse(viewname, kwargs={"slug": slug})
+    head, tail = _halves(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return f"{head}{slug}{tail}"

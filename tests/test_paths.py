@@ -1,0 +1,29 @@
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from briefings.paths import slug_path
+
+
+@pytest.mark.parametrize(
+    "viewname", ["newsroom:detail", "actors:detail", "agreements:detail", "events:detail", "tag"]
+)
+@pytest.mark.parametrize("slug", ["ceta", "eu-canada-2025", "a_b-9"])
+def test_slug_path_is_what_reverse_gives(viewname, slug):
+    assert slug_path(viewname, slug) == reverse(viewname, kwargs={"slug": slug})
+
+
+def test_a_slug_the_route_refuses_fails_as_reverse_does():
+    for bad in ["", "with space", "défense", "../admin"]:
+        with pytest.raises(NoReverseMatch):
+            slug_path("actors:detail", bad)
+
+
+def test_follows_the_script_prefix():
+    from django.urls import set_script_prefix
+
+    set_script_prefix("/desk/")
+    try:
+        assert slug_path("actors:detail", "ceta") == "/desk/actors/ceta/"
+    finally:
+        set_script_prefix("/")
+    assert slug_path("actors:detail", "ceta") == "/actors/ceta/"
