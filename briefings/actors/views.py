@@ -64,11 +64,7 @@ def detail(request, slug):
         "-event__start_date", "event__title"
     )[:TIMELINE_SIZE]
     # Through the reverse relation: actors know nothing of the newsroom's models.
-    briefings = (
-        actor.briefings.published()
-        .defer("body", "search_vector", "rank_vector")
-        .prefetch_related("tags")[:10]
-    )
+    briefings = actor.briefings.published().listed()[:10]
     terms = list(actor.office_terms.all())
     return render(
         request,

@@ -70,11 +70,7 @@ def detail(request, slug):
     )
     parties = list(agreement.party_records.all())
     events = agreement.events.select_related("country").order_by("-start_date", "title")
-    briefings = (
-        agreement.briefings.published()
-        .defer("body", "search_vector", "rank_vector")
-        .prefetch_related("tags")[:10]
-    )
+    briefings = agreement.briefings.published().listed()[:10]
     return render(
         request,
         "agreements/agreement_detail.html",

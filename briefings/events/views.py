@@ -80,11 +80,7 @@ def detail(request, slug):
         ),
         slug=slug,
     )
-    briefings = (
-        event.briefings.published()
-        .defer("body", "search_vector", "rank_vector")
-        .prefetch_related("tags")[:10]
-    )
+    briefings = event.briefings.published().listed()[:10]
     return render(
         request,
         "events/event_detail.html",

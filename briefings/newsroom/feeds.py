@@ -6,6 +6,7 @@ are shared, so every feed shows a briefing the same way (corrections included).
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -32,8 +33,15 @@ class BriefingFeed(Feed):
         return Briefing.objects.published()
 
     def items(self, obj=None):
-        briefings = self.briefings(obj).defer("body", "search_vector", "rank_vector")
-        return briefings.prefetch_related("authors", "tags", "corrections")[:FEED_SIZE]
+        # Into lists, not managers: a manager's prefetch builds a queryset per item and relation.
+        return (
+            self.briefings(obj)
+            .listed()
+            .prefetch_related(
+                Prefetch("authors", to_attr="author_list"),
+                Prefetch("corrections", to_attr="correction_list"),
+            )[:FEED_SIZE]
+        )
 
     def item_title(self, item):
         return item.headline
@@ -55,10 +63,10 @@ class BriefingFeed(Feed):
         return item.public_updated_at or item.publish_at
 
     def item_author_name(self, item):
-        return ", ".join(a.get_full_name() or a.get_username() for a in item.authors.all())
+        return ", ".join(a.get_full_name() or a.get_username() for a in item.author_list)
 
     def item_categories(self, item):
-        return [t.name for t in item.tags.all()]
+        return [t.name for t in item.tag_list]
 
     def item_guid(self, item):
         return f"briefing:{item.pk}"

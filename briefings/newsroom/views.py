@@ -4,12 +4,10 @@ Every briefing shown comes through `Briefing.objects.published()`; every page ru
 number of queries whatever it lists (related rows are prefetched with published querysets).
 """
 
-from collections import Counter
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -35,44 +33,26 @@ TOPIC_WINDOW = 200
 MARK_START, MARK_END = "\ue000", "\ue001"
 
 
-def listed(queryset):
-    """Briefings as lists show them: with their tags, in one extra query whatever the count.
+def recent():
+    """The latest TOPIC_WINDOW published briefings, as a subquery: what "in the news" is over.
 
-    Lists show neither the body nor the search vector, so neither leaves the database.
+    Used with the `any` lookup, so PostgreSQL reads just these briefings' links off an index.
     """
-    return queryset.defer("body", "search_vector", "rank_vector").prefetch_related("tags")
+    return Briefing.objects.published().values("pk")[:TOPIC_WINDOW]
 
 
-def recent_ids():
-    """The latest TOPIC_WINDOW published briefings' ids: what "in the news" is counted over.
-
-    Fetched as a list, not nested as a subquery: given a LIMIT subquery PostgreSQL hashes the
-    whole link table, given the ids it reads only their rows from the index.
-    """
-    return list(Briefing.objects.published().values_list("pk", flat=True)[:TOPIC_WINDOW])
-
-
-def tag_counts(limit, recent=None):
+def tag_counts(limit):
     """The topics of the latest published briefings, most used first.
 
     Counted over the latest TOPIC_WINDOW published briefings only: what is in the news now,
-    at a cost that does not grow with the archive. Unpublished briefings never count. Counted
-    by tag id first, then only the leaders' names are read: joining before grouping would
-    read every tag there is.
+    at a cost that does not grow with the archive. Unpublished briefings never count.
     """
-    recent = recent_ids() if recent is None else recent
-    counts = Counter(
-        TaggedBriefing.objects.filter(content_object_id__in=recent).values_list("tag_id", flat=True)
+    return list(
+        TaggedBriefing.objects.filter(content_object_id__any=recent())
+        .values(name=F("tag__name"), slug=F("tag__slug"))
+        .annotate(count=Count("tag_id"))
+        .order_by("-count", "name")[:limit]
     )
-    if not counts:
-        return []
-    threshold = sorted(counts.values(), reverse=True)[:limit][-1]
-    leaders = [pk for pk, count in counts.items() if count >= threshold]
-    tags = [
-        {"name": name, "slug": slug, "count": counts[pk]}
-        for pk, name, slug in Tag.objects.filter(pk__in=leaders).values_list("pk", "name", "slug")
-    ]
-    return sorted(tags, key=lambda tag: (-tag["count"], tag["name"]))[:limit]
 
 
 def public_tag(slug):
@@ -87,12 +67,11 @@ def public_tag(slug):
 @public_page
 def home(request):
     published = Briefing.objects.published()
-    latest = list(listed(published)[:10])
+    latest = list(published.listed()[:10])
     today = timezone.localdate()
     # Agreements covered lately: grouped over the latest TOPIC_WINDOW briefings, not the archive.
-    recent = recent_ids()
     in_the_news = (
-        Agreement.objects.filter(briefings__in=recent)
+        Agreement.objects.filter(briefings__any=recent())
         .only("title", "short_name", "slug", "status")
         .annotate(latest=Max("briefings__publish_at"), coverage=Count("briefings"))
         .order_by("-latest")[:6]
@@ -108,7 +87,7 @@ def home(request):
             .select_related("country")
             .order_by("start_date")[:5],
             "recent_events": Event.objects.past(today).select_related("country")[:5],
-            "tags": tag_counts(limit=16, recent=recent),
+            "tags": tag_counts(limit=16),
         },
     )
 
@@ -132,7 +111,7 @@ def index(request):
             raise Http404("No such type of briefing.")
         filters["type"] = Briefing.ArticleType(kind).label
         briefings = briefings.filter(article_type=kind)
-    page = Paginator(listed(briefings), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(briefings.listed(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "newsroom/briefing_list.html",
@@ -171,7 +150,7 @@ def related_to(briefing):
     )
     linked = Briefing.objects.filter(links).values("pk")
     related = Briefing.objects.published().exclude(pk=briefing.pk).filter(pk__in=linked)
-    return listed(related)[:4]
+    return related.listed()[:4]
 
 
 @require_safe
@@ -275,7 +254,7 @@ def preview(request, token):
 @public_page
 def tag(request, slug):
     tag = public_tag(slug)
-    briefings = listed(Briefing.objects.published().filter(tags=tag))
+    briefings = Briefing.objects.published().filter(tags=tag).listed()
     page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -320,7 +299,7 @@ def search(request):
     query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:200]
     page = actors = agreements = events = None
     if query:
-        results = listed(Briefing.objects.published().search(query, marks=(MARK_START, MARK_END)))
+        results = Briefing.objects.published().search(query, marks=(MARK_START, MARK_END)).listed()
         with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             # A common word matches most briefings, so the planner would rather read the whole
             # table, or every published row off the status index, and test each row's full

@@ -613,7 +613,7 @@ def wrk(base, path, duration, vary):
     env = dict(os.environ, BENCH_VARY="1" if vary else "0")
     headers = [arg for k, v in PROXY_HEADERS.items() for arg in ("-H", f"{k}: {v}")]
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "10s",
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{max(1, round(duration))}s", "--timeout", "10s",
          "-s", str(HERE / "report.lua"), *headers, base + path],
         env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
