@@ -306,10 +306,14 @@ def search(request):
             # vector: it prices that test like an integer comparison, when detoasting a vector
             # costs twenty times more. Steered so, it reads the matches off the GIN index and
             # filters them by published()'s conditions (55 → 21 ms for two common words at
-            # 10,000 briefings). Only this transaction's queries are steered (is_local).
+            # 10,000 briefings). A broad query's estimated cost also crossed jit_above_cost,
+            # and compiling it took 100 ms or more; parallel workers only add start-up time
+            # to a 20-row page on a busy web database. Only this transaction is steered.
             cursor.execute(
                 "SELECT set_config('enable_seqscan', 'off', true),"
-                " set_config('cpu_operator_cost', '0.05', true)"
+                " set_config('cpu_operator_cost', '0.05', true),"
+                " set_config('jit', 'off', true),"
+                " set_config('max_parallel_workers_per_gather', '0', true)"
             )
             page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
             for briefing in page.object_list:

@@ -547,7 +547,7 @@ def fill_search_vectors():
         for index in gin:
             editor.add_index(Briefing, index)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)")  # and set hint bits, as autovacuum would have
 
 
 def server_env(port):
