@@ -1,5 +1,4 @@
 import datetime
-import zoneinfo
 
 from django.conf import settings
 from django.core import signing
@@ -12,6 +11,7 @@ from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
+from briefings.clock import desk_time
 
 # One salt per purpose: a token minted for one link can never be replayed on another.
 CONFIRM_SALT = "digests.confirm"
@@ -215,7 +215,7 @@ class Edition(models.Model):
 
     @classmethod
     def period_for(cls, kind, now):
-        local = timezone.localtime(now, zoneinfo.ZoneInfo(settings.DESK_TIME_ZONE)).date()
+        local = desk_time(now).date()
         if kind == cls.Kind.WEEKLY:
             return local - datetime.timedelta(days=local.weekday())
         return local

@@ -1,12 +1,12 @@
 import datetime
 import smtplib
-import zoneinfo
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from briefings.clock import desk_time
 from briefings.digests import editions, emails
 from briefings.digests.models import Edition, Subscriber
 
@@ -34,7 +34,7 @@ def tick():
     does not send the morning digest late; `manage.py send_digest` covers deliberate catch-up.
     """
     now = timezone.now()
-    local = timezone.localtime(now, zoneinfo.ZoneInfo(settings.DESK_TIME_ZONE))
+    local = desk_time(now)
     hour, minute = (int(part) for part in settings.DIGEST_DAILY_AT.split(":"))
     due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if due <= local < due + datetime.timedelta(hours=settings.DIGEST_CATCH_UP_HOURS):

@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from briefings.clock import desk_zone
 from briefings.newsroom.models import (
     Briefing,
     BriefingDeletion,
@@ -41,15 +42,11 @@ OTTAWA = ZoneInfo("America/Toronto")  # Ottawa keeps Toronto's clock
 UTC = ZoneInfo("UTC")
 
 
-def desk_zone():
-    return ZoneInfo(settings.DESK_TIME_ZONE)
-
-
 def clock(value, zone):
     return date_format(value.astimezone(zone), "D j M Y, H:i T")
 
 
-def desk_time(value):
+def desk_and_utc(value):
     """A time as the desk reads it, with the UTC instant beside it."""
     if value is None:
         return None
@@ -198,7 +195,7 @@ class TransitionInline(admin.TabularInline):
 
     @admin.display(description="when")
     def when(self, obj):
-        return desk_time(obj.at)
+        return desk_and_utc(obj.at)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -311,15 +308,15 @@ class BriefingAdmin(admin.ModelAdmin):
 
     @admin.display(description="publication", ordering="publish_at")
     def publication(self, obj):
-        return desk_time(obj.publish_at)
+        return desk_and_utc(obj.publish_at)
 
     @admin.display(description="expiry", ordering="expires_at")
     def expiry(self, obj):
-        return desk_time(obj.expires_at)
+        return desk_and_utc(obj.expires_at)
 
     @admin.display(description="first published")
     def first_published(self, obj):
-        return desk_time(obj.first_published_at)
+        return desk_and_utc(obj.first_published_at)
 
     @admin.display(description="byline")
     def byline(self, obj):
@@ -409,7 +406,7 @@ class BriefingAdmin(admin.ModelAdmin):
     def success_message(self, briefing):
         if briefing.status == Status.SCHEDULED:
             return format_html(
-                "“{}” is scheduled for {}.", briefing, desk_time(briefing.publish_at)
+                "“{}” is scheduled for {}.", briefing, desk_and_utc(briefing.publish_at)
             )
         return f"“{briefing}” is now {briefing.get_status_display().lower()}."
 
@@ -426,7 +423,7 @@ class BriefingAdmin(admin.ModelAdmin):
                 "url": reverse("admin:newsroom_briefing_change", args=[briefing.pk]),
                 "times": [clock(briefing.publish_at, zone) for _, zone in zones],
                 "due": briefing.is_public(),
-                "expiry": desk_time(briefing.expires_at),
+                "expiry": desk_and_utc(briefing.expires_at),
             }
             for briefing in upcoming
         ]
@@ -672,7 +669,7 @@ class BriefingAdmin(admin.ModelAdmin):
                 request,
                 format_html(
                     'Preview link, valid until {}: <a href="{}">{}</a>',
-                    desk_time(link.expires_at),
+                    desk_and_utc(link.expires_at),
                     request.build_absolute_uri(link.get_absolute_url()),
                     request.build_absolute_uri(link.get_absolute_url()),
                 ),

@@ -21,10 +21,10 @@ from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
+from briefings.clock import desk_time
 from briefings.events.models import Event
 from briefings.newsroom.cache import public_page
 from briefings.newsroom.models import Briefing, PreviewLink, TaggedBriefing
-from briefings.newsroom.templatetags.desk import desk_time
 
 PAGE_SIZE = 20
 SEARCH_COUNT_LIMIT = 1000

@@ -1,15 +1,14 @@
 """Template helpers for the public site: the desk's clock, absolute URLs, safe JSON-LD."""
 
 import json
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from briefings.clock import desk_time
 from briefings.newsroom.richtext import render_markdown
 from briefings.partialdate import day_month_year
 from briefings.paths import slug_path
@@ -18,10 +17,6 @@ register = template.Library()
 
 # Escaped so that no string in the data can close the <script> element or open a comment.
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def desk_time(value):
-    return timezone.localtime(value, ZoneInfo(settings.DESK_TIME_ZONE))
 
 
 @register.filter
