@@ -14,8 +14,8 @@ from taggit.models import Tag
 from briefings.digests import editions
 from briefings.digests.models import Delivery
 from tests.digests.factories import SubscriberFactory
-from tests.digests.support import wait_until
 from tests.factories import ActorFactory, AgreementFactory, BriefingFactory, editor
+from tests.support import wait_until
 
 
 @pytest.fixture

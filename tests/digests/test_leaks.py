@@ -11,8 +11,8 @@ from briefings.digests.models import Alert
 from briefings.newsroom.models import Briefing
 from briefings.newsroom.signals import briefing_published
 from tests.digests.factories import SubscriberFactory
-from tests.digests.support import wait_until
 from tests.factories import AgreementFactory, BriefingFactory, DraftFactory, editor
+from tests.support import wait_until
 
 CANARY = "CANARY-7f3a91"
 HOUR = datetime.timedelta(hours=1)

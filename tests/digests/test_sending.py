@@ -14,8 +14,9 @@ from briefings.digests.models import Alert, Delivery, Edition, Subscriber
 from briefings.newsroom.models import Briefing
 from briefings.newsroom.signals import briefing_published
 from tests.digests.factories import SubscriberFactory
-from tests.digests.support import path_of, wait_until
+from tests.digests.support import path_of
 from tests.factories import AgreementFactory, BriefingFactory
+from tests.support import wait_until
 
 HOUR = datetime.timedelta(hours=1)
 

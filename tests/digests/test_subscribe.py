@@ -13,8 +13,8 @@ from taggit.models import Tag
 from briefings.digests.models import Subscriber
 from briefings.digests.tasks import purge_pending
 from tests.digests.factories import SubscriberFactory
-from tests.digests.support import wait_until
 from tests.factories import ActorFactory, AgreementFactory, BriefingFactory, DraftFactory
+from tests.support import wait_until
 
 SUBSCRIBE = "/subscribe/"
 CHOICES = {

@@ -14,8 +14,8 @@ from django.db import connection
 from briefings.digests.models import Delivery, Edition
 from config.celery import app
 from tests.digests.factories import SubscriberFactory
-from tests.digests.support import wait_until
 from tests.factories import BriefingFactory
+from tests.support import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,5 +1,4 @@
 import datetime
-import time
 from io import StringIO
 
 import pytest
@@ -14,6 +13,7 @@ from briefings.agreements.models import Agreement, AgreementRelation, Party, Par
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing, KeyFigure, Transition
 from tests.factories import CETA_NOT_RATIFIED, editor, role
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +67,6 @@ def roles(db):
 @pytest.fixture
 def demo():
     return load()
-
-
-def wait_until(condition, timeout, message):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
-        time.sleep(0.05)
 
 
 def test_a_second_run_changes_nothing(demo):

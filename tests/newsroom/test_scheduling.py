@@ -28,6 +28,7 @@ from briefings.newsroom.signals import briefing_published
 from briefings.newsroom.tasks import publish_scheduled
 from config.celery import app as celery_app
 from tests.factories import DraftFactory, editor, role
+from tests.support import wait_until
 
 Status = Briefing.Status
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,18 +40,6 @@ def roles(transactional_db):
     """The role groups, which a transactional test's flush removes along with all rows."""
     role("writer")
     role("editor")
-
-
-def wait_until(condition, timeout, interval=0.02, message="condition"):
-    """Poll `condition` until it returns something truthy, failing after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
-        time.sleep(interval)
 
 
 def seconds(n):

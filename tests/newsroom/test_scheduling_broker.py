@@ -27,8 +27,8 @@ from tests.newsroom.test_scheduling import (  # noqa: F401  (fixtures)
     roles,
     schedule,
     seconds,
-    wait_until,
 )
+from tests.support import wait_until
 
 pytestmark = pytest.mark.usefixtures("roles")
 

@@ -1,0 +1,15 @@
+"""Helpers shared by tests across apps."""
+
+import time
+
+
+def wait_until(condition, timeout=20, interval=0.02, message="condition"):
+    """Poll `condition` until it returns something truthy (returned), failing after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+        time.sleep(interval)
