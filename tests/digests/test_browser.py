@@ -3,11 +3,12 @@
 import re
 
 from django.core.management import call_command
+from playwright.sync_api import expect
 from taggit.models import Tag
 
 from briefings.digests.models import Subscriber
 from tests.conftest import screenshot
-from tests.factories import BriefingFactory
+from tests.factories import ActorFactory, BriefingFactory
 
 
 def link_in(message, pattern):
@@ -45,3 +46,29 @@ def test_subscribe_confirm_receive_unsubscribe(
     page.get_by_role("heading", name="You're unsubscribed").wait_for()
     screenshot(page, "digests-unsubscribed")
     assert Subscriber.objects.get().state == Subscriber.State.UNSUBSCRIBED
+
+
+def test_a_long_list_of_actors_narrows_as_the_reader_types(page, live_server):
+    costa = ActorFactory(name="António Costa", slug="antonio-costa", kind="person")
+    ActorFactory(name="Canada", slug="canada")
+    for number in range(30):
+        ActorFactory(name=f"Delegation {number:02}", slug=f"delegation-{number:02}")
+    page.goto(f"{live_server.url}/subscribe/")
+    actors = page.get_by_role("group", name="Actors")
+    boxes = actors.get_by_role("checkbox")
+    assert boxes.count() == 32
+
+    page.get_by_label("Filter actors").fill("antonio cos")
+    expect(boxes).to_have_count(1)
+    expect(actors.get_by_text("1 of 32 shown")).to_be_visible()
+    actors.get_by_label("António Costa").check()
+
+    # A ticked box stays in view whatever is typed next.
+    page.get_by_label("Filter actors").fill("CANADA")
+    expect(boxes).to_have_count(2)
+    expect(actors.get_by_text("2 of 32 shown")).to_be_visible()
+    screenshot(page, "digests-filter-actors")
+    page.get_by_label("Filter actors").fill("")
+    expect(boxes).to_have_count(32)
+    assert actors.get_by_label("António Costa").is_checked()
+    assert page.locator(f"input[value='{costa.slug}']:checked").count() == 1

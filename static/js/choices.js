@@ -1,0 +1,29 @@
+/* Long follow lists (topics, actors, agreements) get a filter box: typing narrows the
+   checkboxes, accents and case ignored. Ticked boxes always stay in view. Without JavaScript
+   the whole list stays, in its scrolling box. */
+(() => {
+  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  for (const input of document.querySelectorAll("[data-choice-filter]")) {
+    const list = document.getElementById(input.dataset.choiceFilter);
+    const tools = input.closest(".choice-tools");
+    if (!list || !tools) continue;
+    const count = tools.querySelector("[data-choice-count]");
+    const rows = [...list.querySelectorAll("input[type=checkbox]")].map((box) => ({
+      box,
+      row: box.closest("div"),
+      text: fold(box.closest("label").textContent),
+    }));
+    const update = () => {
+      const words = fold(input.value).split(/\s+/).filter(Boolean);
+      let shown = 0;
+      for (const { box, row, text } of rows) {
+        const match = box.checked || words.every((word) => text.includes(word));
+        row.hidden = !match;
+        shown += match ? 1 : 0;
+      }
+      count.textContent = words.length ? `${shown} of ${rows.length} shown` : "";
+    };
+    input.addEventListener("input", update);
+    tools.hidden = false;
+  }
+})();
