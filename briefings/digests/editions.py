@@ -232,17 +232,26 @@ class ChunkRun:
         preferences, unsubscribe = emails.personal_links(subscriber["id"])
         data = rendered.build(subscriber["email"], msgid, preferences, unsubscribe, self.date)
         deliveries = Delivery.objects.filter(edition=self.edition, subscriber_id=subscriber["id"])
-        try:
-            postman.send(subscriber["email"], data)
-        except emails.TemporaryFailure as exc:
-            self.temporary += 1
-            deliveries.update(error=str(exc)[:1000])
-            return
-        except emails.PermanentFailure as exc:
-            deliveries.update(state=Delivery.State.FAILED, error=str(exc)[:1000])
-            Subscriber.objects.get(pk=subscriber["id"]).record_hard_bounce(str(exc))
-            return
-        deliveries.update(state=Delivery.State.SENT, sent_at=timezone.now(), error="")
+        self.temporary += deliver(postman, subscriber, data, deliveries)
+
+
+def deliver(postman, subscriber, data, claims):
+    """Send one message and record how it went on its claimed Delivery or Alert rows.
+
+    Returns 1 for a temporary failure (the claim stays, to be retried), else 0; a permanent
+    failure suppresses the address.
+    """
+    try:
+        postman.send(subscriber["email"], data)
+    except emails.TemporaryFailure as exc:
+        claims.update(error=str(exc)[:1000])
+        return 1
+    except emails.PermanentFailure as exc:
+        claims.update(state=Delivery.State.FAILED, error=str(exc)[:1000])
+        Subscriber.objects.get(pk=subscriber["id"]).record_hard_bounce(str(exc))
+        return 0
+    claims.update(state=Delivery.State.SENT, sent_at=timezone.now(), error="")
+    return 0
 
 
 def alert_recipients(briefing):
@@ -302,20 +311,8 @@ def alert_subscribers(briefing):
                 alerts = Alert.objects.filter(briefing=briefing, subscriber_id=s["id"])
                 preferences, unsubscribe = emails.personal_links(s["id"])
                 msgid = emails.message_id("alert", briefing.pk, s["id"])
-                try:
-                    postman.send(
-                        s["email"],
-                        rendered.build(s["email"], msgid, preferences, unsubscribe, date),
-                    )
-                except emails.TemporaryFailure as exc:
-                    temporary += 1
-                    alerts.update(error=str(exc)[:1000])
-                    continue
-                except emails.PermanentFailure as exc:
-                    alerts.update(state=Delivery.State.FAILED, error=str(exc)[:1000])
-                    Subscriber.objects.get(pk=s["id"]).record_hard_bounce(str(exc))
-                    continue
-                alerts.update(state=Delivery.State.SENT, sent_at=timezone.now(), error="")
+                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date)
+                temporary += deliver(postman, s, data, alerts)
     return temporary
 
 

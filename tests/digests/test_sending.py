@@ -282,6 +282,40 @@ def test_instant_alerts_once_per_briefing_and_subscriber(smtp_server, celery_wor
 
 
 @pytest.mark.django_db
+def test_alert_refusals_bounce_or_retry_and_the_retry_sends_once(smtp_server, dossier, settings):
+    settings.DIGEST_HARD_BOUNCE_LIMIT = 1
+    pact = dossier["pact"]
+    follows = {"follow_all": False, "agreements": [pact], "instant_alerts": True}
+    gone = SubscriberFactory(email="gone@mail.example", **follows)
+    SubscriberFactory(email="busy@mail.example", **follows)
+    accept = smtp_server.handle_RCPT
+    busy = {"refusing": True}
+
+    async def refuse(server, session, envelope, address, rcpt_options):
+        if address == "gone@mail.example":
+            return "550 5.1.1 No such user"
+        if address == "busy@mail.example" and busy["refusing"]:
+            return "451 4.3.0 Try again later"
+        return await accept(server, session, envelope, address, rcpt_options)
+
+    smtp_server.handle_RCPT = refuse
+    briefing = dossier["briefings"][0]
+    assert editions.send_alerts(briefing.pk) == 1
+    states = dict(Alert.objects.values_list("subscriber__email", "state"))
+    assert states == {"gone@mail.example": "failed", "busy@mail.example": "claimed"}
+    assert "451" in Alert.objects.get(subscriber__email="busy@mail.example").error
+    gone.refresh_from_db()
+    assert gone.state == Subscriber.State.SUPPRESSED
+    assert smtp_server.messages == []
+
+    busy["refusing"] = False
+    assert editions.send_alerts(briefing.pk) == 0
+    assert editions.send_alerts(briefing.pk) == 0
+    assert [r for _, rcpts, _ in smtp_server.messages for r in rcpts] == ["busy@mail.example"]
+    assert Alert.objects.get(subscriber__email="busy@mail.example").state == "sent"
+
+
+@pytest.mark.django_db
 def test_tick_outside_the_catch_up_window_starts_nothing(settings):
     settings.DIGEST_DAILY_AT = "00:00"
     settings.DIGEST_CATCH_UP_HOURS = 0
