@@ -30,5 +30,6 @@ def test_the_site_benchmark_runs_at_tiny_size():
             assert row, f"no figures for {page} ({mode}):\n{out}"
             rps, p50, p99, ratio = map(float, row.groups())
             assert rps > 0 and 0 < p50 <= p99 and ratio >= 0
+    assert re.search(r"^article\s+uncached\s+[\d.]+ .*reference", out, re.M), out
     assert re.search(r"^search p95 .*: [\d.]+ ms", out, re.M), out
     assert re.search(r"^built tiny dataset in [\d.]+s", out, re.M), out
