@@ -44,11 +44,16 @@ ENDINGS += ("y", "e")
 
 
 def word_roots(text):
-    """Each word of a query cut before a common English ending, letters and digits only."""
+    """Each word of a query as a tsquery term: cut before a common English ending and matched
+    as a prefix (“ratif:*”), or, with no such ending, as itself.
+
+    A word with no ending stays whole: as a prefix it found only longer, unrelated words, and
+    a short name's prefix could match most of the archive and cost a scan of every vector.
+    """
     roots = []
     for word in re.findall(r"[^\W_]+", text.lower())[:8]:
         ending = next((e for e in ENDINGS if word.endswith(e) and len(word) - len(e) >= 4), "")
-        roots.append(word[: len(word) - len(ending)])
+        roots.append(f"{word[: len(word) - len(ending)]}:*" if ending else word)
     return roots
 
 
@@ -181,7 +186,8 @@ class BriefingQuerySet(models.QuerySet):
         escaped by the caller.
         """
         query = SearchQuery(text, config="briefings", search_type="websearch")
-        if roots := [f"{root}:*" for root in word_roots(text)]:
+        roots = word_roots(text)
+        if any(root.endswith(":*") for root in roots):
             query |= SearchQuery(" & ".join(roots), config="briefings", search_type="raw")
         start, stop = marks
 

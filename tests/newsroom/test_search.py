@@ -39,6 +39,14 @@ def test_words_are_stemmed(client):
     assert results(client, "ratified")[1] == ["Ten states still block it"]
 
 
+def test_a_word_with_no_ending_to_fold_is_matched_whole(client):
+    BriefingFactory(headline="Talks in Kyiv", body="Ministers met.")
+    BriefingFactory(headline="A Kyivan view", body="Editors wrote.")
+
+    assert results(client, "Kyiv")[1] == ["Talks in Kyiv"]
+    assert results(client, "ratified Kyiv")[1] == []
+
+
 def test_headline_outranks_dek_outranks_body(client):
     BriefingFactory(headline="Body mention", body="Procurement reform is coming.")
     BriefingFactory(headline="Procurement at the centre", body="Nothing else.")
