@@ -2,7 +2,8 @@
 
 Every cached page is stored with the site-wide content *generation* it was rendered under: a
 random token replaced on any save, delete or link change of something a public page shows (and
-again once the transaction commits, so a page rendered from pre-commit data cannot survive). A
+again once the transaction commits, so a page rendered from pre-commit data cannot survive);
+work on drafts and briefings in review, which no public page shows, leaves it alone. A
 page whose token is not the current one is never served. A page also never outlives the next
 moment `Briefing.objects.published()` changes by itself — a scheduled briefing's time or an
 expiry — so readers see a scheduled briefing at its time and never before.
@@ -42,13 +43,14 @@ WATCHED = [
     Agreement, AgreementRelation, Party, PartyAction,
     Event, Participation,
 ]  # fmt: skip
-WATCHED_LINKS = [
+BRIEFING_LINKS = (
     Briefing.actors.through,
     Briefing.agreements.through,
     Briefing.events.through,
     Briefing.authors.through,
-    Event.agreements.through,
-]
+    TaggedBriefing,
+)
+WATCHED_LINKS = [*BRIEFING_LINKS[:-1], Event.agreements.through]
 
 
 class PooledRedisCacheClient(RedisCacheClient):
@@ -88,8 +90,37 @@ def bump_generation():
 
 
 def content_changed(sender, **kwargs):
+    if not touches_public_pages(sender, **kwargs):
+        return
     bump_generation()
     transaction.on_commit(bump_generation)
+
+
+PRIVATE = (Briefing.Status.DRAFT, Briefing.Status.REVIEW)
+
+
+def touches_public_pages(
+    sender, instance, update_fields=None, action=None, pk_set=None, created=False, **kwargs
+):
+    """False only for a change no public page can show: to a draft or a briefing in review.
+
+    Writers save drafts all day; if each save emptied every reader's cache, readers would
+    hardly ever be served from it. Anything else counts, and anything unsure counts: a status
+    change (a transition saves "status"), links changed from the other side without their
+    briefings named.
+    """
+    if isinstance(instance, Briefing):  # the briefing, or its links changed from its side
+        return instance.status not in PRIVATE or "status" in (update_fields or ())
+    if action is not None and sender in BRIEFING_LINKS:  # from the other side: briefing pks
+        if pk_set is None:  # a clear(): which briefings lost the link is not told
+            return True
+        return Briefing.objects.filter(pk__in=pk_set).exclude(status__in=PRIVATE).exists()
+    if sender is Tag:  # a new tag is on no page until a public briefing carries it
+        return not created
+    if sender in (TaggedBriefing, KeyFigure, Source, Correction):
+        briefing = instance.content_object_id if sender is TaggedBriefing else instance.briefing_id
+        return not Briefing.objects.filter(pk=briefing, status__in=PRIVATE).exists()
+    return True
 
 
 def seconds_fresh(token, now):

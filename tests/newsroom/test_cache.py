@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from briefings.newsroom.cache import GENERATION_KEY, seconds_fresh
 from briefings.newsroom.models import Briefing
-from tests.factories import ActorFactory, BriefingFactory, DraftFactory, editor
+from tests.factories import ActorFactory, BriefingFactory, DraftFactory, KeyFigureFactory, editor
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,33 @@ def test_edits_and_link_changes_show_at_once(client):
 
     briefing.tags.add("procurement")
     assert 'href="/tags/procurement/"' in page(client, "/briefings/story/")[1]
+
+
+def test_work_on_drafts_leaves_readers_cache_alone(client, django_assert_num_queries):
+    BriefingFactory(headline="Already out", tags=["defence"])
+    actor = ActorFactory(name="Canada", slug="canada")
+    page(client, "/")
+    token = cache.get(GENERATION_KEY)
+
+    draft = DraftFactory(headline="Still being written", tags=["secret-topic"])
+    draft.body = "A second paragraph."
+    draft.save()
+    draft.actors.add(actor)
+    actor.briefings.add(draft)
+    KeyFigureFactory(briefing=draft)
+
+    assert cache.get(GENERATION_KEY) == token
+    with django_assert_num_queries(0):
+        assert "Already out" in page(client, "/")[1]
+
+    # A change of status counts, whatever the statuses; edits in review again do not.
+    draft.transition(Briefing.Status.REVIEW, by=editor())
+    assert cache.get(GENERATION_KEY) != token
+    page(client, "/")
+    token = cache.get(GENERATION_KEY)
+    draft.headline = "Reviewed headline"
+    draft.save()
+    assert cache.get(GENERATION_KEY) == token
 
 
 def test_withdrawal_shows_at_once(client):
