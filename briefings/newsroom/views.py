@@ -28,27 +28,18 @@ from briefings.newsroom.models import Briefing, PreviewLink, TaggedBriefing
 
 PAGE_SIZE = 20
 SEARCH_COUNT_LIMIT = 1000
-TOPIC_WINDOW = 200
 # Private-use characters mark highlights, so everything else in a snippet can be escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
-
-
-def recent():
-    """The latest TOPIC_WINDOW published briefings, as a subquery: what "in the news" is over.
-
-    Used with the `any` lookup, so PostgreSQL reads just these briefings' links off an index.
-    """
-    return Briefing.objects.published().values("pk")[:TOPIC_WINDOW]
 
 
 def tag_counts(limit):
     """The topics of the latest published briefings, most used first.
 
-    Counted over the latest TOPIC_WINDOW published briefings only: what is in the news now,
-    at a cost that does not grow with the archive. Unpublished briefings never count.
+    Counted over the briefings `in_the_news()`: what is in the news now, at a cost that does
+    not grow with the archive. Unpublished briefings never count.
     """
     return list(
-        TaggedBriefing.objects.filter(content_object_id__any=recent())
+        TaggedBriefing.objects.filter(content_object_id__any=Briefing.objects.in_the_news())
         .values(name=F("tag__name"), slug=F("tag__slug"))
         .annotate(count=Count("tag_id"))
         .order_by("-count", "name")[:limit]
@@ -69,9 +60,9 @@ def home(request):
     published = Briefing.objects.published()
     latest = list(published.listed()[:10])
     today = timezone.localdate()
-    # Agreements covered lately: grouped over the latest TOPIC_WINDOW briefings, not the archive.
-    in_the_news = (
-        Agreement.objects.filter(briefings__any=recent())
+    # Agreements covered lately: grouped over the latest briefings, not the archive.
+    dossiers = (
+        Agreement.objects.filter(briefings__any=Briefing.objects.in_the_news())
         .only("title", "short_name", "slug", "status")
         .annotate(latest=Max("briefings__publish_at"), coverage=Count("briefings"))
         .order_by("-latest")[:6]
@@ -82,7 +73,7 @@ def home(request):
         {
             "lead": latest[0] if latest else None,
             "latest": latest[1:],
-            "dossiers": in_the_news,
+            "dossiers": dossiers,
             "upcoming": Event.objects.upcoming(today)
             .select_related("country")
             .order_by("start_date")[:5],

@@ -93,7 +93,7 @@ def test_subscribe_and_preferences_pages_have_constant_queries(
 
     subscriber = SubscriberFactory()
     grow()
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(24) as few:
         client.get("/subscribe/?tag=tag-0")
         client.get(subscriber.get_absolute_url())
     for _ in range(20):

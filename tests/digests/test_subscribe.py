@@ -174,6 +174,28 @@ def test_unknown_follows_are_refused_clearly(client):
 
 
 @pytest.mark.django_db
+def test_long_lists_offer_what_is_in_the_news_and_accept_anything(client, monkeypatch):
+    monkeypatch.setattr("briefings.digests.forms.SHOWN", 3)
+    covered = [ActorFactory(name=f"Covered {n}", slug=f"covered-{n}") for n in range(3)]
+    BriefingFactory().actors.add(*covered)
+    for n in range(10):
+        ActorFactory(name=f"Quiet {n}", slug=f"quiet-{n}")
+
+    html = client.get(SUBSCRIBE).content.decode()
+    offered = re.findall(r'name="actors" value="([^"]+)"', html)
+    assert offered == ["covered-0", "covered-1", "covered-2"]
+    assert "use “Follow by email” on its page" in html
+
+    html = client.get(SUBSCRIBE, {"actor": "quiet-7"}).content.decode()
+    assert re.search(r'value="quiet-7"[^>]*checked', html)
+    assert len(re.findall(r'name="actors"', html)) == 4
+
+    response = client.post(SUBSCRIBE, form(follow="chosen", actors=["quiet-9"]))
+    assert response.status_code == 302
+    assert list(Subscriber.objects.get().actors.values_list("slug", flat=True)) == ["quiet-9"]
+
+
+@pytest.mark.django_db
 def test_xss_in_prefill_is_escaped(client):
     response = client.get(SUBSCRIBE, {"email": '"><script>alert(1)</script>'})
     assert "<script>alert(1)" not in response.content.decode()
@@ -300,7 +322,7 @@ def test_subscribe_and_preferences_pages_run_constant_queries(
     preferences = subscriber.get_absolute_url()
     fill(2)
     for url in (SUBSCRIBE, preferences):
-        with django_assert_max_num_queries(12) as few:
+        with django_assert_max_num_queries(13) as few:
             assert client.get(url).status_code == 200
         fill(25)
         with django_assert_max_num_queries(len(few)):
