@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -12,6 +13,8 @@ from briefings.newsroom.models import Briefing
 
 class SiteSitemap(Sitemap):
     """Addresses on settings.SITE_URL, like the pages' canonical links, whatever the Host."""
+
+    limit = 2000
 
     def get_protocol(self, protocol=None):
         return settings.SITE_URL.split("://", 1)[0]
@@ -31,6 +34,11 @@ class BriefingSitemap(SiteSitemap):
 
     def lastmod(self, item):
         return item.public_updated_at or item.publish_at
+
+    def get_latest_lastmod(self):
+        """For the index, in one query: Django's default calls lastmod() on every item."""
+        latest = Coalesce("public_updated_at", "publish_at")
+        return Briefing.objects.published().aggregate(latest=Max(latest))["latest"]
 
 
 class TagSitemap(SiteSitemap):
@@ -52,6 +60,10 @@ class TagSitemap(SiteSitemap):
     def lastmod(self, item):
         return item.latest
 
+    def get_latest_lastmod(self):
+        """A tag page changes when a briefing is published: the latest publication will do."""
+        return Briefing.objects.published().aggregate(latest=Max("publish_at"))["latest"]
+
 
 class ModelSitemap(SiteSitemap):
     changefreq = "weekly"
@@ -63,6 +75,9 @@ class ModelSitemap(SiteSitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        return self.model.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ActorSitemap(ModelSitemap):

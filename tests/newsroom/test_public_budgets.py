@@ -34,6 +34,9 @@ BUDGETS = {
     "/feeds/atom/": 5,
     "/tags/shared/rss/": 7,
     "/sitemap.xml": 11,
+    "/sitemap-briefings.xml": 3,
+    "/sitemap-tags.xml": 3,
+    "/sitemap-actors.xml": 3,
 }
 
 

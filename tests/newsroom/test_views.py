@@ -242,13 +242,21 @@ def test_robots_txt_and_favicon(client, settings):
     assert favicon.status_code == 301 and favicon["Location"].endswith("favicon.ico")
 
 
+def sitemaps(client):
+    """The sitemap index and every sitemap it names, as one text."""
+    index = html(client.get("/sitemap.xml"))
+    sections = re.findall(r"<loc>https?://[^/<]+(/sitemap-[^<]+\.xml(?:\?p=\d+)?)</loc>", index)
+    assert "/sitemap-briefings.xml" in sections, index
+    return index + "".join(html(client.get(path)) for path in sections)
+
+
 def test_sitemap_lists_published_briefings_only(client, settings):
     shown = BriefingFactory(slug="shown", tags=["visible-tag"])
     hidden = unpublished_briefings()
     DraftFactory(tags=["draft-only-tag"])
     actor = ActorFactory(slug="canada")
 
-    xml = html(client.get("/sitemap.xml"))
+    xml = sitemaps(client)
 
     assert f"<loc>{settings.SITE_URL}{shown.get_absolute_url()}</loc>" in xml
     assert f"<loc>{settings.SITE_URL}/tags/visible-tag/</loc>" in xml
