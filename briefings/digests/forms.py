@@ -104,9 +104,11 @@ class FollowsForm(forms.Form):
 
     def chosen_slugs(self, name):
         if self.is_bound:
-            return self.data.getlist(self.add_prefix(name))[:SHOWN]
-        chosen = self.initial.get(name) or []
-        return [getattr(item, "slug", item) for item in chosen][:SHOWN]
+            widget = self.fields[name].widget
+            chosen = widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        else:
+            chosen = [getattr(item, "slug", item) for item in self.initial.get(name) or []]
+        return (chosen or [])[:SHOWN]
 
     def clean(self):
         data = super().clean()
