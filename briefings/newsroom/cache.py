@@ -50,7 +50,7 @@ BRIEFING_LINKS = (
     Briefing.authors.through,
     TaggedBriefing,
 )
-WATCHED_LINKS = [*BRIEFING_LINKS[:-1], Event.agreements.through]
+WATCHED_LINKS = [*BRIEFING_LINKS, Event.agreements.through]
 
 
 class PooledRedisCacheClient(RedisCacheClient):
@@ -205,4 +205,3 @@ for model in WATCHED:
     )
 for through in WATCHED_LINKS:
     m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"cache-m2m-{through}")
-m2m_changed.connect(content_changed, sender=TaggedBriefing, dispatch_uid="cache-m2m-tags")
