@@ -1,6 +1,11 @@
-"""What the benchmark scripts share: their own database and a free local port."""
+"""What the benchmark scripts share: their own database and a free local port; and how the
+suite runs each of them at a tiny size."""
 
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import dj_database_url
 import psycopg
@@ -30,3 +35,19 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def run_at_tiny_size(script, timeout):
+    """Run a benchmark script as `make bench` would, at --size tiny; fail on a non-zero exit."""
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name(script)), "--size", "tiny"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout

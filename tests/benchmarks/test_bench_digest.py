@@ -1,26 +1,12 @@
 """The digest benchmark runs end to end at a tiny size: dataset, sink, worker, figures."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-SCRIPT = Path(__file__).with_name("bench_digest.py")
+from tests.benchmarks.support import run_at_tiny_size
 
 
 def test_the_digest_benchmark_runs_at_tiny_size():
-    env = dict(os.environ)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--size", "tiny"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    out = result.stdout
-    assert result.returncode == 0, out + result.stderr
+    out = run_at_tiny_size("bench_digest.py", timeout=240)
     sent = int(re.search(r"^messages sent (\d+) .*deliveries sent (\d+), unsent 0$", out, re.M)[1])
     assert sent > 200  # most of the 300 subscribers follow something the 50 briefings cover
     assert re.search(r"^messages/s \d+", out, re.M), out

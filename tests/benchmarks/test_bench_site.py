@@ -1,27 +1,14 @@
 """The site benchmark runs end to end at a tiny size: dataset, gunicorn, wrk, figures."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-SCRIPT = Path(__file__).with_name("bench_site.py")
+from tests.benchmarks.support import run_at_tiny_size
+
 PAGES = ["floor", "home", "briefing", "agreement", "actor", "search", "feed"]
 
 
 def test_the_site_benchmark_runs_at_tiny_size():
-    env = dict(os.environ)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--size", "tiny"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+    out = run_at_tiny_size("bench_site.py", timeout=120)
     for mode in ("uncached", "cached"):
         for page in PAGES:
             row = re.search(
