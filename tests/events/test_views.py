@@ -1,9 +1,11 @@
 """The events timeline and event pages."""
 
 import datetime
+import re
 
 import pytest
 
+from briefings.events import views
 from tests.factories import (
     ActorFactory,
     AgreementFactory,
@@ -99,3 +101,93 @@ def test_event_pages_run_constant_queries(client, count, django_assert_max_num_q
         assert client.get("/events/").status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(f"/events/?agreement={parent.agreements.first().slug}").status_code == 200
+
+
+def offered(page, name):
+    """The slugs a filter select offers after “Any”, and the selected ones."""
+    select = re.search(rf'<select id="f-{name}".*?</select>', page).group()
+    assert '<option value="">Any</option>' in select
+    return re.findall(r'<option value="([^"]+)"', select), re.findall(r'"([^"]+)" selected', select)
+
+
+def test_actor_select_offers_the_most_active_in_recent_events(client, monkeypatch):
+    monkeypatch.setattr(views, "FILTER_CHOICES", 3)
+    monkeypatch.setattr(views, "FILTER_WINDOW", 4)
+    recent = [EventFactory(start_date=datetime.date(2025, 6, day)) for day in range(1, 5)]
+    older = [EventFactory(start_date=datetime.date(1990, 1, day)) for day in range(1, 6)]
+    for slug, attended in [
+        ("zeta", recent[:3]),
+        ("alpha", recent[:2]),
+        ("mu", recent[2:]),
+        ("beta", recent[3:]),
+        ("veteran", older),  # the most events of all, none of them recent
+    ]:
+        actor = ActorFactory(name=slug.title(), slug=slug)
+        for event in attended:
+            ParticipationFactory(event=event, actor=actor)
+
+    page = client.get("/events/").content.decode()
+
+    assert offered(page, "actor") == (["alpha", "mu", "zeta"], [])
+    assert 'aria-describedby="f-actor-hint"' in page
+    assert '<p id="f-actor-hint" class="meta">The actor list shows only' in page
+
+    page = client.get("/events/?actor=veteran").content.decode()
+
+    assert offered(page, "actor") == (["alpha", "mu", "veteran", "zeta"], ["veteran"])
+
+
+def test_short_selects_have_no_hint(client, events):
+    page = client.get("/events/?actor=carney").content.decode()
+
+    assert offered(page, "actor") == (["carney"], ["carney"])
+    assert offered(page, "agreement") == (["ceta"], [])
+    assert "aria-describedby" not in page and "-hint" not in page
+
+
+def test_agreement_select_offers_the_most_covered(client, monkeypatch):
+    monkeypatch.setattr(views, "FILTER_CHOICES", 2)
+    for slug, count in [("busy", 3), ("usual", 2)]:
+        agreement = AgreementFactory(slug=slug)
+        for _ in range(count):
+            EventFactory().agreements.add(agreement)
+
+    page = client.get("/events/").content.decode()
+
+    assert offered(page, "agreement") == (["busy", "usual"], [])
+    assert "f-agreement-hint" not in page
+
+    EventFactory().agreements.add(AgreementFactory(slug="rare", title="Accord on rare earths"))
+    page = client.get("/events/").content.decode()
+
+    assert offered(page, "agreement") == (["busy", "usual"], [])
+    assert 'aria-describedby="f-agreement-hint"' in page
+    assert '<p id="f-agreement-hint" class="meta">' in page
+    page = client.get("/events/?agreement=rare").content.decode()
+    assert offered(page, "agreement") == (["rare", "busy", "usual"], ["rare"])
+
+
+def test_actor_and_agreement_pages_link_to_their_events(client, events):
+    actor_page = client.get("/actors/carney/").content.decode()
+    agreement_page = client.get("/agreements/ceta/").content.decode()
+
+    assert 'href="/events/?actor=carney">All events with Mark Carney' in actor_page
+    assert 'href="/events/?agreement=ceta">All events on' in agreement_page
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_filter_selects_run_constant_queries(
+    client, monkeypatch, count, django_assert_max_num_queries
+):
+    monkeypatch.setattr(views, "FILTER_CHOICES", 5)
+    for _ in range(count):
+        event = EventFactory()
+        actor = ParticipationFactory(event=event).actor
+        agreement = AgreementFactory()
+        event.agreements.add(agreement)
+    selected = f"/events/?actor={actor.slug}&agreement={agreement.slug}"
+
+    with django_assert_max_num_queries(5):
+        assert client.get("/events/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(selected).status_code == 200
