@@ -93,9 +93,20 @@ def dossier():
 
 
 def no_horizontal_scroll(page):
+    """The page fits the window; what scrolls sideways within it (a wide table) can be reached
+    and scrolled from the keyboard, and is announced by name."""
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.evaluate("window.innerWidth")
     assert width <= viewport, f"page is {width}px wide in a {viewport}px window"
+    unreachable = page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter((el) => el.scrollWidth > el.clientWidth
+                && ["auto", "scroll"].includes(getComputedStyle(el).overflowX))
+            .filter((el) => el.tabIndex < 0 || el.getAttribute("role") !== "region"
+                || !(el.getAttribute("aria-labelledby") || el.getAttribute("aria-label")))
+            .map((el) => el.outerHTML.slice(0, 80))"""
+    )
+    assert not unreachable, f"scrolls sideways but not from the keyboard: {unreachable}"
 
 
 @pytest.mark.parametrize("width", [1280, 360])
