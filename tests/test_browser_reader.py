@@ -148,6 +148,12 @@ def test_reader_walks_the_dossier(live_server, page, dossier, width):
     expect(bound.locator("tbody tr").first).to_contain_text("9 March 2017")
     expect(page.locator("#parties-signed tbody tr")).to_have_count(3)
     expect(page.locator("#parties-signed")).to_contain_text("France")
+    facts = page.get_by_role("heading", name="Key facts").bounding_box()
+    parties = page.get_by_role("heading", name="Parties (5)").bounding_box()
+    if width < 900:  # one column: the status and dates before a table of every party
+        assert facts["y"] < parties["y"]
+    else:  # beside the parties, at the top
+        assert facts["x"] > parties["x"] + parties["width"] and abs(facts["y"] - parties["y"]) < 5
     no_horizontal_scroll(page)
     screenshot(page, f"reader-agreement-{width}")
 
