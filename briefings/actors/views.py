@@ -6,6 +6,14 @@ from briefings.actors.models import Actor, Membership, OfficeTerm
 from briefings.newsroom.cache import public_page
 
 TIMELINE_SIZE = 30
+# The directory's headings: each kind in the plural.
+KIND_PLURALS = {
+    Actor.Kind.STATE: "States",
+    Actor.Kind.BLOC: "Blocs and supranational unions",
+    Actor.Kind.INSTITUTION: "Institutions",
+    Actor.Kind.ORGANISATION: "International organisations",
+    Actor.Kind.PERSON: "People",
+}
 
 
 @require_safe
@@ -15,7 +23,7 @@ def index(request):
     by_kind = {kind: [] for kind in Actor.Kind.values}
     for actor in actors:
         by_kind[actor.kind].append(actor)
-    groups = [(Actor.Kind(kind).label, rows) for kind, rows in by_kind.items() if rows]
+    groups = [(KIND_PLURALS[kind], rows) for kind, rows in by_kind.items() if rows]
     return render(
         request,
         "actors/actor_list.html",

@@ -87,7 +87,32 @@ def test_actor_list_groups_by_kind(client):
     page = client.get("/actors/").content.decode()
 
     assert page.index("Canada") < page.index("Mark Carney")
-    assert "Person" in page and "State" in page
+    assert "People" in page and "States" in page
+
+
+def test_actor_list_has_a_jump_nav_counts_and_a_find_box_for_script_only(client):
+    ActorFactory(name="Canada")
+    ActorFactory(name="Portugal")
+    PersonFactory(name="Mark Carney")
+
+    page = client.get("/actors/").content.decode()
+
+    assert '<a href="#kind-state">States</a>' in page
+    assert '<a href="#kind-person">People</a>' in page
+    assert '<section id="kind-state" aria-labelledby="kind-state-title">' in page
+    assert 'id="kind-state-title" class="section-title">States (2)</h2>' in page
+    assert "People (1)</h2>" in page
+    # Without JavaScript the box would filter nothing, so it stays hidden until the script runs.
+    assert '<div class="filters" data-directory-tools hidden>' in page
+    assert 'data-directory-filter="actors-directory"' in page
+    assert 'id="actors-directory"' in page
+    assert "js/directory" in page
+
+
+def test_empty_actor_list_has_no_find_box(client):
+    page = client.get("/actors/").content.decode()
+
+    assert "data-directory-tools" not in page
 
 
 def test_unknown_actor_is_not_found(client):
