@@ -8,7 +8,8 @@ briefings_bench_tiny; emptied and refilled on every run) with COPY, serves the s
 gunicorn as in production (DEBUG off, hashed static files, behind a TLS proxy, 2 sync workers),
 drives each page with wrk (16 connections) from a second process, and prints requests/s and
 p50/p99 latency per page, uncached and cached, beside a minimal Django view on the same server
-(the floor) and, for reference, a plain Django article view.
+(the floor) and, for reference, a plain Django article view. Then breakdown.py splits each
+page's in-process time into SQL, templates and the rest of the Python.
 Ratios are to that floor, so the figures hold on any machine. Exits non-zero if any request
 fails; a missed target is printed as MISS (with --strict, it fails the run too).
 """
@@ -46,6 +47,7 @@ SIZES = {
         "tags": 20_000,
         "duration": 10,
         "search_samples": 300,
+        "breakdown_requests": 30,
     },
     "tiny": {
         "briefings": 60,
@@ -55,6 +57,7 @@ SIZES = {
         "tags": 80,
         "duration": 1,
         "search_samples": 20,
+        "breakdown_requests": 2,
     },
 }
 SEED = 20250623
@@ -787,9 +790,17 @@ def main():
             results["cached"] = measure(server, urls, duration, "cached", {})
             samples = SIZES[args.size]["search_samples"] if "search" in urls else 0
             search_p95 = search_latency(server.base, samples) if samples else None
+        pages = {"floor": "/_bench/floor/", **article, **urls}
+        requests = str(SIZES[args.size]["breakdown_requests"])
+        breakdown = subprocess.run(
+            [sys.executable, str(HERE / "breakdown.py"), requests,
+             *(f"{name}={path}" for name, path in pages.items())],
+            env=server_env(0), check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
     finally:
         forget_cached_pages()
     ok = report(results, search_p95)
+    print(breakdown, end="")
     print(f"total {time.monotonic() - started:.1f}s")
     if args.strict and not ok:
         sys.exit(1)

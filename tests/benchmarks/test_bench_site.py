@@ -20,3 +20,9 @@ def test_the_site_benchmark_runs_at_tiny_size():
     assert re.search(r"^article\s+uncached\s+[\d.]+ .*reference", out, re.M), out
     assert re.search(r"^search p95 .*: [\d.]+ ms", out, re.M), out
     assert re.search(r"^built tiny dataset in [\d.]+s", out, re.M), out
+    for page in ["article", *PAGES]:
+        row = re.search(rf"^{page}\s+" + r"\s+".join([r"([\d.]+)"] * 6) + "$", out, re.M)
+        assert row, f"no breakdown for {page}:\n{out}"
+        total, sql, queries, orm, templates, other = map(float, row.groups())
+        assert total > 0 and (queries > 0) == (page != "floor")
+        assert abs(sql + orm + templates + other - total) <= 0.25  # the parts, each rounded
