@@ -11,6 +11,7 @@ from functools import cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls.converters import StringConverter
 
 PLACEHOLDER = "slug-placeholder-7f3a"
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -28,3 +29,10 @@ def slug_path(viewname, slug):
         return reverse(viewname, kwargs={"slug": slug})
     head, tail = _halves(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     return f"{head}{slug}{tail}"
+
+
+class TagSlugConverter(StringConverter):
+    """Tag slugs keep their letters (taggit makes “Québec” “québec”), so tag routes take word
+    characters of any script and hyphens; Django's `slug` converter takes ASCII only."""
+
+    regex = r"[-\w]+"

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from briefings.newsroom import feeds, views
 from briefings.newsroom.cache import public_page
 from briefings.newsroom.sitemaps import sitemaps
+from briefings.paths import TagSlugConverter
+
+register_converter(TagSlugConverter, "tag_slug")
 
 admin.site.site_header = "Briefing Desk"
 admin.site.site_title = "Briefing Desk"
@@ -18,8 +21,8 @@ handler500 = "briefings.newsroom.views.server_error"
 feed_patterns = [
     path("feeds/rss/", public_page(feeds.BriefingFeed()), name="feed_rss"),
     path("feeds/atom/", public_page(feeds.BriefingAtomFeed()), name="feed_atom"),
-    path("tags/<slug:slug>/rss/", public_page(feeds.TagFeed()), name="tag_feed_rss"),
-    path("tags/<slug:slug>/atom/", public_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
+    path("tags/<tag_slug:slug>/rss/", public_page(feeds.TagFeed()), name="tag_feed_rss"),
+    path("tags/<tag_slug:slug>/atom/", public_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
     path("actors/<slug:slug>/rss/", public_page(feeds.ActorFeed()), name="actor_feed_rss"),
     path("actors/<slug:slug>/atom/", public_page(feeds.ActorAtomFeed()), name="actor_feed_atom"),
     path(
@@ -36,7 +39,7 @@ feed_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("tags/<slug:slug>/", views.tag, name="tag"),
+    path("tags/<tag_slug:slug>/", views.tag, name="tag"),
     path("search/", views.search, name="search"),
     *feed_patterns,
     # An index of one sitemap per section, each in pages of SiteSitemap.limit addresses: one

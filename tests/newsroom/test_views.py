@@ -291,3 +291,23 @@ def test_topics_come_from_the_latest_briefings(client, monkeypatch):
 
     assert 'new-topic <span class="count">1</span>' in home
     assert 'old-topic <span class="count">' not in home
+
+
+def test_an_accented_topic_has_working_pages_everywhere(client):
+    """taggit keeps the letters of a slug (“Québec” → “québec”); a route that took only ASCII
+    slugs broke every page that linked to such a topic."""
+    briefing = BriefingFactory(headline="Ottawa, Québec and the pact", tags=["Québec"])
+    link = 'href="/tags/qu%C3%A9bec/"'
+
+    for url in ("/", "/briefings/", briefing.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert link in html(response), url
+    topic = client.get("/tags/québec/")
+    assert topic.status_code == 200 and "Ottawa, Québec and the pact" in html(topic)
+    for feed in ("/tags/québec/rss/", "/tags/québec/atom/"):
+        assert "Ottawa, Québec and the pact" in html(client.get(feed))
+    assert "/tags/qu%C3%A9bec/</loc>" in html(client.get("/sitemap-tags.xml"))
+    assert client.get("/briefings/?tag=québec").status_code == 200
+    follow = html(client.get("/subscribe/?tag=québec"))
+    assert '<input type="checkbox" name="tags" value="québec" id="id_tags_0" checked>' in follow
