@@ -39,6 +39,7 @@ feed_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tags/", views.topics, name="topics"),
     path("tags/<tag_slug:slug>/", views.tag, name="tag"),
     path("search/", views.search, name="search"),
     *feed_patterns,

@@ -327,7 +327,9 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
     expected = [b.get_absolute_url() for b in newsroom["published"]]
     expected += [o.get_absolute_url() for o in newsroom["actors"] + newsroom["agreements"]]
     expected += [o.get_absolute_url() for o in newsroom["events"]]
+    expected += ["/tags/"]
     assert not [url for url in expected if url not in ok], "public pages the crawl never reached"
+    assert any(url.startswith("/tags/?letter=") for url in ok), "no page of the topic index"
     feeds = [
         url
         for url, r in visited.items()

@@ -97,7 +97,14 @@ class SectionSitemap(SiteSitemap):
     priority = 1.0
 
     def items(self):
-        return ["home", "newsroom:index", "agreements:index", "actors:index", "events:index"]
+        return [
+            "home",
+            "newsroom:index",
+            "topics",
+            "agreements:index",
+            "actors:index",
+            "events:index",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -4,10 +4,13 @@ Every briefing shown comes through `Briefing.objects.published()`; every page ru
 number of queries whatever it lists (related rows are prefetched with published querysets).
 """
 
+import unicodedata
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models.functions import Left, Lower, Upper
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -44,6 +47,16 @@ def tag_counts(limit):
         .annotate(count=Count("tag_id"))
         .order_by("-count", "name")[:limit]
     )
+
+
+TOPIC_PAGE_SIZE = 300
+# The topic index's letters; "#" gathers names that start with a digit or a sign.
+TOPIC_LETTERS = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]
+
+
+def public_taggings():
+    """Tag links of published briefings: what makes a tag, and its count, public."""
+    return TaggedBriefing.objects.filter(content_object__in=Briefing.objects.published())
 
 
 def public_tag(slug):
@@ -255,6 +268,49 @@ def tag(request, slug):
             "page": page,
             "title": f"Briefings tagged “{tag.name}”",
             "description": f"The desk's briefings on {tag.name}, newest first.",
+            "nav": "briefings",
+        },
+    )
+
+
+def letter_of(initial):
+    """The index letter a name starting with `initial` files under: “É” under E, “2” under #."""
+    base = unicodedata.normalize("NFKD", initial)[:1].upper()
+    return base if base in TOPIC_LETTERS else "#"
+
+
+@require_safe
+@public_page
+def topics(request):
+    """Every public topic, under its initial (accents ignored), and those in the news now."""
+    letter = request.GET.get("letter", "").upper()
+    if letter and letter not in TOPIC_LETTERS:
+        raise Http404("No such letter.")
+    # Initials are folded here, not in SQL: unaccenting 20,000 names took 30 ms a query.
+    first = Upper(Left("tag__name", 1))
+    initials = set(public_taggings().values_list(first, flat=True).distinct())
+    present = {letter_of(initial) for initial in initials}
+    page = None
+    if letter:
+        listed = (
+            public_taggings()
+            .alias(initial=first)
+            .filter(initial__in=[i for i in initials if letter_of(i) == letter])
+            .values(name=F("tag__name"), slug=F("tag__slug"))
+            .annotate(count=Count("tag_id"))
+            .order_by(Lower("tag__name"), "tag__slug")
+        )
+        page = Paginator(listed, TOPIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "newsroom/topics.html",
+        {
+            "letters": [{"key": key, "present": key in present} for key in TOPIC_LETTERS],
+            "letter": letter,
+            "page": page,
+            "tags": None if letter else tag_counts(limit=40),
+            "title": f"Topics under {letter}" if letter else "Topics",
+            "description": "Every topic of the desk's published briefings, A to Z.",
             "nav": "briefings",
         },
     )

@@ -29,6 +29,8 @@ BUDGETS = {
     "/briefings/?tag=shared&type=news": 8,
     "/briefings/lead/": 13,
     "/tags/shared/": 5,
+    "/tags/": 4,
+    "/tags/?letter=T": 5,
     "/search/?q=briefing": 8,
     "/feeds/rss/": 5,
     "/feeds/atom/": 5,

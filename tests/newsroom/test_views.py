@@ -293,13 +293,42 @@ def test_topics_come_from_the_latest_briefings(client, monkeypatch):
     assert 'old-topic <span class="count">' not in home
 
 
+def test_topic_index_files_public_topics_under_their_letters(client):
+    BriefingFactory(tags=["Défense", "defence", "2025 summit", "arctic", XSS])
+    BriefingFactory(tags=["defence"])
+    DraftFactory(tags=["defence", "drafted topic", "Zanzibar"])
+
+    index = html(client.get("/tags/"))
+    under_d = html(client.get("/tags/?letter=d"))
+    under_hash = html(client.get("/tags/?letter=%23"))
+
+    for letter in ("A", "D", "%23"):
+        assert f'href="/tags/?letter={letter}"' in index
+    assert 'href="/tags/?letter=Z"' not in index  # only a draft's topic starts with Z
+    assert 'defence <span class="count">2</span>' in under_d
+    assert 'Défense <span class="count">1</span>' in under_d
+    assert "arctic" not in under_d and "2025 summit" in under_hash
+    for page in (index, under_d, under_hash):
+        assert "drafted topic" not in page and "Zanzibar" not in page
+        assert "<script>alert" not in page
+    assert 'aria-current="page">D</a>' in under_d
+    assert 'href="/tags/"' in html(client.get("/")) and 'href="/tags/"' in html(
+        client.get("/briefings/")
+    )
+
+
+@pytest.mark.parametrize("letter", ["dd", "é", "1"])
+def test_topic_index_refuses_unknown_letters(client, letter):
+    assert client.get(f"/tags/?letter={letter}").status_code == 404
+
+
 def test_an_accented_topic_has_working_pages_everywhere(client):
     """taggit keeps the letters of a slug (“Québec” → “québec”); a route that took only ASCII
     slugs broke every page that linked to such a topic."""
     briefing = BriefingFactory(headline="Ottawa, Québec and the pact", tags=["Québec"])
     link = 'href="/tags/qu%C3%A9bec/"'
 
-    for url in ("/", "/briefings/", briefing.get_absolute_url()):
+    for url in ("/", "/briefings/", briefing.get_absolute_url(), "/tags/?letter=Q"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert link in html(response), url
