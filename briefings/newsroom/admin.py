@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import slugify
 from taggit.models import Tag
 
 from briefings.clock import desk_zone
@@ -113,6 +114,19 @@ class BriefingForm(forms.ModelForm):
         self.conflict = None
         if self.instance.pk and "base_version" in self.fields:
             self.fields["base_version"].initial = self.instance.version
+
+    def clean_tags(self):
+        """Every topic gets a page, whose address is made from its name's letters and digits."""
+        tags = self.cleaned_data.get("tags") or []
+        unaddressable = [name for name in tags if not slugify(name, allow_unicode=True)]
+        if unaddressable:
+            names = ", ".join(f"“{name}”" for name in unaddressable)
+            raise forms.ValidationError(
+                f"A topic needs a letter or a digit to give it a web address: {names}. "
+                "Name it in words (“euro” rather than “€”).",
+                code="unaddressable_tag",
+            )
+        return tags
 
     def clean(self):
         """Lock the row and compare versions; the lock holds until the admin's save commits."""

@@ -355,3 +355,26 @@ def test_change_page_queries_do_not_grow_with_history(
         response = client.get(change_url(briefing))
     assert response.status_code == 200
     assert response.content.decode().count("<p>In review</p>") == 2 * history
+
+
+def test_a_topic_without_letters_or_digits_is_refused_and_nothing_is_lost(client):
+    """taggit would give “€” an empty slug, and every page linking the topic would fail."""
+    author = writer()
+    briefing = own_draft(author, tags=["defence"])
+    client.force_login(author)
+
+    response = client.post(
+        change_url(briefing), form_data(briefing, headline="Kept headline", tags="€, euro, —")
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A topic needs a letter or a digit to give it a web address: “—”, “€”." in page
+    assert 'value="Kept headline"' in page  # what was typed comes back in the form
+    briefing.refresh_from_db()
+    assert briefing.headline != "Kept headline"
+    assert [t.name for t in briefing.tags.all()] == ["defence"]
+
+    response = client.post(change_url(briefing), form_data(briefing, tags="euro, Québec"))
+    assert response.status_code == 302
+    assert sorted(t.slug for t in briefing.tags.all()) == ["euro", "québec"]
