@@ -7,16 +7,15 @@ are shared, so every feed shows a briefing the same way (corrections included).
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.newsroom.models import Briefing
+from briefings.newsroom.views import public_tag
 
 FEED_SIZE = 30
 
@@ -80,10 +79,7 @@ class BriefingAtomFeed(BriefingFeed):
 
 class TagFeed(BriefingFeed):
     def get_object(self, request, slug):
-        tag = get_object_or_404(Tag, slug=slug)
-        if not Briefing.objects.published().filter(tags=tag).exists():
-            raise Http404("No published briefing carries this tag.")
-        return tag
+        return public_tag(slug)
 
     def title(self, obj):
         return f"Briefing Desk — {obj.name}"

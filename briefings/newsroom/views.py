@@ -9,7 +9,7 @@ import unicodedata
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import Left, Lower, Upper
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -61,9 +61,7 @@ def public_taggings():
 
 def public_tag(slug):
     """A tag that published briefings carry; one only drafts use does not exist for readers."""
-    tags = Tag.objects.filter(
-        newsroom_taggedbriefing_items__content_object__in=Briefing.objects.published()
-    ).distinct()
+    tags = Tag.objects.filter(Exists(public_taggings().filter(tag=OuterRef("pk"))))
     return get_object_or_404(tags, slug=slug)
 
 
