@@ -53,13 +53,14 @@ INSTALLED_APPS = [
     "briefings.events",
     "briefings.newsroom",
     "briefings.digests",
+    "briefings.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF, auth and messages: an anonymous reader's cached page skips them.
-    "briefings.newsroom.cache.PageCacheMiddleware",
+    "briefings.site.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,7 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {
-        "BACKEND": "briefings.newsroom.cache.PooledRedisCache",
+        "BACKEND": "briefings.site.cache.PooledRedisCache",
         "LOCATION": env("CACHE_URL", "redis://127.0.0.1:6379/1"),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "briefings"),
         "TIMEOUT": 300,

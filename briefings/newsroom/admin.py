@@ -36,7 +36,6 @@ from briefings.newsroom.models import (
     Source,
     Transition,
 )
-from briefings.newsroom.views import detail_queryset, preview_response
 
 Status = Briefing.Status
 OTTAWA = ZoneInfo("America/Toronto")  # Ottawa keeps Toronto's clock
@@ -525,7 +524,6 @@ class BriefingAdmin(admin.ModelAdmin):
                 "restore",
             ),
             ("<path:object_id>/presence/", self.presence_view, "presence"),
-            ("<path:object_id>/preview/", self.preview_view, "preview"),
             ("<path:object_id>/preview-links/", self.preview_links_view, "preview_links"),
         ]
         return [
@@ -549,7 +547,7 @@ class BriefingAdmin(admin.ModelAdmin):
             "present": self.others_present(request, briefing),
             "presence_url": reverse("admin:newsroom_briefing_presence", args=[briefing.pk]),
             "revisions_url": reverse("admin:newsroom_briefing_revisions", args=[briefing.pk]),
-            "preview_url": reverse("admin:newsroom_briefing_preview", args=[briefing.pk]),
+            "preview_url": reverse("newsroom:desk_preview", args=[briefing.pk]),
             "preview_links_url": reverse(
                 "admin:newsroom_briefing_preview_links", args=[briefing.pk]
             ),
@@ -659,12 +657,6 @@ class BriefingAdmin(admin.ModelAdmin):
                 "the revisions in between are kept in the history.",
             )
         return HttpResponseRedirect(reverse("admin:newsroom_briefing_change", args=[briefing.pk]))
-
-    def preview_view(self, request, object_id):
-        briefing = self.editable_briefing(request, object_id)
-        return preview_response(
-            request, detail_queryset(Briefing.objects.all()).get(pk=briefing.pk)
-        )
 
     def preview_links_view(self, request, object_id):
         """Create a login-free preview link, or revoke one."""

@@ -6,5 +6,5 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        # Receivers that keep the public pages' cache and the search index fresh.
-        from briefings.newsroom import cache, search  # noqa: F401
+        # Receivers that keep the search index fresh.
+        from briefings.newsroom import search  # noqa: F401

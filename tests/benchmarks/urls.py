@@ -12,7 +12,7 @@ from briefings.newsroom.models import Briefing
 from config import urls as site
 
 ARTICLE = engines["django"].from_string(
-    '{% extends "base.html" %}{% load desk %}{% block main %}<article>'
+    '{% extends "site/base.html" %}{% load desk %}{% block main %}<article>'
     '<h1>{{ briefing.headline }}</h1><p class="dek">{{ briefing.dek }}</p>'
     '<p>Published <time datetime="{{ briefing.publish_at|iso }}">'
     "{{ briefing.publish_at|desk_datetime }}</time></p>"

@@ -65,9 +65,9 @@ def test_topics_offered_are_only_those_readers_can_see(client):
 
 
 def test_follow_button_and_box_render(client):
-    button = render_to_string("digests/_follow_button.html", {"kind": "tag", "slug": "a&b"})
+    button = render_to_string("site/digests/_follow_button.html", {"kind": "tag", "slug": "a&b"})
     assert 'href="/subscribe/?tag=a%26b"' in button
-    box = render_to_string("digests/_subscribe_box.html")
+    box = render_to_string("site/digests/_subscribe_box.html")
     assert 'action="/subscribe/"' in box
 
 

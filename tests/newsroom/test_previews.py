@@ -97,13 +97,13 @@ def test_the_change_form_lists_live_links_and_the_admin_preview(client, draft):
     link = create_link(client, draft)
     page = client.get(reverse("admin:newsroom_briefing_change", args=[draft.pk])).content.decode()
     assert link.get_absolute_url() in page
-    preview = client.get(reverse("admin:newsroom_briefing_preview", args=[draft.pk]))
+    preview = client.get(reverse("newsroom:desk_preview", args=[draft.pk]))
     assert_private_preview(preview, "Embargoed: the summit communiqué")
 
 
 def test_only_editors_of_the_briefing_may_preview_or_share_it(client, draft):
     client.force_login(writer())
-    assert client.get(reverse("admin:newsroom_briefing_preview", args=[draft.pk])).status_code in (
+    assert client.get(reverse("newsroom:desk_preview", args=[draft.pk])).status_code in (
         403,
         404,
     )
@@ -117,7 +117,7 @@ def test_a_writer_previews_their_own_draft_but_cannot_share_it(client):
     draft = DraftFactory(headline="A writer's own draft")
     draft.authors.add(author)
     client.force_login(author)
-    preview = client.get(reverse("admin:newsroom_briefing_preview", args=[draft.pk]))
+    preview = client.get(reverse("newsroom:desk_preview", args=[draft.pk]))
     assert_private_preview(preview, "A writer&#x27;s own draft")
     url = reverse("admin:newsroom_briefing_preview_links", args=[draft.pk])
     assert client.post(url).status_code == 403

@@ -1,0 +1,90 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from briefings.actors.models import Actor, Membership, OfficeTerm
+from briefings.site.cache import public_page
+
+TIMELINE_SIZE = 30
+# The directory's headings: each kind in the plural.
+KIND_PLURALS = {
+    Actor.Kind.STATE: "States",
+    Actor.Kind.BLOC: "Blocs and supranational unions",
+    Actor.Kind.INSTITUTION: "Institutions",
+    Actor.Kind.ORGANISATION: "International organisations",
+    Actor.Kind.PERSON: "People",
+}
+
+
+@require_safe
+@public_page
+def index(request):
+    actors = Actor.objects.only("name", "slug", "kind", "short_name")
+    by_kind = {kind: [] for kind in Actor.Kind.values}
+    for actor in actors:
+        by_kind[actor.kind].append(actor)
+    groups = [(KIND_PLURALS[kind], rows) for kind, rows in by_kind.items() if rows]
+    return render(
+        request,
+        "site/actors/actor_list.html",
+        {
+            "groups": groups,
+            "title": "Actors",
+            "description": "States, blocs, institutions and people in the desk's dossiers.",
+            "nav": "actors",
+        },
+    )
+
+
+@require_safe
+@public_page
+def detail(request, slug):
+    actor = get_object_or_404(
+        Actor.objects.prefetch_related(
+            Prefetch(
+                "office_terms",
+                queryset=OfficeTerm.objects.select_related("office__organisation"),
+            ),
+            Prefetch(
+                "offices__terms",
+                queryset=OfficeTerm.objects.select_related("person"),
+            ),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("organisation").order_by(
+                    "end_date", "organisation__name"
+                ),
+            ),
+            Prefetch(
+                "members",
+                queryset=Membership.objects.current().select_related("member"),
+                to_attr="current_members",
+            ),
+        ),
+        slug=slug,
+    )
+    parties = (
+        actor.party_records.select_related("agreement")
+        .prefetch_related("actions")
+        .order_by("agreement__title")
+    )
+    participations = actor.participations.select_related("event__country").order_by(
+        "-event__start_date", "event__title"
+    )[:TIMELINE_SIZE]
+    briefings = actor.briefings.published().listed()[:10]
+    terms = list(actor.office_terms.all())
+    return render(
+        request,
+        "site/actors/actor_detail.html",
+        {
+            "actor": actor,
+            "current_terms": [t for t in terms if t.is_current],
+            "past_terms": [t for t in terms if not t.is_current],
+            "parties": parties,
+            "participations": participations,
+            "briefings": briefings,
+            "title": actor.name,
+            "description": actor.summary[:300] or f"{actor.name} in the desk's dossiers.",
+            "nav": "actors",
+        },
+    )

@@ -1,0 +1,243 @@
+"""The page cache: pages come from Redis for anonymous readers, and are never stale.
+
+A publish, an edit or a withdrawal shows at once; a scheduled briefing appears at its time and
+not a moment before; an expired one goes at its expiry.
+"""
+
+import datetime
+import time
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from briefings.newsroom.models import Briefing
+from briefings.site.cache import GENERATION_KEY, seconds_fresh
+from tests.factories import ActorFactory, BriefingFactory, DraftFactory, KeyFigureFactory, editor
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url="/"):
+    response = client.get(url)
+    return response.status_code, response.content.decode()
+
+
+def poll(condition, timeout=15):
+    """Ask again until the condition holds; fail at the deadline."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.05)
+    raise AssertionError("condition not met before the deadline")
+
+
+def test_anonymous_pages_are_served_from_the_cache(client, django_assert_num_queries):
+    BriefingFactory(headline="Cached headline", slug="cached")
+
+    for url in ["/", "/briefings/", "/briefings/cached/", "/feeds/rss/", "/sitemap.xml"]:
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            again = client.get(url)
+        assert again.content == first.content
+
+
+def test_signed_in_users_bypass_the_cache(client, django_assert_max_num_queries):
+    BriefingFactory(headline="Cached headline")
+    client.get("/")
+    client.force_login(editor())
+
+    with django_assert_max_num_queries(30) as captured:
+        client.get("/")
+
+    assert len(captured) > 0
+
+
+def test_publishing_shows_at_once_everywhere(client):
+    briefing = DraftFactory(headline="Fresh news", slug="fresh", tags=["defence"])
+    BriefingFactory(tags=["defence"])
+    for url in ["/", "/briefings/", "/tags/defence/", "/feeds/rss/"]:
+        assert "Fresh news" not in page(client, url)[1]
+    assert page(client, "/briefings/fresh/")[0] == 404
+
+    briefing.transition(Briefing.Status.PUBLISHED, by=editor())
+
+    for url in ["/", "/briefings/", "/tags/defence/", "/feeds/rss/", "/briefings/fresh/"]:
+        assert "Fresh news" in page(client, url)[1], url
+
+
+def test_edits_and_link_changes_show_at_once(client):
+    briefing = BriefingFactory(headline="First headline", slug="story")
+    actor = ActorFactory(name="Canada", slug="canada")
+    for url in ["/briefings/story/", "/actors/canada/"]:
+        page(client, url)
+
+    briefing.headline = "Second headline"
+    briefing.save()
+    assert "Second headline" in page(client, "/briefings/story/")[1]
+
+    briefing.actors.add(actor)
+    assert "Second headline" in page(client, "/actors/canada/")[1]
+
+    actor.name = "Dominion of Canada"
+    actor.save()
+    assert "Dominion of Canada" in page(client, "/briefings/story/")[1]
+
+    briefing.tags.add("procurement")
+    assert 'href="/tags/procurement/"' in page(client, "/briefings/story/")[1]
+
+
+def test_work_on_drafts_leaves_readers_cache_alone(client, django_assert_num_queries):
+    BriefingFactory(headline="Already out", tags=["defence"])
+    actor = ActorFactory(name="Canada", slug="canada")
+    page(client, "/")
+    token = cache.get(GENERATION_KEY)
+
+    draft = DraftFactory(headline="Still being written", tags=["secret-topic"])
+    draft.body = "A second paragraph."
+    draft.save()
+    draft.actors.add(actor)
+    actor.briefings.add(draft)
+    KeyFigureFactory(briefing=draft)
+
+    assert cache.get(GENERATION_KEY) == token
+    with django_assert_num_queries(0):
+        assert "Already out" in page(client, "/")[1]
+
+    # A change of status counts, whatever the statuses; edits in review again do not.
+    draft.transition(Briefing.Status.REVIEW, by=editor())
+    assert cache.get(GENERATION_KEY) != token
+    page(client, "/")
+    token = cache.get(GENERATION_KEY)
+    draft.headline = "Reviewed headline"
+    draft.save()
+    assert cache.get(GENERATION_KEY) == token
+
+
+def test_withdrawal_shows_at_once(client):
+    briefing = BriefingFactory(headline="Soon withdrawn", slug="soon-withdrawn")
+    assert page(client, "/briefings/soon-withdrawn/")[0] == 200
+    assert "Soon withdrawn" in page(client, "/")[1]
+
+    briefing.transition(Briefing.Status.WITHDRAWN, by=editor(), note="Sourcing failed.")
+
+    status, body = page(client, "/briefings/soon-withdrawn/")
+    assert status == 410 and "Sourcing failed." in body
+    assert "Soon withdrawn" not in page(client, "/")[1]
+
+
+def test_a_scheduled_briefing_appears_at_its_time_and_not_before(client):
+    BriefingFactory(headline="Already out")
+    briefing = DraftFactory(headline="Embargoed until its time", slug="embargoed")
+    publish_at = timezone.now() + datetime.timedelta(seconds=2.5)
+    briefing.transition(Briefing.Status.SCHEDULED, by=editor(), publish_at=publish_at)
+
+    def visible():
+        asked_at = timezone.now()
+        home = page(client, "/")[1]
+        detail = page(client, "/briefings/embargoed/")
+        shown = "Embargoed until its time" in home
+        if shown or detail[0] == 200:
+            assert timezone.now() >= publish_at, "served before its time"
+        if asked_at >= publish_at + datetime.timedelta(milliseconds=200):
+            return shown and detail[0] == 200
+        return False
+
+    assert "Embargoed until its time" not in page(client, "/")[1]
+    poll(visible)
+
+
+def test_an_expiring_briefing_disappears_at_its_expiry(client):
+    expires_at = timezone.now() + datetime.timedelta(seconds=2.5)
+    BriefingFactory(headline="Time-limited notice", slug="notice", expires_at=expires_at)
+    assert "Time-limited notice" in page(client, "/")[1]
+
+    def gone():
+        asked_at = timezone.now()
+        shown = "Time-limited notice" in page(client, "/")[1]
+        return asked_at >= expires_at + datetime.timedelta(milliseconds=200) and not shown
+
+    poll(gone)
+    assert page(client, "/briefings/notice/")[0] == 404
+
+
+def test_cache_lifetime_never_passes_the_next_publication():
+    now = timezone.now()
+    DraftFactory()
+    BriefingFactory(
+        status=Briefing.Status.SCHEDULED, publish_at=now + datetime.timedelta(seconds=42)
+    )
+
+    assert seconds_fresh("a-token", now) == 42
+
+
+def test_errors_and_sessions_are_not_stored(client):
+    def stored_pages():
+        return cache._cache.get_client().keys(f"{cache.key_prefix}*page:*")
+
+    client.get("/briefings/missing/")
+    client.get("/search/?q=x", HTTP_COOKIE="sessionid=abc")
+    assert stored_pages() == []
+
+    client.get("/search/?q=x")
+    assert len(stored_pages()) == 1
+
+
+def test_generation_survives_eviction(client):
+    BriefingFactory(headline="Before eviction")
+    page(client, "/")
+    cache.delete(GENERATION_KEY)
+    BriefingFactory(headline="After eviction")
+
+    assert "After eviction" in page(client, "/")[1]
+
+
+def test_a_hit_is_served_before_sessions_and_auth(client, django_assert_num_queries):
+    BriefingFactory(headline="Cached headline", slug="cached")
+    first = client.get("/briefings/cached/")
+    assert hasattr(first.wsgi_request, "user")
+
+    with django_assert_num_queries(0):
+        hit = client.get("/briefings/cached/")
+
+    assert not hasattr(hit.wsgi_request, "user"), "auth middleware ran on a hit"
+    assert hit.content == first.content
+    # Stored after the inner middleware: a hit keeps their headers.
+    assert hit["X-Frame-Options"] == "DENY"
+
+
+def test_a_session_or_messages_cookie_bypasses_the_cache(client, django_assert_max_num_queries):
+    BriefingFactory(headline="Cached headline")
+    client.get("/")
+
+    for cookie in ["sessionid=abc", "messages=abc"]:
+        with django_assert_max_num_queries(30) as captured:
+            response = client.get("/", HTTP_COOKIE=cookie)
+        assert response.status_code == 200
+        assert len(captured) > 0, cookie
+
+
+def test_a_page_from_an_older_generation_is_never_served(client):
+    briefing = BriefingFactory(headline="Old headline", slug="story")
+    assert "Old headline" in page(client, "/briefings/story/")[1]
+
+    Briefing.objects.filter(pk=briefing.pk).update(headline="New headline")  # no signal
+    assert "Old headline" in page(client, "/briefings/story/")[1]
+    cache.set(GENERATION_KEY, "another-generation", None)
+
+    assert "New headline" in page(client, "/briefings/story/")[1]
+
+
+def test_one_redis_client_serves_every_call():
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+
+def test_a_stored_page_is_one_chunk(client):
+    """A feed is written in many small pieces; served from the cache, it goes out in one."""
+    BriefingFactory(headline="Cached headline")
+    first = client.get("/feeds/rss/")
+    hit = client.get("/feeds/rss/")
+
+    assert len(hit._container) == 1
+    assert hit.content == first.content
