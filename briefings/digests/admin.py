@@ -108,7 +108,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         if rendered is None:
             messages.warning(request, "Nothing to send: no new briefing matches these follows.")
             return redirect(self._change_url(subscriber))
-        rendered.subject = mime.encode_header(f"[Test] {rendered.subject}")
+        rendered.subject = f"[Test] {rendered.subject}"
         preferences, unsubscribe = rendering.personal_links(subscriber.pk)
         msgid = mime.message_id("test", subscriber.pk, secrets.token_hex(6))
         data = rendered.build(

@@ -42,24 +42,44 @@ def one_line(text):
     return " ".join(str(text).split())
 
 
-def encode_header(value):
-    """An unstructured header value: ASCII as is, otherwise RFC 2047 base64 words of UTF-8.
+def header(name, value):
+    """`Name: value` for an unstructured header, folded within the line lengths mail expects.
 
-    Written out because `email.header.Header` spends milliseconds on a subject, and a digest
-    run encodes one per distinct selection of briefings.
+    ASCII folds at spaces within 78 columns (RFC 5322 §2.1.1); anything else becomes RFC 2047
+    base64 words of UTF-8, short enough that each line stays within 76 (RFC 2047 §2). Written
+    out because `email.header.Header` spends milliseconds on a subject, and a digest run
+    encodes one per distinct selection of briefings.
     """
     value = one_line(value)
-    if value.isascii() and len(value) < 900:
-        return value
-    words, word = [], ""
+    if value.isascii() and "=?" not in value:  # else a reader would decode it as a word
+        lines = fold(f"{name}: {value}", 78)
+        if all(len(line) <= 998 for line in lines):  # a longer word cannot fold: encode it
+            return "\r\n ".join(lines)
+    room = 3 * ((76 - len(name) - len(": =?utf-8?b??=")) // 4)  # UTF-8 bytes per word
+    words, word, size = [], [], 0
     for char in value:
-        if len((word + char).encode()) > 45:
-            words.append(word)
-            word = ""
-        word += char
-    words.append(word)
+        length = len(char.encode())
+        if size + length > room:
+            words.append("".join(word))
+            word, size = [], 0
+        word.append(char)
+        size += length
+    words.append("".join(word))
     encoded = (base64.b64encode(w.encode()).decode("ascii") for w in words)
-    return "\r\n ".join(f"=?utf-8?b?{w}?=" for w in encoded)
+    return f"{name}: " + "\r\n ".join(f"=?utf-8?b?{w}?=" for w in encoded)
+
+
+def fold(line, width):
+    """Break at spaces before `width`; the space starts the next line, so unfolding restores it."""
+    lines, current = [], ""
+    for word in line.split(" "):
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return lines
 
 
 @functools.lru_cache
@@ -115,7 +135,7 @@ class PreparedMessage:
     """One email's content, encoded once and shared by every recipient of the same briefings."""
 
     def __init__(self, subject, text, html, list_id=None):
-        self.subject = encode_header(subject)
+        self.subject = subject
         self.text = text
         self.html = html
         self.list_id = list_id
@@ -123,6 +143,15 @@ class PreparedMessage:
         self.html_segments = qp_segments(html)
         self.boundary = f"=_desk_{secrets.token_hex(12)}"
         self.from_header = encode_from(settings.DEFAULT_FROM_EMAIL, settings.DIGEST_LIST_ID)
+
+    @property
+    def subject(self):
+        return self._subject
+
+    @subject.setter
+    def subject(self, value):
+        self._subject = value
+        self.subject_line = header("Subject", value)
 
     def personal_html(self, preferences_url, unsubscribe_url):
         """The HTML one recipient sees, for a preview in the browser."""
@@ -134,14 +163,14 @@ class PreparedMessage:
         headers = [
             f"From: {self.from_header}",
             f"To: {to}",
-            f"Subject: {self.subject}",
+            self.subject_line,
             f"Date: {date}",
             f"Message-ID: {msgid}",
             "MIME-Version: 1.0",
             f"List-Unsubscribe: <{unsubscribe_url}>,\r\n <{mailto}>",
             "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
             "Auto-Submitted: auto-generated",
-            f'Content-Type: multipart/alternative; boundary="{self.boundary}"',
+            f'Content-Type: multipart/alternative;\r\n boundary="{self.boundary}"',
         ]
         if self.list_id:
             headers.insert(5, f"List-Id: {self.list_id}")
