@@ -25,7 +25,8 @@ AT = datetime.datetime(2025, 6, 23, 5, 30, tzinfo=datetime.UTC)
 DATE = "Mon, 23 Jun 2025 07:00:00 +0000"
 PREFERENCES = "https://desk.example/subscribe/preferences/P42/"
 UNSUBSCRIBE = "https://desk.example/subscribe/unsubscribe/U42/"
-# 199 characters, with accents, "€" and typographic punctuation: the subject is over 200.
+# 196 characters, as headlines stop at 200, with accents, "€" and typographic punctuation;
+# the subjects built on it are the part over 200.
 LONG = (
     "Bruxelles et Ottawa s’accordent sur la défense : le fonds SAFE de 150 milliards d’€ "
     "s’ouvre au Canada, mais la Bundeswehr prüft die Übernahme kanadischer Systeme — "
