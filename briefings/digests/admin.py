@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -6,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from briefings.digests import editions, emails
+from briefings.digests import editions, mime, rendering, transport
 from briefings.digests.models import Alert, Delivery, Edition, Subscriber
 
 
@@ -71,7 +73,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     def rendered_next(self, subscriber):
         briefings = editions.next_digest(subscriber)
-        return emails.render_digest(subscriber.frequency, briefings) if briefings else None
+        return rendering.render_digest(subscriber.frequency, briefings) if briefings else None
 
     def preview_view(self, request, pk):
         """The digest this subscriber would receive if their edition ran now, links and all."""
@@ -85,11 +87,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                 "digests/admin/no_preview.html",
                 {**self.admin_site.each_context(request), "subscriber": subscriber},
             )
-        preferences, unsubscribe = emails.personal_links(subscriber.pk)
-        html = rendered.html.replace(emails.PREFERENCES_PLACEHOLDER, preferences).replace(
-            emails.UNSUBSCRIBE_PLACEHOLDER, unsubscribe
-        )
-        return HttpResponse(html)
+        return HttpResponse(rendered.personal_html(*rendering.personal_links(subscriber.pk)))
 
     @staticmethod
     def _change_url(subscriber):
@@ -110,16 +108,16 @@ class SubscriberAdmin(admin.ModelAdmin):
         if rendered is None:
             messages.warning(request, "Nothing to send: no new briefing matches these follows.")
             return redirect(self._change_url(subscriber))
-        rendered.subject = emails.encode_header(f"[Test] {rendered.subject}")
-        preferences, unsubscribe = emails.personal_links(subscriber.pk)
-        msgid = emails.message_id("test", subscriber.pk, emails.secrets.token_hex(6))
+        rendered.subject = f"[Test] {rendered.subject}"
+        preferences, unsubscribe = rendering.personal_links(subscriber.pk)
+        msgid = mime.message_id("test", subscriber.pk, secrets.token_hex(6))
         data = rendered.build(
-            request.user.email, msgid, preferences, unsubscribe, emails.now_header()
+            request.user.email, msgid, preferences, unsubscribe, mime.now_header()
         )
         try:
-            with emails.Postman() as postman:
+            with transport.Postman() as postman:
                 postman.send(request.user.email, data)
-        except (emails.TemporaryFailure, emails.PermanentFailure) as exc:
+        except (transport.TemporaryFailure, transport.PermanentFailure) as exc:
             messages.error(request, f"The test digest could not be sent: {exc}")
         else:
             messages.success(request, f"Test digest sent to {request.user.email}.")

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from briefings.digests import emails
+from briefings.digests import mime, rendering, selection, transport
 from briefings.digests.models import Alert, Delivery, Edition, EditionChunk, Subscriber
 from briefings.newsroom.models import Briefing
 
@@ -165,13 +165,13 @@ class ChunkRun:
         self.chunk = chunk
         self.edition = chunk.edition
         self.rendered = {}
-        self.renderer = emails.DigestRenderer(chunk.edition.kind)
+        self.renderer = rendering.DigestRenderer(chunk.edition.kind)
         self.temporary = 0
 
     def run(self):
         edition = self.edition
         floor = edition.ends_at - datetime.timedelta(days=settings.DIGEST_MAX_LOOKBACK_DAYS)
-        candidates = emails.load_candidates(min(floor, edition.starts_at), edition.ends_at)
+        candidates = selection.load_candidates(min(floor, edition.starts_at), edition.ends_at)
         if not candidates:
             return 0
         subscribers = list(
@@ -191,8 +191,8 @@ class ChunkRun:
                 subscriber_id__lte=self.chunk.last_id,
             ).values_list("subscriber_id", "state")
         )
-        self.date = emails.now_header()
-        with emails.Postman() as postman:
+        self.date = mime.now_header()
+        with transport.Postman() as postman:
             for start in range(0, len(subscribers), CLAIM_BATCH):
                 batch = [
                     s
@@ -203,7 +203,7 @@ class ChunkRun:
         return self.temporary
 
     def send_batch(self, postman, batch, candidates, done):
-        follows = emails.load_follows(batch)
+        follows = selection.load_follows(batch)
         work = []
         for subscriber in batch:
             briefings = digest_for(subscriber, follows[subscriber["id"]], candidates, self.edition)
@@ -213,7 +213,7 @@ class ChunkRun:
             Delivery(
                 edition=self.edition,
                 subscriber_id=s["id"],
-                message_id=emails.message_id("digest", self.edition.pk, s["id"]),
+                message_id=mime.message_id("digest", self.edition.pk, s["id"]),
                 briefing_count=len(briefings),
             )
             for s, briefings in work
@@ -228,8 +228,8 @@ class ChunkRun:
         rendered = self.rendered.get(key)
         if rendered is None:
             rendered = self.rendered[key] = self.renderer.render(briefings)
-        msgid = emails.message_id("digest", self.edition.pk, subscriber["id"])
-        preferences, unsubscribe = emails.personal_links(subscriber["id"])
+        msgid = mime.message_id("digest", self.edition.pk, subscriber["id"])
+        preferences, unsubscribe = rendering.personal_links(subscriber["id"])
         data = rendered.build(subscriber["email"], msgid, preferences, unsubscribe, self.date)
         deliveries = Delivery.objects.filter(edition=self.edition, subscriber_id=subscriber["id"])
         self.temporary += deliver(postman, subscriber, data, deliveries)
@@ -243,10 +243,10 @@ def deliver(postman, subscriber, data, claims):
     """
     try:
         postman.send(subscriber["email"], data)
-    except emails.TemporaryFailure as exc:
+    except transport.TemporaryFailure as exc:
         claims.update(error=str(exc)[:1000])
         return 1
-    except emails.PermanentFailure as exc:
+    except transport.PermanentFailure as exc:
         claims.update(state=Delivery.State.FAILED, error=str(exc)[:1000])
         Subscriber.objects.get(pk=subscriber["id"]).record_hard_bounce(str(exc))
         return 0
@@ -281,11 +281,11 @@ def send_alerts(briefing_id):
 
 
 def alert_subscribers(briefing):
-    rendered = emails.render_alert(briefing)
-    date = emails.now_header()
+    rendered = rendering.render_alert(briefing)
+    date = mime.now_header()
     temporary = 0
     last_id = 0
-    with emails.Postman() as postman:
+    with transport.Postman() as postman:
         while True:
             batch = list(
                 alert_recipients(briefing)
@@ -301,7 +301,7 @@ def alert_subscribers(briefing):
                     Alert(
                         briefing=briefing,
                         subscriber_id=s["id"],
-                        message_id=emails.message_id("alert", briefing.pk, s["id"]),
+                        message_id=mime.message_id("alert", briefing.pk, s["id"]),
                     )
                     for s in batch
                 ],
@@ -309,8 +309,8 @@ def alert_subscribers(briefing):
             )
             for s in batch:
                 alerts = Alert.objects.filter(briefing=briefing, subscriber_id=s["id"])
-                preferences, unsubscribe = emails.personal_links(s["id"])
-                msgid = emails.message_id("alert", briefing.pk, s["id"])
+                preferences, unsubscribe = rendering.personal_links(s["id"])
+                msgid = mime.message_id("alert", briefing.pk, s["id"])
                 data = rendered.build(s["email"], msgid, preferences, unsubscribe, date)
                 temporary += deliver(postman, s, data, alerts)
     return temporary
@@ -322,7 +322,7 @@ def next_digest(subscriber, now=None):
     length = datetime.timedelta(days=7 if subscriber.frequency == Edition.Kind.WEEKLY else 1)
     edition = Edition(kind=subscriber.frequency, starts_at=now - length, ends_at=now)
     floor = now - datetime.timedelta(days=settings.DIGEST_MAX_LOOKBACK_DAYS)
-    candidates = emails.load_candidates(min(floor, edition.starts_at), now)
+    candidates = selection.load_candidates(min(floor, edition.starts_at), now)
     row = {"id": subscriber.pk, "follow_all": subscriber.follow_all}
-    follows = emails.load_follows([row])[subscriber.pk]
+    follows = selection.load_follows([row])[subscriber.pk]
     return digest_for({"last_digest_at": subscriber.last_digest_at}, follows, candidates, edition)

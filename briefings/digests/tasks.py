@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from briefings.clock import desk_time
-from briefings.digests import editions, emails
+from briefings.digests import editions, rendering, transport
 from briefings.digests.models import Edition, Subscriber
 
 MAX_RETRIES = 8
@@ -51,7 +51,7 @@ def tick():
 def send_chunk(self, chunk_id):
     try:
         temporary = editions.send_chunk(chunk_id)
-    except emails.TemporaryFailure:  # the SMTP server could not be reached at all
+    except transport.TemporaryFailure:  # the SMTP server could not be reached at all
         temporary = 1
     if temporary:
         raise self.retry(countdown=settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries)
@@ -61,7 +61,7 @@ def send_chunk(self, chunk_id):
 def send_alerts(self, briefing_id):
     try:
         temporary = editions.send_alerts(briefing_id)
-    except emails.TemporaryFailure:
+    except transport.TemporaryFailure:
         temporary = 1
     if temporary:
         raise self.retry(countdown=settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries)
@@ -74,7 +74,11 @@ def send_alerts(self, briefing_id):
     max_retries=MAX_RETRIES,
 )
 def send_confirmation(subscriber_id, token):
-    emails.send_confirmation(subscriber_id, token)
+    """The double opt-in email: the only one an unconfirmed address ever gets."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or subscriber.state == Subscriber.State.SUPPRESSED:
+        return
+    rendering.confirmation(subscriber, token).send()
 
 
 @shared_task(name="digests.purge_pending")

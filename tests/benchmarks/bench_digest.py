@@ -236,7 +236,7 @@ def where_the_time_goes():
     """Per-message cost of each way to make a digest, in this process: the optimisation's case."""
     from django.core.mail import EmailMultiAlternatives
 
-    from briefings.digests import emails
+    from briefings.digests import mime, rendering
     from briefings.newsroom.models import Briefing
 
     briefings = list(Briefing.objects.prefetch_related("agreements")[:8])
@@ -250,10 +250,10 @@ def where_the_time_goes():
 
     costs = {
         "template render per digest": per_message(
-            lambda i: emails.render_digest("daily", briefings)
+            lambda i: rendering.render_digest("daily", briefings)
         )
     }
-    renderer = emails.DigestRenderer("daily")
+    renderer = rendering.DigestRenderer("daily")
     rendered = renderer.render(briefings)
     costs["joined from fragments"] = per_message(lambda i: renderer.render(briefings))
     subject = f"{briefings[0].headline} — and {len(briefings) - 1} more briefings"
@@ -267,10 +267,10 @@ def where_the_time_goes():
         message.message().as_bytes()
 
     costs["EmailMultiAlternatives"] = per_message(naive)
-    date = emails.now_header()
+    date = mime.now_header()
     costs["personalised build"] = per_message(
         lambda i: rendered.build(
-            f"r{i}@bench.example", f"<d.1.{i}@x>", *emails.personal_links(i + 1), date
+            f"r{i}@bench.example", f"<d.1.{i}@x>", *rendering.personal_links(i + 1), date
         )
     )
     return costs

@@ -1,0 +1,180 @@
+"""Templates to content: each digest, alert and confirmation, with its subscriber's links.
+
+A digest is rendered once for every subscriber who gets the same briefings, with slots where
+the personal links go (see `mime`); `personal_links` gives the values to fill them with.
+"""
+
+import functools
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+
+from briefings.digests import mime
+from briefings.digests.models import PREFERENCES_SALT, UNSUBSCRIBE_SALT, Subscriber
+
+# Where the digest frame takes what changes per selection of briefings; secret like the slots.
+_NONCE = secrets.token_hex(8)
+COUNT_PLACEHOLDER = f"@@{_NONCE}:COUNT@@"
+LEAD_PLACEHOLDER = f"@@{_NONCE}:LEAD@@"
+BODY_PLACEHOLDER = f"@@{_NONCE}:BODY@@"
+FORMATS = ("html", "txt")
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def group_by_dossier(briefings):
+    """Briefings grouped under their first agreement, groups in order of their newest briefing."""
+    groups = {}
+    for briefing in briefings:
+        if not hasattr(briefing, "email_url"):  # worked out once per briefing, not per digest
+            agreements = sorted(briefing.agreements.all(), key=lambda a: a.pk)
+            briefing.dossier = agreements[0] if agreements else None
+            briefing.email_url = absolute(briefing.get_absolute_url())
+        dossier = briefing.dossier
+        groups.setdefault(dossier.pk if dossier else None, (dossier, []))[1].append(briefing)
+    return [
+        {
+            "dossier": dossier,
+            "url": dossier and absolute(dossier.get_absolute_url()),
+            "briefings": items,
+        }
+        for dossier, items in groups.values()
+    ]
+
+
+def personal_context():
+    return {
+        "site_url": settings.SITE_URL,
+        "desk_tz": settings.DESK_TIME_ZONE,
+        "preferences_url": mime.PREFERENCES_SLOT,
+        "unsubscribe_url": mime.UNSUBSCRIBE_SLOT,
+    }
+
+
+def render(template, context, subject, list_id=None):
+    context = {**context, **personal_context()}
+    text = render_to_string(f"digests/email/{template}.txt", context)
+    html = render_to_string(f"digests/email/{template}.html", context)
+    return mime.PreparedMessage(subject, text, html, list_id=list_id)
+
+
+class DigestRenderer:
+    """Renders each briefing, each dossier heading and the frame once; a digest is then joined.
+
+    Subscribers with different follows get different selections of the same few dozen
+    briefings, so rendering per selection would repeat the same work thousands of times.
+    """
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.items = {}
+        self.headings = {}
+        context = {
+            "kind": kind,
+            "count_phrase": COUNT_PLACEHOLDER,
+            "lead_headline": LEAD_PLACEHOLDER,
+            "body": BODY_PLACEHOLDER,
+            **personal_context(),
+        }
+        self.frame = {
+            fmt: render_to_string(f"digests/email/digest.{fmt}", context) for fmt in FORMATS
+        }
+
+    def fragment(self, cache, key, template, context):
+        if key not in cache:
+            context = {**context, "desk_tz": settings.DESK_TIME_ZONE}
+            html, text = (
+                render_to_string(f"digests/email/_{template}.{fmt}", context) for fmt in FORMATS
+            )
+            cache[key] = {"html": html, "txt": "\n" + text.strip("\n") + "\n"}
+        return cache[key]
+
+    def render(self, briefings):
+        lead, count = briefings[0], len(briefings)
+        parts = {fmt: [] for fmt in FORMATS}
+        for group in group_by_dossier(briefings):
+            key = group["dossier"].pk if group["dossier"] else None
+            heading = self.fragment(self.headings, key, "dossier", {"group": group})
+            for fmt in FORMATS:
+                parts[fmt].append(heading[fmt])
+            for briefing in group["briefings"]:
+                item = self.fragment(self.items, briefing.pk, "briefing", {"b": briefing})
+                for fmt in FORMATS:
+                    parts[fmt].append(item[fmt])
+        phrase = f"{count} new briefing{'s' if count != 1 else ''}"
+        lead_text = {"html": escape(lead.headline), "txt": lead.headline}
+        content = {
+            fmt: self.frame[fmt]
+            .replace(COUNT_PLACEHOLDER, phrase)
+            .replace(LEAD_PLACEHOLDER, lead_text[fmt])
+            .replace(BODY_PLACEHOLDER, "".join(parts[fmt]))
+            for fmt in FORMATS
+        }
+        subject = (
+            f"{lead.headline} — and {count - 1} more briefing{'s' if count > 2 else ''}"
+            if count > 1
+            else lead.headline
+        )
+        return mime.PreparedMessage(
+            subject, content["txt"], content["html"], list_id=settings.DIGEST_LIST_ID
+        )
+
+
+def render_digest(edition_kind, briefings):
+    return DigestRenderer(edition_kind).render(briefings)
+
+
+def render_alert(briefing):
+    subject = f"Alert: {briefing.headline}"
+    context = {"briefing": briefing, "groups": group_by_dossier([briefing])}
+    return render("alert", context, subject, list_id=settings.DIGEST_LIST_ID)
+
+
+@functools.lru_cache
+def link_template(view, site_url):
+    return site_url + reverse(f"digests:{view}", kwargs={"token": "TOKEN"})
+
+
+@functools.lru_cache
+def signer(salt):
+    return signing.Signer(salt=salt)
+
+
+def personal_links(subscriber_id):
+    """Absolute preferences and one-click unsubscribe URLs for a subscriber id.
+
+    The same URLs as `Subscriber.get_absolute_url()` and `unsubscribe_url()`, without building
+    a model instance and resolving a URL twice per recipient.
+    """
+    return tuple(
+        link_template(view, settings.SITE_URL).replace(
+            "TOKEN", signer(salt).sign(str(subscriber_id))
+        )
+        for view, salt in (("preferences", PREFERENCES_SALT), ("unsubscribe", UNSUBSCRIBE_SALT))
+    )
+
+
+def confirmation(subscriber, token):
+    """The double opt-in email: one per request, so Django's own message class is fast enough."""
+    context = {
+        "confirm_url": absolute(reverse("digests:confirm", kwargs={"token": token})),
+        "already": subscriber.state == Subscriber.State.CONFIRMED,
+        "preferences_url": absolute(subscriber.get_absolute_url()),
+        "hours": settings.DIGEST_CONFIRM_MAX_AGE // 3600,
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        "Confirm your Briefing Desk email subscription",
+        render_to_string("digests/email/confirm.txt", context),
+        to=[subscriber.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string("digests/email/confirm.html", context), "text/html")
+    return message

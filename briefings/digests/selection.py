@@ -1,0 +1,74 @@
+"""Who gets what: public briefings and subscribers' follows, as sets of ids to intersect.
+
+A chunk matches thousands of subscribers against a few dozen briefings, so both sides are
+loaded in a handful of queries and matched in Python rather than queried per subscriber.
+"""
+
+from dataclasses import dataclass, field
+
+from briefings.digests.models import Subscriber
+from briefings.newsroom.models import Briefing, TaggedBriefing
+
+
+@dataclass
+class Candidate:
+    """A public briefing with the ids a subscriber's follows are matched against."""
+
+    briefing: Briefing
+    tags: set = field(default_factory=set)
+    actors: set = field(default_factory=set)
+    agreements: set = field(default_factory=set)
+
+
+@dataclass
+class Follows:
+    follow_all: bool = True
+    tags: set = field(default_factory=set)
+    actors: set = field(default_factory=set)
+    agreements: set = field(default_factory=set)
+
+    def match(self, candidate):
+        return (
+            self.follow_all
+            or bool(self.tags & candidate.tags)
+            or bool(self.actors & candidate.actors)
+            or bool(self.agreements & candidate.agreements)
+        )
+
+
+def load_candidates(since, until):
+    """Public briefings published in (since, until], newest first, with their follow ids."""
+    briefings = list(
+        Briefing.objects.published()
+        .filter(publish_at__gt=since, publish_at__lte=until)
+        .prefetch_related("agreements")
+        .order_by("-publish_at", "-pk")
+    )
+    candidates = {b.pk: Candidate(b) for b in briefings}
+    ids = list(candidates)
+    for briefing_id, tag_id in TaggedBriefing.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag_id"
+    ):
+        candidates[briefing_id].tags.add(tag_id)
+    for briefing_id, actor_id in Briefing.actors.through.objects.filter(
+        briefing_id__in=ids
+    ).values_list("briefing_id", "actor_id"):
+        candidates[briefing_id].actors.add(actor_id)
+    for candidate in candidates.values():
+        candidate.agreements = {a.pk for a in candidate.briefing.agreements.all()}
+    return list(candidates.values())
+
+
+def load_follows(subscribers):
+    """Follows for a batch of subscriber rows (dicts with id and follow_all), in four queries."""
+    follows = {s["id"]: Follows(follow_all=s["follow_all"]) for s in subscribers}
+    ids = list(follows)
+    for attr, model, column in (
+        ("tags", Subscriber.tags.through, "tag_id"),
+        ("actors", Subscriber.actors.through, "actor_id"),
+        ("agreements", Subscriber.agreements.through, "agreement_id"),
+    ):
+        rows = model.objects.filter(subscriber_id__in=ids).values_list("subscriber_id", column)
+        for subscriber_id, target_id in rows:
+            getattr(follows[subscriber_id], attr).add(target_id)
+    return follows

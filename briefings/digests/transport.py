@@ -1,0 +1,167 @@
+"""SMTP transport: one connection per batch, MAIL/RCPT/DATA pipelined where the server allows.
+
+The messages are bytes already, and a Django mail backend sends `EmailMessage` objects, so the
+transport dials the server itself, with the options of `MAILERS["default"]`. Each refusal is
+sorted into temporary (retry later) or permanent (bounce) for the caller.
+"""
+
+import contextlib
+import functools
+import smtplib
+import socket
+import ssl
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from briefings.digests.mime import address_of
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+class TemporaryFailure(Exception):
+    """The server said try later (4xx) or could not be reached: the message may be retried."""
+
+
+class PermanentFailure(Exception):
+    """The server refused the message for good (5xx)."""
+
+
+@functools.cache
+def local_hostname():
+    """Our name in EHLO, looked up once: `socket.getfqdn()` may wait on DNS at every connect."""
+    return socket.getfqdn()
+
+
+def tls_context(options):
+    context = ssl.create_default_context()
+    if options.get("ssl_certfile") or options.get("ssl_keyfile"):
+        context.load_cert_chain(options.get("ssl_certfile"), options.get("ssl_keyfile"))
+    return context
+
+
+def connect(options):
+    """An SMTP session set up as Django's SMTP backend would from the same OPTIONS."""
+    use_ssl, use_tls = options.get("use_ssl", False), options.get("use_tls", False)
+    port = options.get("port") or (465 if use_ssl else 587 if use_tls else 25)
+    params = {"local_hostname": local_hostname()}
+    if options.get("timeout") is not None:
+        params["timeout"] = options["timeout"]
+    if use_ssl:
+        smtp = smtplib.SMTP_SSL(options["host"], port, context=tls_context(options), **params)
+    else:
+        smtp = smtplib.SMTP(options["host"], port, **params)
+    try:
+        if use_tls and not use_ssl:
+            smtp.starttls(context=tls_context(options))
+        if options.get("username") and options.get("password"):
+            smtp.login(options["username"], options["password"])
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+class Postman:
+    """One SMTP connection for a batch of messages, refusals sorted into temporary and permanent.
+
+    With another backend configured (the test runner's locmem, a console backend in
+    development) a batch that sends nothing still runs; sending refuses, as it always did.
+    """
+
+    def __init__(self):
+        config = settings.MAILERS["default"]
+        self.backend = config.get("BACKEND", SMTP_BACKEND)
+        self.options = config.get("OPTIONS", {})
+        self.sender = address_of(settings.DEFAULT_FROM_EMAIL)
+        self.smtp = None
+
+    def __enter__(self):
+        if self.backend == SMTP_BACKEND:
+            self.open()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.smtp is not None:
+            with contextlib.suppress(OSError):  # smtplib.SMTPException is an OSError
+                self.smtp.quit()
+            self.drop()
+
+    def open(self):
+        try:
+            self.smtp = connect(self.options)
+        except OSError as exc:
+            raise TemporaryFailure(f"SMTP server unreachable: {exc}") from exc
+
+    def drop(self):
+        """Forget a connection that failed; the next message opens a new one."""
+        smtp, self.smtp = self.smtp, None
+        if smtp is not None:
+            smtp.close()
+
+    def send(self, to, data):
+        if self.backend != SMTP_BACKEND:
+            raise ImproperlyConfigured(
+                f"Digests are sent over SMTP; MAILERS['default'] uses {self.backend}."
+            )
+        try:
+            if self.smtp is None:
+                self.open()
+            smtp = self.smtp
+            smtp.ehlo_or_helo_if_needed()
+            if smtp.has_extn("pipelining"):
+                pipelined(smtp, self.sender, to, data)
+            else:
+                smtp.sendmail(self.sender, [to], data)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reason = exc.recipients.get(to, (450, b"refused"))
+            raise classify(code, reason) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise classify(exc.smtp_code, exc.smtp_error) from exc
+        except OSError as exc:  # smtplib.SMTPException included
+            self.drop()
+            raise TemporaryFailure(f"SMTP connection lost: {exc}") from exc
+
+
+def dot_stuff(data):
+    """RFC 5321 §4.5.2: a line starting with "." gets another, so none reads as the end of DATA.
+
+    Lines are split at LF as well as CRLF, as lenient servers split them.
+    """
+    data = data.replace(b"\n.", b"\n..")
+    return b"." + data if data.startswith(b".") else data
+
+
+def pipelined(smtp, sender, to, data):
+    """MAIL, RCPT and DATA in one write (RFC 2920): two round trips a message instead of four."""
+    smtp.send(f"MAIL FROM:<{sender}>\r\nRCPT TO:<{to}>\r\nDATA\r\n")
+    (mail_code, mail_reply), (rcpt_code, rcpt_reply), (data_code, data_reply) = (
+        smtp.getreply(),
+        smtp.getreply(),
+        smtp.getreply(),
+    )
+    accepted = mail_code == 250 and rcpt_code in (250, 251)
+    if data_code == 354 and not accepted:
+        smtp.send(b".\r\n")  # a lax server opened DATA anyway: close it empty
+        smtp.getreply()
+    if not accepted or data_code != 354:
+        smtp.rset()
+        if mail_code != 250:
+            raise smtplib.SMTPSenderRefused(mail_code, mail_reply, sender)
+        if rcpt_code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({to: (rcpt_code, rcpt_reply)})
+        raise smtplib.SMTPDataError(data_code, data_reply)
+    payload = dot_stuff(data)
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    smtp.send(payload + b".\r\n")
+    code, reply = smtp.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def classify(code, reason):
+    if isinstance(reason, bytes):
+        reason = reason.decode("utf-8", "replace")
+    text = f"{code} {reason}"
+    return PermanentFailure(text) if 500 <= code < 600 else TemporaryFailure(text)
