@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from briefings.actors.models import Actor
 from tests.conftest import screenshot
 from tests.factories import ActorFactory, AgreementFactory, PersonFactory
-from tests.test_browser_reader import no_horizontal_scroll
+from tests.site.test_browser_reader import no_horizontal_scroll
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
