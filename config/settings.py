@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "briefings.events",
     "briefings.newsroom",
     "briefings.digests",
+    "briefings.demo",
 ]
 
 MIDDLEWARE = [
