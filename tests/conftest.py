@@ -19,6 +19,24 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts")
 
+# Tests are marked by what they use, so `make test-fast` (-m "not browser and not worker and not
+# bench") cannot run one by mistake: a browser (Chromium through Playwright), a real Celery
+# worker (in this process, or worker and beat subprocesses), or a benchmark script.
+BROWSER_FIXTURES = {"browser", "page"}
+WORKER_FIXTURES = {"celery_worker", "stack"}  # `stack`: tests/newsroom/test_scheduling*.py
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & WORKER_FIXTURES:
+            item.add_marker(pytest.mark.worker)
+        if item.path.parent.name == "benchmarks" and item.path.name.startswith("test_bench_"):
+            item.add_marker(pytest.mark.bench)
+
 
 @pytest.fixture
 def editor_client(client):
