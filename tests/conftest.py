@@ -86,12 +86,19 @@ _test_redis_settings = override_settings(
 )
 
 
+# Django's advice for test suites: a fast password hasher. Every UserFactory user and every
+# login hashes a password, and PBKDF2 at 1,500,000 iterations costs 0.7 s each here; what the
+# tests check about passwords (set, checked, unusable) holds whatever the hasher.
+_fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
+
 def pytest_configure(config):
     # This process: Django's cache handler is rebuilt by the setting_changed signal; Celery's
     # conf is set directly in case it was read already. Subprocesses (worker and beat in
     # tests/newsroom, the worker in tests/digests/test_worker_killed.py, the benchmark scripts)
     # pass os.environ on, and config/settings.py reads these three from it.
     _test_redis_settings.enable()
+    _fast_hasher.enable()
     celery_app.conf.broker_url = TEST_REDIS["broker"]
     os.environ["CACHE_URL"] = TEST_REDIS["cache"]
     os.environ["CACHE_KEY_PREFIX"] = TEST_REDIS["key_prefix"]
@@ -99,6 +106,7 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    _fast_hasher.disable()
     _test_redis_settings.disable()
 
 
