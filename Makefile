@@ -29,12 +29,13 @@ if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]
 endef
 export CREATEDB
 
-.PHONY: help venv db run test lint format bench browser loadtools
+.PHONY: help venv db run test test-fast lint format bench browser loadtools
 
 help:
-	@echo "make run    - demo site on http://127.0.0.1:8000 with Celery worker, beat and dev mailbox"
-	@echo "make test   - the whole suite (lint, migrations check, tests, tiny benchmarks)"
-	@echo "make bench  - the benchmarks at full size"
+	@echo "make run       - demo site on http://127.0.0.1:8000 with Celery worker, beat and dev mailbox"
+	@echo "make test      - the whole suite (lint, migrations check, tests, tiny benchmarks)"
+	@echo "make test-fast - the same checks and tests without browser, worker and benchmark tests"
+	@echo "make bench     - the benchmarks at full size"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
 	@py=$$($(find_python)) || { echo "error: Django 6.1 needs Python >= 3.12; none found (tried pyenv $(WANT), python3.13, python3.12)." >&2; exit 1; }; \
@@ -69,6 +70,14 @@ test: db browser loadtools
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# What `make test` runs, minus the tests marked browser, worker or bench (see tests/conftest.py),
+# and without installing chromium or wrk.
+test-fast: db
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest -m "not browser and not worker and not bench"
 
 bench: db loadtools
 	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "briefings.newsroom",
     "briefings.digests",
     "briefings.site",
+    "briefings.demo",
 ]
 
 MIDDLEWARE = [

@@ -2,22 +2,131 @@
 
 PostgreSQL comes from pytest-django; Redis serves as cache and Celery broker; email goes to a
 real SMTP server in this process; pages are checked in Debian's Chromium through Playwright.
+
+The session never uses the development site's Redis databases: see `redis_for_tests`.
 """
 
 import os
 import threading
 import uuid
 from email import message_from_bytes, policy
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 
 from config.celery import app as celery_app
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts")
+
+REDIS_DATABASES = 16  # Redis's default `databases`
+DEV_DEFAULT_DATABASES = {0, 1}  # config/settings.py: broker 0, cache 1
+
+
+def redis_for_tests(url, avoid):
+    """The test session's counterpart of a development Redis URL: the same server, database
+    n + 2 (modulo 16). The development defaults (cache 1, broker 0) become 3 and 2; a checkout's
+    own pair (CACHE_URL .../9, CELERY_BROKER_URL .../10) becomes 11 and 12. The mapping is one
+    to one, so test runs of checkouts with distinct databases never share one, and a pair of
+    neighbouring databases never lands on itself. `cache.clear()` (every test, below) empties
+    the whole database, so a result in `avoid` (this checkout's own databases and the
+    development defaults) is refused: set TEST_CACHE_URL and TEST_BROKER_URL then.
+    """
+    servers = []
+    for location in url.split(","):  # Django's Redis cache takes several servers
+        parts = urlsplit(location)
+        if parts.scheme not in {"redis", "rediss"} or parts.query:
+            raise pytest.UsageError(
+                f"Cannot derive a test database from {location!r}: "
+                "set TEST_CACHE_URL and TEST_BROKER_URL."
+            )
+        db = (int(parts.path.strip("/") or 0) + 2) % REDIS_DATABASES
+        if db in avoid:
+            raise pytest.UsageError(
+                f"The test counterpart of {location!r} would be database {db}, which the "
+                "development site uses: set TEST_CACHE_URL and TEST_BROKER_URL."
+            )
+        servers.append(urlunsplit(parts._replace(path=f"/{db}")))
+    return ",".join(servers)
+
+
+def redis_databases(*urls):
+    return {int(urlsplit(u).path.strip("/") or 0) for url in urls for u in url.split(",")}
+
+
+# What the development site uses (config.settings, from CACHE_URL and CELERY_BROKER_URL), and
+# what this session uses instead: TEST_CACHE_URL, TEST_CACHE_KEY_PREFIX and TEST_BROKER_URL
+# when set, else the counterparts above under the key prefix "test".
+DEV_REDIS = {
+    "cache": settings.CACHES["default"]["LOCATION"],
+    "key_prefix": settings.CACHES["default"].get("KEY_PREFIX", ""),
+    "broker": settings.CELERY_BROKER_URL,
+}
+_avoid = DEV_DEFAULT_DATABASES | redis_databases(DEV_REDIS["cache"], DEV_REDIS["broker"])
+TEST_REDIS = {
+    "cache": os.environ.get("TEST_CACHE_URL") or redis_for_tests(DEV_REDIS["cache"], _avoid),
+    "key_prefix": os.environ.get("TEST_CACHE_KEY_PREFIX") or "test",
+    "broker": os.environ.get("TEST_BROKER_URL") or redis_for_tests(DEV_REDIS["broker"], _avoid),
+}
+_test_redis_settings = override_settings(
+    CACHES={
+        **settings.CACHES,
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": TEST_REDIS["cache"],
+            "KEY_PREFIX": TEST_REDIS["key_prefix"],
+        },
+    },
+    CELERY_BROKER_URL=TEST_REDIS["broker"],
+)
+
+
+# Django's advice for test suites: a fast password hasher. Every UserFactory user and every
+# login hashes a password, and PBKDF2 at 1,500,000 iterations costs 0.7 s each here; what the
+# tests check about passwords (set, checked, unusable) holds whatever the hasher.
+_fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
+
+def pytest_configure(config):
+    # This process: Django's cache handler is rebuilt by the setting_changed signal; Celery's
+    # conf is set directly in case it was read already. Subprocesses (worker and beat in
+    # tests/newsroom, the worker in tests/digests/test_worker_killed.py, the benchmark scripts)
+    # pass os.environ on, and config/settings.py reads these three from it.
+    _test_redis_settings.enable()
+    _fast_hasher.enable()
+    celery_app.conf.broker_url = TEST_REDIS["broker"]
+    os.environ["CACHE_URL"] = TEST_REDIS["cache"]
+    os.environ["CACHE_KEY_PREFIX"] = TEST_REDIS["key_prefix"]
+    os.environ["CELERY_BROKER_URL"] = TEST_REDIS["broker"]
+
+
+def pytest_unconfigure(config):
+    _fast_hasher.disable()
+    _test_redis_settings.disable()
+
+
+# Tests are marked by what they use, so `make test-fast` (-m "not browser and not worker and not
+# bench") cannot run one by mistake: a browser (Chromium through Playwright), a real Celery
+# worker (in this process, or worker and beat subprocesses), or a benchmark script.
+BROWSER_FIXTURES = {"browser", "page"}
+WORKER_FIXTURES = {"celery_worker", "stack"}  # `stack`: tests/newsroom/test_scheduling*.py
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & WORKER_FIXTURES:
+            item.add_marker(pytest.mark.worker)
+        if item.path.parent.name == "benchmarks" and item.path.name.startswith("test_bench_"):
+            item.add_marker(pytest.mark.bench)
 
 
 @pytest.fixture

@@ -2,7 +2,12 @@
 
 import re
 
+import pytest
+
 from tests.benchmarks.support import run_at_tiny_size
+
+# `bench` comes from the path (tests/conftest.py); the script also runs a Celery worker.
+pytestmark = pytest.mark.worker
 
 
 def test_the_digest_benchmark_runs_at_tiny_size():

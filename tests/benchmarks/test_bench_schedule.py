@@ -2,7 +2,12 @@
 
 import re
 
+import pytest
+
 from tests.benchmarks.support import run_at_tiny_size
+
+# `bench` comes from the path (tests/conftest.py); the script also runs workers and beat.
+pytestmark = pytest.mark.worker
 
 
 def test_bench_schedule_tiny_publishes_each_once_within_a_second():

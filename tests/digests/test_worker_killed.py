@@ -9,6 +9,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from django.db import connection
 
 from briefings.digests.models import Delivery, Edition
@@ -18,6 +19,8 @@ from tests.factories import BriefingFactory
 from tests.support import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.worker  # starts a `celery worker` subprocess itself
 
 
 def children(pid):

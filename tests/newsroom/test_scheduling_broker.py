@@ -30,7 +30,8 @@ from tests.newsroom.test_scheduling import (  # noqa: F401  (fixtures)
 )
 from tests.support import wait_until
 
-pytestmark = pytest.mark.usefixtures("roles")
+# Worker and beat subprocesses, and a redis-server of its own.
+pytestmark = [pytest.mark.usefixtures("roles"), pytest.mark.worker]
 
 
 class PrivateRedis:

@@ -345,7 +345,7 @@ def test_bad_schedule_option_is_refused_and_nothing_is_loaded():
 
 
 def test_a_bad_record_stops_the_load_and_loses_nothing(demo, monkeypatch):
-    from briefings.newsroom.management import demo_dossier
+    from briefings.demo import dossier as demo_dossier
 
     before = snapshot()
     bad = {"slug": "new-actor", "name": "New actor", "kind": "person", "wikidata_qid": "16"}

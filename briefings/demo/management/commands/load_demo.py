@@ -21,12 +21,12 @@ from django.utils.text import slugify
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
+from briefings.demo import dossier
 from briefings.events.models import Event, Participation
-from briefings.newsroom.management import demo_dossier as dossier
 from briefings.newsroom.models import Briefing, KeyFigure, Source, Transition
 from briefings.partialdate import Precision
 
-BODIES = Path(dossier.__file__).with_name("demo_briefings")
+BODIES = Path(dossier.__file__).with_name("briefings")
 
 # Development-only logins: username, password, group (None: superuser).
 DEV_USERS = [

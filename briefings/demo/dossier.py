@@ -3,7 +3,7 @@
 Facts come from the desk's fact sheet. Dates are written as precisely as they are known:
 "2016-10-30" (a day), "2025-06" (a month), "2025" (a year). Identifiers (ISO 3166 codes,
 Wikidata QIDs) are given only where certain and left blank otherwise. Briefing bodies are
-Markdown files in `demo_briefings/`, named after their slugs.
+Markdown files in `briefings/`, named after their slugs.
 """
 
 import datetime
