@@ -1,0 +1,32 @@
+"""The newsroom's models, one module per concern; import them from here."""
+
+from briefings.newsroom.models.briefing import (
+    SNIPPET_CHARS,
+    Briefing,
+    BriefingDeletion,
+    BriefingQuerySet,
+    Correction,
+    EditConflict,
+    KeyFigure,
+    Source,
+    TaggedBriefing,
+    Transition,
+)
+from briefings.newsroom.models.previews import PreviewLink
+from briefings.newsroom.models.revisions import Revision, RevisionQuerySet
+
+__all__ = [
+    "SNIPPET_CHARS",
+    "Briefing",
+    "BriefingDeletion",
+    "BriefingQuerySet",
+    "Correction",
+    "EditConflict",
+    "KeyFigure",
+    "PreviewLink",
+    "Revision",
+    "RevisionQuerySet",
+    "Source",
+    "TaggedBriefing",
+    "Transition",
+]
