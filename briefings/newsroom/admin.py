@@ -37,6 +37,7 @@ from briefings.newsroom.models import (
     Transition,
 )
 from briefings.newsroom.views import detail_queryset, preview_response
+from briefings.newsroom.workflow import MOVES
 
 Status = Briefing.Status
 OTTAWA = ZoneInfo("America/Toronto")  # Ottawa keeps Toronto's clock
@@ -54,23 +55,6 @@ def desk_and_utc(value):
     return format_html(
         '{} <span class="utc-instant">({})</span>', clock(value, desk_zone()), clock(value, UTC)
     )
-
-
-# The button each move gets on the change form, by (from, to).
-MOVE_LABELS = {
-    (Status.DRAFT, Status.REVIEW): "Submit for review",
-    (Status.REVIEW, Status.DRAFT): "Return to draft",
-    (Status.DRAFT, Status.SCHEDULED): "Schedule",
-    (Status.REVIEW, Status.SCHEDULED): "Approve and schedule",
-    (Status.SCHEDULED, Status.SCHEDULED): "Reschedule",
-    (Status.SCHEDULED, Status.REVIEW): "Cancel schedule (back to review)",
-    (Status.SCHEDULED, Status.DRAFT): "Cancel schedule (back to draft)",
-    (Status.DRAFT, Status.PUBLISHED): "Publish now",
-    (Status.REVIEW, Status.PUBLISHED): "Approve and publish now",
-    (Status.SCHEDULED, Status.PUBLISHED): "Publish now",
-    (Status.SCHEDULED, Status.WITHDRAWN): "Withdraw",
-    (Status.PUBLISHED, Status.WITHDRAWN): "Withdraw",
-}
 
 
 class DeskDateTimeField(forms.DateTimeField):
@@ -366,8 +350,8 @@ class BriefingAdmin(admin.ModelAdmin):
     def workflow_panel(self, request, briefing, form=None):
         moves = briefing.allowed_moves(request.user)
         buttons = [
-            (to, MOVE_LABELS[(briefing.status, to)])
-            for (frm, to) in MOVE_LABELS
+            (to, move.label)
+            for (frm, to), move in MOVES.items()
             if frm == briefing.status and to in moves
         ]
         wants_time = bool(moves & {Status.SCHEDULED, Status.PUBLISHED})

@@ -25,6 +25,7 @@ from briefings.agreements.models import Agreement
 from briefings.events.models import Event
 from briefings.newsroom.models.revisions import Revision
 from briefings.newsroom.signals import briefing_published
+from briefings.newsroom.workflow import MOVES, Status, apply_move
 from briefings.paths import slug_path
 
 logger = logging.getLogger(__name__)
@@ -225,31 +226,7 @@ class BriefingQuerySet(models.QuerySet):
 
 
 class Briefing(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    # The workflow: each allowed move and who may make it. "author" is the briefing's own
-    # writer (creator or byline) or anyone who may edit any briefing; "editor" needs the
-    # publish permission. Withdrawal is final: its note stays public at the old address,
-    # so a corrected piece is a new briefing rather than a quiet resurrection.
-    MOVES = {
-        (Status.DRAFT, Status.REVIEW): "author",
-        (Status.REVIEW, Status.DRAFT): "author",
-        (Status.DRAFT, Status.SCHEDULED): "editor",
-        (Status.REVIEW, Status.SCHEDULED): "editor",
-        (Status.SCHEDULED, Status.SCHEDULED): "editor",
-        (Status.SCHEDULED, Status.REVIEW): "editor",
-        (Status.SCHEDULED, Status.DRAFT): "editor",
-        (Status.DRAFT, Status.PUBLISHED): "editor",
-        (Status.REVIEW, Status.PUBLISHED): "editor",
-        (Status.SCHEDULED, Status.PUBLISHED): "editor",
-        (Status.SCHEDULED, Status.WITHDRAWN): "editor",
-        (Status.PUBLISHED, Status.WITHDRAWN): "editor",
-    }
+    Status = Status  # the workflow's states, with its moves in workflow.py
 
     class ArticleType(models.TextChoices):
         NEWS = "news", "News"
@@ -353,7 +330,7 @@ class Briefing(models.Model):
     def valid_moves(self, now=None):
         """Where the workflow allows this briefing to go now, whoever asks."""
         now = now or timezone.now()
-        moves = {to for (frm, to) in self.MOVES if frm == self.status}
+        moves = {to for (frm, to) in MOVES if frm == self.status}
         if self.status == self.Status.SCHEDULED and self.publish_at <= now:
             # Already public: it can only be marked published or withdrawn.
             moves &= {self.Status.PUBLISHED, self.Status.WITHDRAWN}
@@ -361,10 +338,10 @@ class Briefing(models.Model):
 
     def may_move(self, user, to_status):
         """Whether `user` (None: the system) may make the move, if the workflow allows it."""
-        role = self.MOVES.get((self.status, to_status))
-        if role is None or user is None:
-            return role is not None
-        if role == "editor":
+        move = MOVES.get((self.status, to_status))
+        if move is None or user is None:
+            return move is not None
+        if move.role == "editor":
             return user.has_perm("newsroom.publish_briefing")
         return user.has_perm("newsroom.edit_any_briefing") or (
             user.has_perm("newsroom.change_briefing") and self.is_author(user)
@@ -409,7 +386,7 @@ class Briefing(models.Model):
                 )
             if not current.may_move(by, to_status):
                 raise PermissionDenied("You may not make this move.")
-            current._apply_move(to_status, now, note, publish_at, expires_at)
+            apply_move(current, to_status, now, note, publish_at, expires_at)
             current.version += 1
             current.save(
                 update_fields=[
@@ -441,41 +418,6 @@ class Briefing(models.Model):
             setattr(self, field, getattr(current, field))
         self.withdrawn_at, self.withdrawal_note = current.withdrawn_at, current.withdrawal_note
         return record
-
-    def _apply_move(self, to_status, now, note, publish_at, expires_at):
-        errors = {}
-        if to_status == self.Status.SCHEDULED:
-            publish_at = publish_at or self.publish_at
-            if publish_at is None:
-                errors["publish_at"] = "Set a publication time to schedule this briefing."
-            elif publish_at <= now:
-                errors["publish_at"] = "That time has passed: publish now instead."
-        elif to_status == self.Status.PUBLISHED:
-            if self.status == self.Status.SCHEDULED and self.publish_at <= now:
-                publish_at = self.publish_at
-            elif publish_at is None:
-                publish_at = now
-            elif publish_at > now:
-                errors["publish_at"] = "That time is still to come: schedule instead."
-        elif to_status == self.Status.WITHDRAWN:
-            if not note.strip():
-                errors["note"] = "Say why the briefing is withdrawn: readers will see this note."
-            self.withdrawn_at, self.withdrawal_note = now, note
-            publish_at = self.publish_at
-        elif self.status == self.Status.SCHEDULED:
-            publish_at = None  # the schedule is cancelled
-        else:
-            publish_at = self.publish_at
-        if to_status in (self.Status.SCHEDULED, self.Status.PUBLISHED):
-            expires_at = expires_at or self.expires_at
-            if publish_at and expires_at and expires_at <= max(publish_at, now):
-                errors["expires_at"] = "The expiry time must come after publication."
-            self.expires_at = expires_at
-        if errors:
-            raise ValidationError(errors)
-        self.status, self.publish_at = to_status, publish_at
-        if to_status == self.Status.PUBLISHED:
-            self.first_published_at = self.first_published_at or publish_at
 
     def _enqueue_publication(self, publish_at):
         from briefings.newsroom.tasks import publish_scheduled
