@@ -7,4 +7,4 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         # Receivers that keep the public pages' cache and the search index fresh.
-        from briefings.newsroom import cache, search  # noqa: F401
+        from briefings.newsroom import cache, receivers  # noqa: F401

@@ -1,7 +1,6 @@
 """The newsroom's models, one module per concern; import them from here."""
 
 from briefings.newsroom.models.briefing import (
-    SNIPPET_CHARS,
     Briefing,
     BriefingDeletion,
     BriefingQuerySet,
@@ -16,7 +15,6 @@ from briefings.newsroom.models.previews import PreviewLink
 from briefings.newsroom.models.revisions import Revision, RevisionQuerySet
 
 __all__ = [
-    "SNIPPET_CHARS",
     "Briefing",
     "BriefingDeletion",
     "BriefingQuerySet",

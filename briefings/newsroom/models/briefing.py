@@ -1,21 +1,13 @@
 """Briefings and what hangs off them: tags, key figures, sources, corrections, workflow history."""
 
 import logging
-import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Func, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Coalesce, Left
+from django.db.models import F, Q
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -24,6 +16,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
 from briefings.newsroom.models.revisions import Revision
+from briefings.newsroom.search import SearchableQuerySet
 from briefings.newsroom.signals import briefing_published
 from briefings.newsroom.workflow import MOVES, Status, apply_move
 from briefings.paths import slug_path
@@ -35,36 +28,11 @@ class EditConflict(Exception):
     """A write based on a version of the briefing that is no longer the current one."""
 
 
-# Endings the English stemmer does not fold the same way (ratify → ratifi, ratification →
-# ratif); searching also by the root before them lets one form of a word find the others.
-ENDINGS = ("ications", "ication", "ations", "ation", "ying", "ies", "ied", "ing", "ed", "es", "s")
-ENDINGS += ("y", "e")
-
-
-def word_roots(text):
-    """Each word of a query as a tsquery term: cut before a common English ending and matched
-    as a prefix (“ratif:*”), or, with no such ending, as itself.
-
-    A word with no ending stays whole: as a prefix it found only longer, unrelated words, and
-    a short name's prefix could match most of the archive and cost a scan of every vector.
-    """
-    roots = []
-    for word in re.findall(r"[^\W_]+", text.lower())[:8]:
-        ending = next((e for e in ENDINGS if word.endswith(e) and len(word) - len(e) >= 4), "")
-        roots.append(f"{word[: len(word) - len(ending)]}:*" if ending else word)
-    return roots
-
-
 # The latest briefings that "in the news" (topics, dossiers, followable lists) is counted over.
 TOPIC_WINDOW = 200
-# How much of a text search snippets are cut from: the lede and a few paragraphs.
-SNIPPET_CHARS = 2000
-RANK_VECTOR = Func(
-    F("search_vector"), Value("{a,b}"), function="ts_filter", output_field=SearchVectorField()
-)
 
 
-class BriefingQuerySet(models.QuerySet):
+class BriefingQuerySet(SearchableQuerySet):
     def delete(self):
         """Bulk deletion takes work never made public only; the rest goes one by one, recorded."""
         public = [Briefing.Status.SCHEDULED, Briefing.Status.PUBLISHED, Briefing.Status.WITHDRAWN]
@@ -149,80 +117,6 @@ class BriefingQuerySet(models.QuerySet):
             expiry=models.Min("expires_at", filter=Q(expires_at__gt=now)),
         )
         return min((t for t in times.values() if t), default=None)
-
-    def update_search_vector(self):
-        """Refill the full-text index: headline (A), dek and linked names (B), body (C).
-
-        Tag, actor and agreement names are folded in so a search for “CETA” or “Costa” finds
-        the briefings linked to them; run after any change to the text or the links.
-        """
-
-        def names(model, link, field):
-            joined = (
-                model.objects.filter(**{link: OuterRef("pk")})
-                .values(link)
-                .annotate(text=StringAgg(field, Value(" ")))
-                .values("text")
-            )
-            return Coalesce(Subquery(joined), Value(""), output_field=models.TextField())
-
-        actors, agreements = Briefing.actors.through, Briefing.agreements.through
-        linked = [
-            names(TaggedBriefing, "content_object", "tag__name"),
-            names(actors, "briefing", "actor__name"),
-            names(actors, "briefing", "actor__short_name"),
-            names(agreements, "briefing", "agreement__title"),
-            names(agreements, "briefing", "agreement__short_name"),
-        ]
-        vector = (
-            SearchVector("headline", weight="A", config="briefings")
-            + SearchVector("dek", *linked, weight="B", config="briefings")
-            + SearchVector("body", weight="C", config="briefings")
-        )
-        self.update(search_vector=vector)
-        return self.update(rank_vector=RANK_VECTOR)
-
-    def search(self, text, marks=("<b>", "</b>")):
-        """Briefings matching a reader's words (web-search syntax), best first, on the GIN index.
-
-        The `briefings` configuration unaccents and stems, so “Antonio” finds “António” and
-        “ratify” finds “ratification”. Each result carries `dek_snippet` and `body_snippet`
-        (ts_headline fragments with the matches between `marks`); they are raw text, to be
-        escaped by the caller.
-        """
-        query = SearchQuery(text, config="briefings", search_type="websearch")
-        roots = word_roots(text)
-        if any(root.endswith(":*") for root in roots):
-            query |= SearchQuery(" & ".join(roots), config="briefings", search_type="raw")
-        start, stop = marks
-
-        def snippet(field, **options):
-            # Markdown's markup characters are not words; snippets read better without them.
-            # Only the first SNIPPET_CHARS are parsed: ts_headline re-parses the whole text, and
-            # whole bodies cost as much as the rest of the page; the lede is where matches show.
-            text = Func(
-                Left(field, SNIPPET_CHARS),
-                Value(r"[#*_>`|\[\]]+"),
-                Value(" "),
-                Value("g"),
-                function="regexp_replace",
-                output_field=models.TextField(),
-            )
-            return SearchHeadline(
-                text, query, config="briefings", start_sel=start, stop_sel=stop, **options
-            )
-
-        return (
-            self.filter(search_vector=query)
-            .annotate(
-                rank=SearchRank(F("rank_vector"), query),
-                dek_snippet=snippet("dek", highlight_all=True),
-                body_snippet=snippet(
-                    "body", max_words=40, min_words=20, max_fragments=2, fragment_delimiter=" … "
-                ),
-            )
-            .order_by("-rank", "-publish_at", "-pk")
-        )
 
 
 class Briefing(models.Model):
