@@ -6,5 +6,5 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        # Receivers that keep the public pages' cache and the search index fresh.
+        # Receivers: the public pages' cache, the search index, scheduled publication.
         from briefings.newsroom import cache, receivers  # noqa: F401

@@ -2,7 +2,8 @@
 
 Search vectors are kept current: on every save, and when tags or links change. The vector
 includes the names of linked tags, actors and agreements, so renaming one of those refreshes
-the briefings that carry it.
+the briefings that carry it. A scheduled briefing gets its publication task; the models
+send a signal for it rather than import the tasks, which import them.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -11,6 +12,13 @@ from taggit.models import Tag
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.newsroom.models import Briefing, TaggedBriefing
+from briefings.newsroom.signals import briefing_scheduled
+from briefings.newsroom.tasks import publish_scheduled
+
+
+def enqueue_publication(sender, briefing, publish_at, **kwargs):
+    """Sent after commit, so the worker finds the briefing scheduled; the task re-checks."""
+    publish_scheduled.apply_async((briefing.pk, publish_at.isoformat()), eta=publish_at)
 
 
 def briefing_saved(sender, instance, raw=False, **kwargs):
@@ -61,3 +69,4 @@ m2m_changed.connect(links_changed, sender=Briefing.actors.through, dispatch_uid=
 m2m_changed.connect(
     links_changed, sender=Briefing.agreements.through, dispatch_uid="search-agreements"
 )
+briefing_scheduled.connect(enqueue_publication, sender=Briefing, dispatch_uid="publish-scheduled")

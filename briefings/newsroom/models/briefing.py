@@ -17,7 +17,7 @@ from briefings.agreements.models import Agreement
 from briefings.events.models import Event
 from briefings.newsroom.models.revisions import Revision
 from briefings.newsroom.search import SearchableQuerySet
-from briefings.newsroom.signals import briefing_published
+from briefings.newsroom.signals import briefing_published, briefing_scheduled
 from briefings.newsroom.workflow import MOVES, Status, apply_move
 from briefings.paths import slug_path
 
@@ -261,8 +261,7 @@ class Briefing(models.Model):
         keep their current value. Raises PermissionDenied if `by` may not make the move,
         ValidationError if the move or its times are invalid, EditConflict if
         `expected_version` is given and stale. Locks the row, records a Transition, bumps
-        `version`; after commit, enqueues the publication task or sends
-        `briefing_published`, once.
+        `version`; after commit, sends `briefing_scheduled` or `briefing_published`, once.
         """
         with transaction.atomic():
             current = Briefing.objects.select_for_update().get(pk=self.pk)
@@ -303,9 +302,7 @@ class Briefing(models.Model):
                 note=note,
             )
             if to_status == self.Status.SCHEDULED:
-                transaction.on_commit(
-                    lambda: current._enqueue_publication(current.publish_at), robust=True
-                )
+                transaction.on_commit(current._schedule, robust=True)
             elif to_status == self.Status.PUBLISHED:
                 transaction.on_commit(current._announce, robust=True)
         for field in ("status", "publish_at", "expires_at", "first_published_at", "version"):
@@ -313,10 +310,8 @@ class Briefing(models.Model):
         self.withdrawn_at, self.withdrawal_note = current.withdrawn_at, current.withdrawal_note
         return record
 
-    def _enqueue_publication(self, publish_at):
-        from briefings.newsroom.tasks import publish_scheduled
-
-        publish_scheduled.apply_async((self.pk, publish_at.isoformat()), eta=publish_at)
+    def _schedule(self):
+        briefing_scheduled.send(sender=Briefing, briefing=self, publish_at=self.publish_at)
 
     def _announce(self):
         for receiver, error in briefing_published.send_robust(sender=Briefing, briefing=self):
