@@ -15,7 +15,7 @@ from taggit.models import TaggedItemBase
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
-from briefings.newsroom.models.revisions import Revision
+from briefings.newsroom.models.revisions import REVISIONED_FIELDS, Revision
 from briefings.newsroom.search import SearchableQuerySet
 from briefings.newsroom.signals import briefing_published, briefing_scheduled
 from briefings.newsroom.workflow import MOVES, Status, apply_move
@@ -334,36 +334,7 @@ class Briefing(models.Model):
 
     def snapshot(self):
         """The full content as plain data: what a revision keeps and a restore puts back."""
-        return {
-            "headline": self.headline,
-            "slug": self.slug,
-            "dek": self.dek,
-            "body": self.body,
-            "article_type": self.article_type,
-            "status": self.status,
-            "publish_at": self.publish_at and self.publish_at.isoformat(),
-            "expires_at": self.expires_at and self.expires_at.isoformat(),
-            "withdrawal_note": self.withdrawal_note,
-            "tags": sorted(self.tags.names(), key=str.casefold),
-            "authors": [[u.pk, u.get_full_name() or u.get_username()] for u in self.authors.all()],
-            "actors": [[a.pk, str(a)] for a in self.actors.all()],
-            "agreements": [[a.pk, str(a)] for a in self.agreements.all()],
-            "events": [[e.pk, str(e)] for e in self.events.all()],
-            "key_figures": [
-                {f: getattr(k, f) for f in ("label", "value", "unit", "source", "position")}
-                for k in self.key_figures.all()
-            ],
-            "sources": [
-                {
-                    "title": s.title,
-                    "url": s.url,
-                    "publisher": s.publisher,
-                    "published_on": s.published_on and s.published_on.isoformat(),
-                    "position": s.position,
-                }
-                for s in self.sources.all()
-            ],
-        }
+        return {field.key: field.dump(self) for field in REVISIONED_FIELDS}
 
     def save_revision(self, by=None, note="", data=None):
         """Keep the current content as the next revision; the row lock numbers revisions safely."""

@@ -1,17 +1,143 @@
-"""Revisions: a full snapshot of a briefing's content at every save, to compare and restore."""
+"""Revisions: a full snapshot of a briefing's content at every save, to compare and restore.
 
+REVISIONED_FIELDS is the one list of what a snapshot holds, how each field is shown as lines
+of text for reading and diffs, and which fields a restore puts back.
+"""
+
+import datetime
 import difflib
 import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from briefings.actors.models import Actor
-from briefings.agreements.models import Agreement
-from briefings.events.models import Event
+
+@dataclass(frozen=True)
+class RevisionedField:
+    key: str  # in the snapshot
+    label: str
+    dump: Callable  # briefing -> plain data for the snapshot
+    lines: Callable | None  # snapshot value (None if absent) -> lines shown; None: not shown
+    restore: Callable | None = None  # (briefing, value); None: a restore leaves it as it is
+    related: bool = False  # set once the restored briefing is saved: a relation needs its row
+
+
+def one_line(value):
+    return [value or ""]
+
+
+def text_lines(value):
+    return (value or "").splitlines()
+
+
+def time_line(value):
+    return [value or "—"]
+
+
+def plain(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def content(key, label, lines=one_line):
+    """The briefing's own text: kept, shown, put back by a restore."""
+
+    def restore(briefing, value):
+        setattr(briefing, key, value)
+
+    return RevisionedField(key, label, lambda b: getattr(b, key), lines, restore)
+
+
+def owned_by_workflow(key, label, lines=one_line):
+    """What the workflow owns (address, state, times): a published address must not move."""
+    return RevisionedField(key, label, lambda b: plain(getattr(b, key)), lines)
+
+
+def linked(key, label, name=str):
+    """Linked objects as [pk, name] pairs; a restore relinks those that still exist."""
+
+    def restore(briefing, value):
+        manager = getattr(briefing, key)
+        manager.set(manager.model.objects.filter(pk__in=[pk for pk, _ in value]))
+
+    return RevisionedField(
+        key,
+        label,
+        lambda b: [[obj.pk, name(obj)] for obj in getattr(b, key).all()],
+        lambda value: [shown for _, shown in value or []],
+        restore,
+        related=True,
+    )
+
+
+def rows(key, label, columns, line):
+    """The briefing's own rows (key figures, sources); a restore replaces them all."""
+
+    def restore(briefing, value):
+        manager = getattr(briefing, key)
+        manager.all().delete()
+        manager.model.objects.bulk_create(manager.model(briefing=briefing, **row) for row in value)
+
+    return RevisionedField(
+        key,
+        label,
+        lambda b: [{c: plain(getattr(row, c)) for c in columns} for row in getattr(b, key).all()],
+        lambda value: [line(row) for row in value or []],
+        restore,
+        related=True,
+    )
+
+
+def key_figure_line(k):
+    return f"{k['label']}: {k['value']} {k['unit']}".strip() + (
+        f" ({k['source']})" if k["source"] else ""
+    )
+
+
+def source_line(s):
+    return " — ".join(filter(None, [s["title"], s["publisher"], s["url"]]))
+
+
+def restore_tags(briefing, value):
+    briefing.tags.set(value)
+
+
+REVISIONED_FIELDS = (
+    content("headline", "Headline"),
+    owned_by_workflow("slug", "Address"),
+    content("dek", "Summary (dek)", text_lines),
+    content("body", "Body", text_lines),
+    content("article_type", "Article type"),
+    owned_by_workflow("status", "Status"),
+    owned_by_workflow("publish_at", "Publication time", time_line),
+    owned_by_workflow("expires_at", "Expiry time", time_line),
+    # Kept with the content (a deletion's record too), but not shown in revisions or diffs.
+    owned_by_workflow("withdrawal_note", "Withdrawal note", lines=None),
+    RevisionedField(
+        "tags",
+        "Tags",
+        lambda b: sorted(b.tags.names(), key=str.casefold),
+        lambda value: value or [],
+        restore_tags,
+        related=True,
+    ),
+    linked("authors", "Byline", lambda u: u.get_full_name() or u.get_username()),
+    linked("actors", "Actors"),
+    linked("agreements", "Agreements"),
+    linked("events", "Events"),
+    rows(
+        "key_figures",
+        "Key figures",
+        ["label", "value", "unit", "source", "position"],
+        key_figure_line,
+    ),
+    rows(
+        "sources", "Sources", ["title", "url", "publisher", "published_on", "position"], source_line
+    ),
+)
 
 
 class RevisionQuerySet(models.QuerySet):
@@ -71,64 +197,29 @@ class Revision(models.Model):
         address must not move.
         """
         data = self.data
+        restored = [field for field in REVISIONED_FIELDS if field.restore]
         briefings = self._meta.get_field("briefing").related_model.objects
         with transaction.atomic():
             briefing = briefings.select_for_update().get(pk=self.briefing_id)
             if expected_version is not None:
                 briefing.check_version(expected_version)
-            for field in ("headline", "dek", "body", "article_type"):
-                setattr(briefing, field, data[field])
+            for field in restored:
+                if not field.related:
+                    field.restore(briefing, data[field.key])
             briefing.version += 1
             briefing.save()
-            briefing.tags.set(data["tags"])
-            for name, model in (("actors", Actor), ("agreements", Agreement), ("events", Event)):
-                wanted = [pk for pk, _ in data[name]]
-                getattr(briefing, name).set(model.objects.filter(pk__in=wanted))
-            briefing.authors.set(
-                get_user_model().objects.filter(pk__in=[pk for pk, _ in data["authors"]])
-            )
-            for name in ("key_figures", "sources"):
-                rows = getattr(briefing, name)
-                rows.all().delete()
-                rows.model.objects.bulk_create(
-                    rows.model(briefing=briefing, **row) for row in data[name]
-                )
+            for field in restored:
+                if field.related:
+                    field.restore(briefing, data[field.key])
             return briefing.save_revision(by, note=f"Restored revision {self.number}")
 
     @staticmethod
     def readable(data):
         """A snapshot as labelled lines of text, the unit a reader compares."""
-        names = lambda key: [name for _, name in data.get(key, [])]  # noqa: E731
-        text = lambda key: data.get(key) or ""  # noqa: E731
         return [
-            ("Headline", [text("headline")]),
-            ("Address", [text("slug")]),
-            ("Summary (dek)", text("dek").splitlines()),
-            ("Body", text("body").splitlines()),
-            ("Article type", [text("article_type")]),
-            ("Status", [text("status")]),
-            ("Publication time", [text("publish_at") or "—"]),
-            ("Expiry time", [text("expires_at") or "—"]),
-            ("Tags", data.get("tags", [])),
-            ("Byline", names("authors")),
-            ("Actors", names("actors")),
-            ("Agreements", names("agreements")),
-            ("Events", names("events")),
-            (
-                "Key figures",
-                [
-                    f"{k['label']}: {k['value']} {k['unit']}".strip()
-                    + (f" ({k['source']})" if k["source"] else "")
-                    for k in data.get("key_figures", [])
-                ],
-            ),
-            (
-                "Sources",
-                [
-                    " — ".join(filter(None, [s["title"], s["publisher"], s["url"]]))
-                    for s in data.get("sources", [])
-                ],
-            ),
+            (field.label, field.lines(data.get(field.key)))
+            for field in REVISIONED_FIELDS
+            if field.lines
         ]
 
     def compare(self, other):
