@@ -6,5 +6,5 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        # Receivers that keep the search index fresh.
-        from briefings.newsroom import search  # noqa: F401
+        # Receivers: the search index, scheduled publication.
+        from briefings.newsroom import receivers  # noqa: F401

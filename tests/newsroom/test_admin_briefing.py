@@ -321,6 +321,19 @@ def test_scheduled_view_lists_what_goes_out_next_in_three_zones(client):
     assert "13:00 UTC" in page
 
 
+def test_scheduled_view_names_the_desk_clock_after_its_city(client, settings):
+    settings.DESK_TIME_ZONE = "America/Argentina/Buenos_Aires"
+    boss = editor()
+    briefing = DraftFactory(status=Status.REVIEW)
+    briefing.transition(
+        Status.SCHEDULED, by=boss, publish_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    client.force_login(boss)
+    page = client.get(reverse("admin:newsroom_briefing_scheduled")).content.decode()
+    assert '<th scope="col">Buenos Aires</th>' in page
+    assert "Brussels" not in page
+
+
 # Constant queries ------------------------------------------------------------------------------
 
 

@@ -1,13 +1,18 @@
 """The workflow's one gate, `Briefing.transition()`: who may move what, and what it records."""
 
+import base64
 import datetime
+import json
+import uuid
 
 import pytest
+import redis
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from briefings.newsroom.models import Briefing, EditConflict, Transition
 from briefings.newsroom.signals import briefing_published
+from config.celery import app as celery_app
 from tests.factories import DraftFactory, UserFactory, editor, writer
 
 pytestmark = pytest.mark.django_db
@@ -70,13 +75,37 @@ def test_writer_cannot_schedule_or_publish_even_own(to_status):
     assert Transition.objects.count() == 1
 
 
-def test_editor_schedules_reschedules_and_cancels(django_capture_on_commit_callbacks):
+@pytest.fixture
+def enqueued():
+    """Tasks sent to the real broker, on a queue of this test's own: (name, args, ETA) each."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    broker = redis.Redis.from_url(celery_app.conf.broker_url)
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+
+    def messages():
+        found = []
+        for raw in reversed(broker.lrange(queue, 0, -1)):  # kombu pushes on the left
+            message = json.loads(raw)
+            args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+            eta = datetime.datetime.fromisoformat(message["headers"]["eta"])
+            found.append((message["headers"]["task"], args, eta))
+        return found
+
+    yield messages
+    celery_app.conf.task_default_queue = previous
+    broker.delete(queue)
+
+
+def test_editor_schedules_reschedules_and_cancels(enqueued, django_capture_on_commit_callbacks):
     boss = editor()
     briefing = DraftFactory(status=Status.REVIEW)
     when = later()
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         briefing.transition(Status.SCHEDULED, by=boss, publish_at=when)
-    assert any(c.__qualname__.startswith("Briefing.transition") for c in callbacks)
+        assert enqueued() == []  # not before commit
+    task = "briefings.newsroom.tasks.publish_scheduled"
+    assert enqueued() == [(task, [briefing.pk, when.isoformat()], when)]
     briefing.refresh_from_db()
     assert (briefing.status, briefing.publish_at) == (Status.SCHEDULED, when)
     assert not Briefing.objects.published().filter(pk=briefing.pk).exists()

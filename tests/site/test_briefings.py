@@ -283,7 +283,7 @@ def test_server_error_page_renders_without_context(client, settings):
 
 
 def test_topics_come_from_the_latest_briefings(client, monkeypatch):
-    monkeypatch.setattr("briefings.newsroom.models.TOPIC_WINDOW", 1)
+    monkeypatch.setattr("briefings.newsroom.models.briefing.TOPIC_WINDOW", 1)
     BriefingFactory(tags=["old-topic"], publish_at=timezone.now() - datetime.timedelta(days=2))
     BriefingFactory(tags=["new-topic"])
 

@@ -6,7 +6,8 @@ from django.db import connection, transaction
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
-from briefings.newsroom.models import SNIPPET_CHARS, Briefing
+from briefings.newsroom.models import Briefing
+from briefings.newsroom.search import SNIPPET_CHARS, steered_planner
 from briefings.site.views.search import SearchPaginator
 from tests.factories import (
     ActorFactory,
@@ -154,6 +155,19 @@ def test_search_uses_the_gin_index():
         cursor.execute("SET enable_seqscan = on")
 
     assert "briefing_search_idx" in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_steered_planner_lasts_only_its_transaction():
+    def setting(name):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting(%s)", [name])
+            return cursor.fetchone()[0]
+
+    with steered_planner():
+        steered = [setting(name) for name in ("enable_seqscan", "jit", "cpu_operator_cost")]
+    assert steered == ["off", "off", "0.05"]
+    assert setting("enable_seqscan") == "on"
 
 
 def test_matching_events_are_listed_and_snippets_drop_markdown(client):

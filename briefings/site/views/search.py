@@ -1,7 +1,6 @@
 """Search: published briefings by full text, and actors, agreements and events by name."""
 
 from django.core.paginator import Paginator
-from django.db import connection, transaction
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
@@ -12,6 +11,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing
+from briefings.newsroom.search import steered_planner
 from briefings.site.cache import public_page
 
 PAGE_SIZE = 20
@@ -51,21 +51,7 @@ def search(request):
     page = actors = agreements = events = None
     if query:
         results = Briefing.objects.published().search(query, marks=(MARK_START, MARK_END)).listed()
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            # A common word matches most briefings, so the planner would rather read the whole
-            # table, or every published row off the status index, and test each row's full
-            # vector: it prices that test like an integer comparison, when detoasting a vector
-            # costs twenty times more. Steered so, it reads the matches off the GIN index and
-            # filters them by published()'s conditions (55 → 21 ms for two common words at
-            # 10,000 briefings). A broad query's estimated cost also crossed jit_above_cost,
-            # and compiling it took 100 ms or more; parallel workers only add start-up time
-            # to a 20-row page on a busy web database. Only this transaction is steered.
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', 'off', true),"
-                " set_config('cpu_operator_cost', '0.05', true),"
-                " set_config('jit', 'off', true),"
-                " set_config('max_parallel_workers_per_gather', '0', true)"
-            )
+        with steered_planner():
             page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
             for briefing in page.object_list:
                 briefing.body_snippet = highlighted(briefing.body_snippet)

@@ -1,25 +1,13 @@
-import datetime
-import difflib
-import itertools
+"""Briefings and what hangs off them: tags, key figures, sources, corrections, workflow history."""
+
 import logging
-import re
-import secrets
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Func, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Coalesce, Left
-from django.urls import reverse
+from django.db.models import F, Q
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -27,7 +15,10 @@ from taggit.models import TaggedItemBase
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
-from briefings.newsroom.signals import briefing_published
+from briefings.newsroom.models.revisions import REVISIONED_FIELDS, Revision
+from briefings.newsroom.search import SearchableQuerySet
+from briefings.newsroom.signals import briefing_published, briefing_scheduled
+from briefings.newsroom.workflow import MOVES, Status, apply_move
 from briefings.paths import slug_path
 
 logger = logging.getLogger(__name__)
@@ -37,36 +28,11 @@ class EditConflict(Exception):
     """A write based on a version of the briefing that is no longer the current one."""
 
 
-# Endings the English stemmer does not fold the same way (ratify → ratifi, ratification →
-# ratif); searching also by the root before them lets one form of a word find the others.
-ENDINGS = ("ications", "ication", "ations", "ation", "ying", "ies", "ied", "ing", "ed", "es", "s")
-ENDINGS += ("y", "e")
-
-
-def word_roots(text):
-    """Each word of a query as a tsquery term: cut before a common English ending and matched
-    as a prefix (“ratif:*”), or, with no such ending, as itself.
-
-    A word with no ending stays whole: as a prefix it found only longer, unrelated words, and
-    a short name's prefix could match most of the archive and cost a scan of every vector.
-    """
-    roots = []
-    for word in re.findall(r"[^\W_]+", text.lower())[:8]:
-        ending = next((e for e in ENDINGS if word.endswith(e) and len(word) - len(e) >= 4), "")
-        roots.append(f"{word[: len(word) - len(ending)]}:*" if ending else word)
-    return roots
-
-
 # The latest briefings that "in the news" (topics, dossiers, followable lists) is counted over.
 TOPIC_WINDOW = 200
-# How much of a text search snippets are cut from: the lede and a few paragraphs.
-SNIPPET_CHARS = 2000
-RANK_VECTOR = Func(
-    F("search_vector"), Value("{a,b}"), function="ts_filter", output_field=SearchVectorField()
-)
 
 
-class BriefingQuerySet(models.QuerySet):
+class BriefingQuerySet(SearchableQuerySet):
     def delete(self):
         """Bulk deletion takes work never made public only; the rest goes one by one, recorded."""
         public = [Briefing.Status.SCHEDULED, Briefing.Status.PUBLISHED, Briefing.Status.WITHDRAWN]
@@ -152,107 +118,9 @@ class BriefingQuerySet(models.QuerySet):
         )
         return min((t for t in times.values() if t), default=None)
 
-    def update_search_vector(self):
-        """Refill the full-text index: headline (A), dek and linked names (B), body (C).
-
-        Tag, actor and agreement names are folded in so a search for “CETA” or “Costa” finds
-        the briefings linked to them; run after any change to the text or the links.
-        """
-
-        def names(model, link, field):
-            joined = (
-                model.objects.filter(**{link: OuterRef("pk")})
-                .values(link)
-                .annotate(text=StringAgg(field, Value(" ")))
-                .values("text")
-            )
-            return Coalesce(Subquery(joined), Value(""), output_field=models.TextField())
-
-        actors, agreements = Briefing.actors.through, Briefing.agreements.through
-        linked = [
-            names(TaggedBriefing, "content_object", "tag__name"),
-            names(actors, "briefing", "actor__name"),
-            names(actors, "briefing", "actor__short_name"),
-            names(agreements, "briefing", "agreement__title"),
-            names(agreements, "briefing", "agreement__short_name"),
-        ]
-        vector = (
-            SearchVector("headline", weight="A", config="briefings")
-            + SearchVector("dek", *linked, weight="B", config="briefings")
-            + SearchVector("body", weight="C", config="briefings")
-        )
-        self.update(search_vector=vector)
-        return self.update(rank_vector=RANK_VECTOR)
-
-    def search(self, text, marks=("<b>", "</b>")):
-        """Briefings matching a reader's words (web-search syntax), best first, on the GIN index.
-
-        The `briefings` configuration unaccents and stems, so “Antonio” finds “António” and
-        “ratify” finds “ratification”. Each result carries `dek_snippet` and `body_snippet`
-        (ts_headline fragments with the matches between `marks`); they are raw text, to be
-        escaped by the caller.
-        """
-        query = SearchQuery(text, config="briefings", search_type="websearch")
-        roots = word_roots(text)
-        if any(root.endswith(":*") for root in roots):
-            query |= SearchQuery(" & ".join(roots), config="briefings", search_type="raw")
-        start, stop = marks
-
-        def snippet(field, **options):
-            # Markdown's markup characters are not words; snippets read better without them.
-            # Only the first SNIPPET_CHARS are parsed: ts_headline re-parses the whole text, and
-            # whole bodies cost as much as the rest of the page; the lede is where matches show.
-            text = Func(
-                Left(field, SNIPPET_CHARS),
-                Value(r"[#*_>`|\[\]]+"),
-                Value(" "),
-                Value("g"),
-                function="regexp_replace",
-                output_field=models.TextField(),
-            )
-            return SearchHeadline(
-                text, query, config="briefings", start_sel=start, stop_sel=stop, **options
-            )
-
-        return (
-            self.filter(search_vector=query)
-            .annotate(
-                rank=SearchRank(F("rank_vector"), query),
-                dek_snippet=snippet("dek", highlight_all=True),
-                body_snippet=snippet(
-                    "body", max_words=40, min_words=20, max_fragments=2, fragment_delimiter=" … "
-                ),
-            )
-            .order_by("-rank", "-publish_at", "-pk")
-        )
-
 
 class Briefing(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    # The workflow: each allowed move and who may make it. "author" is the briefing's own
-    # writer (creator or byline) or anyone who may edit any briefing; "editor" needs the
-    # publish permission. Withdrawal is final: its note stays public at the old address,
-    # so a corrected piece is a new briefing rather than a quiet resurrection.
-    MOVES = {
-        (Status.DRAFT, Status.REVIEW): "author",
-        (Status.REVIEW, Status.DRAFT): "author",
-        (Status.DRAFT, Status.SCHEDULED): "editor",
-        (Status.REVIEW, Status.SCHEDULED): "editor",
-        (Status.SCHEDULED, Status.SCHEDULED): "editor",
-        (Status.SCHEDULED, Status.REVIEW): "editor",
-        (Status.SCHEDULED, Status.DRAFT): "editor",
-        (Status.DRAFT, Status.PUBLISHED): "editor",
-        (Status.REVIEW, Status.PUBLISHED): "editor",
-        (Status.SCHEDULED, Status.PUBLISHED): "editor",
-        (Status.SCHEDULED, Status.WITHDRAWN): "editor",
-        (Status.PUBLISHED, Status.WITHDRAWN): "editor",
-    }
+    Status = Status  # the workflow's states, with its moves in workflow.py
 
     class ArticleType(models.TextChoices):
         NEWS = "news", "News"
@@ -356,7 +224,7 @@ class Briefing(models.Model):
     def valid_moves(self, now=None):
         """Where the workflow allows this briefing to go now, whoever asks."""
         now = now or timezone.now()
-        moves = {to for (frm, to) in self.MOVES if frm == self.status}
+        moves = {to for (frm, to) in MOVES if frm == self.status}
         if self.status == self.Status.SCHEDULED and self.publish_at <= now:
             # Already public: it can only be marked published or withdrawn.
             moves &= {self.Status.PUBLISHED, self.Status.WITHDRAWN}
@@ -364,10 +232,10 @@ class Briefing(models.Model):
 
     def may_move(self, user, to_status):
         """Whether `user` (None: the system) may make the move, if the workflow allows it."""
-        role = self.MOVES.get((self.status, to_status))
-        if role is None or user is None:
-            return role is not None
-        if role == "editor":
+        move = MOVES.get((self.status, to_status))
+        if move is None or user is None:
+            return move is not None
+        if move.role == "editor":
             return user.has_perm("newsroom.publish_briefing")
         return user.has_perm("newsroom.edit_any_briefing") or (
             user.has_perm("newsroom.change_briefing") and self.is_author(user)
@@ -393,8 +261,7 @@ class Briefing(models.Model):
         keep their current value. Raises PermissionDenied if `by` may not make the move,
         ValidationError if the move or its times are invalid, EditConflict if
         `expected_version` is given and stale. Locks the row, records a Transition, bumps
-        `version`; after commit, enqueues the publication task or sends
-        `briefing_published`, once.
+        `version`; after commit, sends `briefing_scheduled` or `briefing_published`, once.
         """
         with transaction.atomic():
             current = Briefing.objects.select_for_update().get(pk=self.pk)
@@ -412,7 +279,7 @@ class Briefing(models.Model):
                 )
             if not current.may_move(by, to_status):
                 raise PermissionDenied("You may not make this move.")
-            current._apply_move(to_status, now, note, publish_at, expires_at)
+            apply_move(current, to_status, now, note, publish_at, expires_at)
             current.version += 1
             current.save(
                 update_fields=[
@@ -435,9 +302,7 @@ class Briefing(models.Model):
                 note=note,
             )
             if to_status == self.Status.SCHEDULED:
-                transaction.on_commit(
-                    lambda: current._enqueue_publication(current.publish_at), robust=True
-                )
+                transaction.on_commit(current._schedule, robust=True)
             elif to_status == self.Status.PUBLISHED:
                 transaction.on_commit(current._announce, robust=True)
         for field in ("status", "publish_at", "expires_at", "first_published_at", "version"):
@@ -445,45 +310,8 @@ class Briefing(models.Model):
         self.withdrawn_at, self.withdrawal_note = current.withdrawn_at, current.withdrawal_note
         return record
 
-    def _apply_move(self, to_status, now, note, publish_at, expires_at):
-        errors = {}
-        if to_status == self.Status.SCHEDULED:
-            publish_at = publish_at or self.publish_at
-            if publish_at is None:
-                errors["publish_at"] = "Set a publication time to schedule this briefing."
-            elif publish_at <= now:
-                errors["publish_at"] = "That time has passed: publish now instead."
-        elif to_status == self.Status.PUBLISHED:
-            if self.status == self.Status.SCHEDULED and self.publish_at <= now:
-                publish_at = self.publish_at
-            elif publish_at is None:
-                publish_at = now
-            elif publish_at > now:
-                errors["publish_at"] = "That time is still to come: schedule instead."
-        elif to_status == self.Status.WITHDRAWN:
-            if not note.strip():
-                errors["note"] = "Say why the briefing is withdrawn: readers will see this note."
-            self.withdrawn_at, self.withdrawal_note = now, note
-            publish_at = self.publish_at
-        elif self.status == self.Status.SCHEDULED:
-            publish_at = None  # the schedule is cancelled
-        else:
-            publish_at = self.publish_at
-        if to_status in (self.Status.SCHEDULED, self.Status.PUBLISHED):
-            expires_at = expires_at or self.expires_at
-            if publish_at and expires_at and expires_at <= max(publish_at, now):
-                errors["expires_at"] = "The expiry time must come after publication."
-            self.expires_at = expires_at
-        if errors:
-            raise ValidationError(errors)
-        self.status, self.publish_at = to_status, publish_at
-        if to_status == self.Status.PUBLISHED:
-            self.first_published_at = self.first_published_at or publish_at
-
-    def _enqueue_publication(self, publish_at):
-        from briefings.newsroom.tasks import publish_scheduled
-
-        publish_scheduled.apply_async((self.pk, publish_at.isoformat()), eta=publish_at)
+    def _schedule(self):
+        briefing_scheduled.send(sender=Briefing, briefing=self, publish_at=self.publish_at)
 
     def _announce(self):
         for receiver, error in briefing_published.send_robust(sender=Briefing, briefing=self):
@@ -506,36 +334,7 @@ class Briefing(models.Model):
 
     def snapshot(self):
         """The full content as plain data: what a revision keeps and a restore puts back."""
-        return {
-            "headline": self.headline,
-            "slug": self.slug,
-            "dek": self.dek,
-            "body": self.body,
-            "article_type": self.article_type,
-            "status": self.status,
-            "publish_at": self.publish_at and self.publish_at.isoformat(),
-            "expires_at": self.expires_at and self.expires_at.isoformat(),
-            "withdrawal_note": self.withdrawal_note,
-            "tags": sorted(self.tags.names(), key=str.casefold),
-            "authors": [[u.pk, u.get_full_name() or u.get_username()] for u in self.authors.all()],
-            "actors": [[a.pk, str(a)] for a in self.actors.all()],
-            "agreements": [[a.pk, str(a)] for a in self.agreements.all()],
-            "events": [[e.pk, str(e)] for e in self.events.all()],
-            "key_figures": [
-                {f: getattr(k, f) for f in ("label", "value", "unit", "source", "position")}
-                for k in self.key_figures.all()
-            ],
-            "sources": [
-                {
-                    "title": s.title,
-                    "url": s.url,
-                    "publisher": s.publisher,
-                    "published_on": s.published_on and s.published_on.isoformat(),
-                    "position": s.position,
-                }
-                for s in self.sources.all()
-            ],
-        }
+        return {field.key: field.dump(self) for field in REVISIONED_FIELDS}
 
     def save_revision(self, by=None, note="", data=None):
         """Keep the current content as the next revision; the row lock numbers revisions safely."""
@@ -685,144 +484,6 @@ class Transition(models.Model):
             self.briefing.pin_revision(self.to_status, by=self.by)
 
 
-class RevisionQuerySet(models.QuerySet):
-    def prunable(self, before):
-        """Revisions older than `before` that nobody needs: not pinned, not a briefing's latest."""
-        newer = Revision.objects.filter(
-            briefing=models.OuterRef("briefing"), number__gt=models.OuterRef("number")
-        )
-        return self.filter(
-            models.Exists(newer), created_at__lt=before, published=False, scheduled=False
-        )
-
-
-class Revision(models.Model):
-    """A full snapshot of a briefing's content, taken at every save."""
-
-    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    data = models.JSONField()
-    note = models.CharField(max_length=255, blank=True)
-    version = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The briefing's version this revision captured."
-    )
-    published = models.BooleanField(
-        default=False, help_text="Current when the briefing was published; pruning keeps it."
-    )
-    scheduled = models.BooleanField(
-        default=False, help_text="Current when the briefing was scheduled; pruning keeps it."
-    )
-
-    objects = RevisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-number"]
-        constraints = [
-            # Its index, scanned backwards, also serves "latest revisions of a briefing".
-            models.UniqueConstraint(fields=["briefing", "number"], name="revision_unique_number")
-        ]
-        indexes = [models.Index(fields=["created_at"], name="revision_created_idx")]
-
-    def __str__(self):
-        return f"{self.briefing} — revision {self.number}"
-
-    def get_absolute_url(self):
-        return reverse("admin:newsroom_briefing_revision", args=[self.briefing_id, self.number])
-
-    def restore(self, by=None, expected_version=None):
-        """Put this revision's content back as a new revision; nothing is overwritten.
-
-        Slug, status and times stay as they are: the workflow owns them, and a published
-        address must not move.
-        """
-        data = self.data
-        with transaction.atomic():
-            briefing = Briefing.objects.select_for_update().get(pk=self.briefing_id)
-            if expected_version is not None:
-                briefing.check_version(expected_version)
-            for field in ("headline", "dek", "body", "article_type"):
-                setattr(briefing, field, data[field])
-            briefing.version += 1
-            briefing.save()
-            briefing.tags.set(data["tags"])
-            for name, model in (("actors", Actor), ("agreements", Agreement), ("events", Event)):
-                wanted = [pk for pk, _ in data[name]]
-                getattr(briefing, name).set(model.objects.filter(pk__in=wanted))
-            briefing.authors.set(
-                get_user_model().objects.filter(pk__in=[pk for pk, _ in data["authors"]])
-            )
-            briefing.key_figures.all().delete()
-            KeyFigure.objects.bulk_create(
-                KeyFigure(briefing=briefing, **figure) for figure in data["key_figures"]
-            )
-            briefing.sources.all().delete()
-            Source.objects.bulk_create(
-                Source(briefing=briefing, **source) for source in data["sources"]
-            )
-            return briefing.save_revision(by, note=f"Restored revision {self.number}")
-
-    @staticmethod
-    def readable(data):
-        """A snapshot as labelled lines of text, the unit a reader compares."""
-        names = lambda key: [name for _, name in data.get(key, [])]  # noqa: E731
-        text = lambda key: data.get(key) or ""  # noqa: E731
-        return [
-            ("Headline", [text("headline")]),
-            ("Address", [text("slug")]),
-            ("Summary (dek)", text("dek").splitlines()),
-            ("Body", text("body").splitlines()),
-            ("Article type", [text("article_type")]),
-            ("Status", [text("status")]),
-            ("Publication time", [text("publish_at") or "—"]),
-            ("Expiry time", [text("expires_at") or "—"]),
-            ("Tags", data.get("tags", [])),
-            ("Byline", names("authors")),
-            ("Actors", names("actors")),
-            ("Agreements", names("agreements")),
-            ("Events", names("events")),
-            (
-                "Key figures",
-                [
-                    f"{k['label']}: {k['value']} {k['unit']}".strip()
-                    + (f" ({k['source']})" if k["source"] else "")
-                    for k in data.get("key_figures", [])
-                ],
-            ),
-            (
-                "Sources",
-                [
-                    " — ".join(filter(None, [s["title"], s["publisher"], s["url"]]))
-                    for s in data.get("sources", [])
-                ],
-            ),
-        ]
-
-    def compare(self, other):
-        """Side-by-side rows (left, right, change) per field, from this revision to `other`.
-
-        Values stay plain text; the template escapes them.
-        """
-        fields = []
-        for (label, old), (_, new) in zip(
-            self.readable(self.data), self.readable(other.data), strict=True
-        ):
-            rows = []
-            matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-                if tag == "equal":
-                    rows += [(line, line, "equal") for line in old[i1:i2]]
-                    continue
-                for a, b in itertools.zip_longest(old[i1:i2], new[j1:j2]):
-                    kind = "added" if a is None else "removed" if b is None else "changed"
-                    rows.append((a, b, kind))
-            fields.append({"label": label, "rows": rows, "changed": old != new})
-        return fields
-
-
 class Correction(models.Model):
     """A public note on a published briefing: a correction, a clarification or an update."""
 
@@ -845,51 +506,6 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.briefing}"
-
-
-class PreviewLink(models.Model):
-    """A login-free link to an unpublished briefing, for a fixed time, revocable."""
-
-    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="preview_links")
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_at__gt=F("created_at")), name="previewlink_expires_after"
-            )
-        ]
-
-    LIFETIME = datetime.timedelta(hours=48)
-
-    def __str__(self):
-        return f"Preview of {self.briefing}"
-
-    def save(self, *args, **kwargs):
-        """A new link gets an unguessable token and, unless told otherwise, 48 hours of life."""
-        if not self.token:
-            self.token = secrets.token_urlsafe(32)
-        if self.expires_at is None:
-            self.expires_at = self.created_at + self.LIFETIME
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("newsroom:preview", kwargs={"token": self.token})
-
-    def is_valid(self, now=None):
-        now = now or timezone.now()
-        return self.revoked_at is None and self.expires_at > now
-
-    def revoke(self):
-        self.revoked_at = timezone.now()
-        self.save(update_fields=["revoked_at"])
 
 
 class BriefingDeletion(models.Model):

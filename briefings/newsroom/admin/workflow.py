@@ -1,0 +1,167 @@
+"""The briefing admin's workflow: the change form's panel, the scheduled list, bulk actions.
+
+Every move goes through `Briefing.transition()`, and each refusal is reported.
+"""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from briefings.clock import desk_zone
+from briefings.newsroom.admin.clocks import OTTAWA, UTC, clock, desk_and_utc, desk_city
+from briefings.newsroom.admin.forms import TransitionForm
+from briefings.newsroom.models import EditConflict
+from briefings.newsroom.workflow import MOVES, Status
+
+
+class WorkflowMixin:
+    """BriefingAdmin's moves; needs `get_queryset` and `has_view_permission` of a ModelAdmin."""
+
+    actions = ["submit_for_review", "publish_now", "cancel_schedule"]
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "scheduled/",
+                self.admin_site.admin_view(self.scheduled_view),
+                name="{}_{}_scheduled".format(*info),
+            ),
+            path(
+                "<path:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("newsroom.publish_briefing")
+
+    def workflow_panel(self, request, briefing, form=None):
+        """The change form's buttons: the moves this user may make now, in MOVES' order."""
+        moves = briefing.allowed_moves(request.user)
+        buttons = [
+            (to, move.label)
+            for (frm, to), move in MOVES.items()
+            if frm == briefing.status and to in moves
+        ]
+        wants_time = bool(moves & {Status.SCHEDULED, Status.PUBLISHED})
+        return {
+            "buttons": buttons,
+            "wants_time": wants_time,
+            "form": form
+            or TransitionForm(
+                initial={
+                    "version": briefing.version,
+                    "publish_at": briefing.publish_at,
+                    "expires_at": briefing.expires_at,
+                }
+            ),
+            "url": reverse("admin:newsroom_briefing_transition", args=[briefing.pk]),
+            "desk_zone": settings.DESK_TIME_ZONE,
+        }
+
+    @method_decorator(require_POST)
+    def transition_view(self, request, object_id):
+        briefing = get_object_or_404(self.get_queryset(request), pk=object_id)
+        change_url = reverse("admin:newsroom_briefing_change", args=[briefing.pk])
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                messages.error(request, f"{field}: {' '.join(errors)}")
+            return HttpResponseRedirect(change_url)
+        data = form.cleaned_data
+        try:
+            briefing.transition(
+                data["to"],
+                by=request.user,
+                note=data["note"],
+                publish_at=data["publish_at"],
+                expires_at=data["expires_at"],
+                expected_version=data["version"],
+            )
+        except PermissionDenied:
+            messages.error(request, "You may not make this move.")
+        except EditConflict as conflict:
+            messages.error(request, f"{conflict} Nothing was changed; review and try again.")
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, self.success_message(briefing))
+        return HttpResponseRedirect(change_url)
+
+    def success_message(self, briefing):
+        if briefing.status == Status.SCHEDULED:
+            return format_html(
+                "“{}” is scheduled for {}.", briefing, desk_and_utc(briefing.publish_at)
+            )
+        return f"“{briefing}” is now {briefing.get_status_display().lower()}."
+
+    def scheduled_view(self, request):
+        """What goes out next, earliest first, on the desk's clock, Ottawa's and UTC."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        upcoming = (
+            self.get_queryset(request).filter(status=Status.SCHEDULED).order_by("publish_at", "pk")
+        )
+        zones = [(desk_city(), desk_zone()), ("Ottawa", OTTAWA), ("UTC", UTC)]
+        rows = [
+            {
+                "briefing": briefing,
+                "url": reverse("admin:newsroom_briefing_change", args=[briefing.pk]),
+                "times": [clock(briefing.publish_at, zone) for _, zone in zones],
+                "due": briefing.is_public(),
+                "expiry": desk_and_utc(briefing.expires_at),
+            }
+            for briefing in upcoming
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Scheduled briefings",
+            "opts": self.opts,
+            "zones": [name for name, _ in zones],
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/newsroom/briefing/scheduled.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "scheduled_url": reverse("admin:newsroom_briefing_scheduled"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def apply_move(self, request, queryset, to_status, **kwargs):
+        moved = 0
+        for briefing in queryset:
+            try:
+                briefing.transition(to_status, by=request.user, **kwargs)
+            except PermissionDenied:
+                messages.error(request, f"“{briefing}”: you may not make this move.")
+            except ValidationError as error:
+                messages.error(request, f"“{briefing}”: {' '.join(error.messages)}")
+            else:
+                moved += 1
+        if moved:
+            messages.success(request, f"{moved} briefing(s) moved to {Status(to_status).label}.")
+
+    @admin.action(description="Submit selected briefings for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self.apply_move(request, queryset, Status.REVIEW)
+
+    @admin.action(description="Publish selected briefings now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        self.apply_move(request, queryset, Status.PUBLISHED)
+
+    @admin.action(description="Cancel the schedule of selected briefings", permissions=["publish"])
+    def cancel_schedule(self, request, queryset):
+        self.apply_move(request, queryset.filter(status=Status.SCHEDULED), Status.DRAFT)

@@ -1,0 +1,30 @@
+"""The newsroom's models, one module per concern; import them from here."""
+
+from briefings.newsroom.models.briefing import (
+    Briefing,
+    BriefingDeletion,
+    BriefingQuerySet,
+    Correction,
+    EditConflict,
+    KeyFigure,
+    Source,
+    TaggedBriefing,
+    Transition,
+)
+from briefings.newsroom.models.previews import PreviewLink
+from briefings.newsroom.models.revisions import Revision, RevisionQuerySet
+
+__all__ = [
+    "Briefing",
+    "BriefingDeletion",
+    "BriefingQuerySet",
+    "Correction",
+    "EditConflict",
+    "KeyFigure",
+    "PreviewLink",
+    "Revision",
+    "RevisionQuerySet",
+    "Source",
+    "TaggedBriefing",
+    "Transition",
+]

@@ -1,0 +1,72 @@
+"""The newsroom's signal receivers, connected when the app is ready.
+
+Search vectors are kept current: on every save, and when tags or links change. The vector
+includes the names of linked tags, actors and agreements, so renaming one of those refreshes
+the briefings that carry it. A scheduled briefing gets its publication task; the models
+send a signal for it rather than import the tasks, which import them.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from taggit.models import Tag
+
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
+from briefings.newsroom.models import Briefing, TaggedBriefing
+from briefings.newsroom.signals import briefing_scheduled
+from briefings.newsroom.tasks import publish_scheduled
+
+
+def enqueue_publication(sender, briefing, publish_at, **kwargs):
+    """Sent after commit, so the worker finds the briefing scheduled; the task re-checks."""
+    publish_scheduled.apply_async((briefing.pk, publish_at.isoformat()), eta=publish_at)
+
+
+def briefing_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        Briefing.objects.filter(pk=instance.pk).update_search_vector()
+
+
+def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        Briefing.objects.filter(pk=instance.pk).update_search_vector()
+    elif action == "post_clear":
+        # Cleared from the far side: pk_set is unknown, refresh what may have carried it.
+        Briefing.objects.filter(search_vector__isnull=False).update_search_vector()
+    else:
+        Briefing.objects.filter(pk__in=pk_set).update_search_vector()
+
+
+def tagging_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        Briefing.objects.filter(pk=instance.content_object_id).update_search_vector()
+
+
+def tag_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        Briefing.objects.filter(tags=instance).update_search_vector()
+
+
+def actor_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        Briefing.objects.filter(actors=instance).update_search_vector()
+
+
+def agreement_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        Briefing.objects.filter(agreements=instance).update_search_vector()
+
+
+post_save.connect(briefing_saved, sender=Briefing, dispatch_uid="search-briefing")
+post_save.connect(tagging_changed, sender=TaggedBriefing, dispatch_uid="search-tagged")
+post_delete.connect(tagging_changed, sender=TaggedBriefing, dispatch_uid="search-untagged")
+post_save.connect(tag_renamed, sender=Tag, dispatch_uid="search-tag")
+post_save.connect(actor_renamed, sender=Actor, dispatch_uid="search-actor")
+post_save.connect(agreement_renamed, sender=Agreement, dispatch_uid="search-agreement")
+m2m_changed.connect(links_changed, sender=TaggedBriefing, dispatch_uid="search-tags")
+m2m_changed.connect(links_changed, sender=Briefing.actors.through, dispatch_uid="search-actors")
+m2m_changed.connect(
+    links_changed, sender=Briefing.agreements.through, dispatch_uid="search-agreements"
+)
+briefing_scheduled.connect(enqueue_publication, sender=Briefing, dispatch_uid="publish-scheduled")
