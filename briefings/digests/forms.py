@@ -1,6 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from taggit.models import Tag
 
 from briefings.actors.models import Actor
@@ -76,10 +76,8 @@ class FollowsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only topics readers can see: a tag carried by drafts alone must not show here.
-        carried = TaggedBriefing.objects.filter(
-            tag=OuterRef("pk"), content_object__in=Briefing.objects.published()
-        )
-        self.fields["tags"].queryset = Tag.objects.filter(Exists(carried)).order_by("name")
+        public = Briefing.objects.published().carried_tags()
+        self.fields["tags"].queryset = public.order_by("name")
         for name, covered in most_linked().items():
             self.offer(name, covered)
 

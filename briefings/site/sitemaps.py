@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
@@ -46,13 +45,10 @@ class TagSitemap(SiteSitemap):
     priority = 0.4
 
     def items(self):
-        return (
-            Tag.objects.filter(
-                newsroom_taggedbriefing_items__content_object__in=(Briefing.objects.published())
-            )
-            .annotate(latest=Max("newsroom_taggedbriefing_items__content_object__publish_at"))
-            .order_by("name")
-        )
+        published = Briefing.objects.published()
+        briefing = "newsroom_taggedbriefing_items__content_object"
+        latest = Max(f"{briefing}__publish_at", filter=Q(**{f"{briefing}__in": published}))
+        return published.carried_tags().annotate(latest=latest).order_by("name")
 
     def location(self, item):
         return reverse("tag", kwargs={"slug": item.slug})

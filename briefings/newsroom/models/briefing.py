@@ -7,10 +7,10 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
@@ -63,6 +63,12 @@ class BriefingQuerySet(SearchableQuerySet):
         return self.defer("body", "search_vector", "rank_vector").prefetch_related(
             models.Prefetch("tags", to_attr="tag_list")
         )
+
+    def carried_tags(self):
+        """The tags these briefings carry. `published().carried_tags()` is the one rule for
+        a public topic: a tag only drafts carry does not exist for readers."""
+        carried = TaggedBriefing.objects.filter(tag=OuterRef("pk"), content_object__in=self)
+        return Tag.objects.filter(Exists(carried))
 
     def in_the_news(self):
         """The latest TOPIC_WINDOW published briefings' pks, a subquery for the `any` lookup:

@@ -3,12 +3,11 @@
 import unicodedata
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, F
 from django.db.models.functions import Left, Lower, Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
 from briefings.newsroom.models import Briefing, TaggedBriefing
 from briefings.site.cache import public_page
@@ -40,8 +39,7 @@ def public_taggings():
 
 def public_tag(slug):
     """A tag that published briefings carry; one only drafts use does not exist for readers."""
-    tags = Tag.objects.filter(Exists(public_taggings().filter(tag=OuterRef("pk"))))
-    return get_object_or_404(tags, slug=slug)
+    return get_object_or_404(Briefing.objects.published().carried_tags(), slug=slug)
 
 
 @require_safe
