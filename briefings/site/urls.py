@@ -7,28 +7,33 @@ from briefings.paths import TagSlugConverter
 from briefings.site import feeds
 from briefings.site.cache import public_page
 from briefings.site.sitemaps import sitemaps
-from briefings.site.views import actors, agreements, briefings, digests, events, pages, search
-from briefings.site.views import topics as topic_views
+from briefings.site.views import (
+    actors,
+    agreements,
+    briefings,
+    digests,
+    events,
+    pages,
+    search,
+    topics,
+)
 
 register_converter(TagSlugConverter, "tag_slug")
+
+
+def directory(views):
+    """An index and a page per slug: the shape of the actor, agreement and event sections."""
+    return [
+        path("", views.index, name="index"),
+        path("<slug:slug>/", views.detail, name="detail"),
+    ]
+
 
 briefing_patterns = [
     path("", briefings.index, name="index"),
     path("<slug:slug>/", briefings.detail, name="detail"),
     path("preview/<str:token>/", briefings.preview, name="preview"),
     path("preview/desk/<int:pk>/", briefings.desk_preview, name="desk_preview"),
-]
-actor_patterns = [
-    path("", actors.index, name="index"),
-    path("<slug:slug>/", actors.detail, name="detail"),
-]
-agreement_patterns = [
-    path("", agreements.index, name="index"),
-    path("<slug:slug>/", agreements.detail, name="detail"),
-]
-event_patterns = [
-    path("", events.index, name="index"),
-    path("<slug:slug>/", events.detail, name="detail"),
 ]
 digest_patterns = [
     path("", digests.subscribe, name="subscribe"),
@@ -62,8 +67,8 @@ feed_patterns = [
 
 urlpatterns = [
     path("", briefings.home, name="home"),
-    path("tags/", topic_views.topics, name="topics"),
-    path("tags/<tag_slug:slug>/", topic_views.tag, name="tag"),
+    path("tags/", topics.topics, name="topics"),
+    path("tags/<tag_slug:slug>/", topics.tag, name="tag"),
     path("search/", search.search, name="search"),
     *feed_patterns,
     # An index of one sitemap per section, each in pages of SiteSitemap.limit addresses: one
@@ -83,8 +88,8 @@ urlpatterns = [
     path("robots.txt", pages.robots_txt, name="robots_txt"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("briefings/", include((briefing_patterns, "newsroom"))),
-    path("actors/", include((actor_patterns, "actors"))),
-    path("agreements/", include((agreement_patterns, "agreements"))),
-    path("events/", include((event_patterns, "events"))),
+    path("actors/", include((directory(actors), "actors"))),
+    path("agreements/", include((directory(agreements), "agreements"))),
+    path("events/", include((directory(events), "events"))),
     path("subscribe/", include((digest_patterns, "digests"))),
 ]
