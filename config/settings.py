@@ -197,6 +197,12 @@ CELERY_BEAT_SCHEDULE["newsroom-publish-overdue"] = {
     "schedule": 2.0,
     "options": {"expires": 2.0},
 }
+# The outbox's sweep: side effects whose on-commit message was lost or whose receivers failed.
+CELERY_BEAT_SCHEDULE["newsroom-dispatch-outbox"] = {
+    "task": "briefings.newsroom.tasks.dispatch_outbox_due",
+    "schedule": 2.0,
+    "options": {"expires": 2.0},
+}
 CELERY_BEAT_SCHEDULE["digests-tick"] = {"task": "digests.tick", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["digests-purge-pending"] = {
     "task": "digests.purge_pending",

@@ -1,6 +1,7 @@
-"""Publication on the clock: thin tasks over the Briefing model's workflow.
+"""Publication on the clock and its side effects: thin tasks over the models.
 
-Every task is safe to run twice or concurrently: the row lock in `publish_due` decides.
+Every task is safe to run twice or concurrently: the row locks in `publish_due` and
+`Outbox.objects.dispatch` decide.
 """
 
 import datetime
@@ -10,7 +11,7 @@ from django.db import OperationalError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from briefings.newsroom.models import Briefing
+from briefings.newsroom.models import Briefing, Outbox
 
 # The sweep leaves the first second after a briefing's time to its own task.
 SWEEP_GRACE = datetime.timedelta(seconds=1)
@@ -27,6 +28,17 @@ RETRY = {
 }
 
 
+# Entries one outbox sweep performs at most; the next sweep, 2 s later, takes the rest.
+OUTBOX_SWEEP_BATCH = 500
+
+OUTBOX = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": 30,
+    "time_limit": 60,
+}
+
+
 @shared_task(**RETRY)
 def publish_scheduled(briefing_id, publish_at):
     """Publish one briefing at its time, if it is still scheduled for that time."""
@@ -38,3 +50,15 @@ def publish_overdue():
     """The beat sweep: anything due that no task published (lost message, worker down)."""
     overdue = Briefing.objects.filter(publish_at__lte=timezone.now() - SWEEP_GRACE)
     overdue.publish_due(skip_locked=True, via="sweep")
+
+
+@shared_task(**OUTBOX)
+def dispatch_outbox(entry_id):
+    """The fast path: perform one outbox entry, enqueued when its transaction commits."""
+    Outbox.objects.filter(pk=entry_id).dispatch()
+
+
+@shared_task(**OUTBOX)
+def dispatch_outbox_due():
+    """The beat sweep: every entry due and not done (message lost, broker down, failed)."""
+    Outbox.objects.due().dispatch(limit=OUTBOX_SWEEP_BATCH)
