@@ -11,22 +11,28 @@ import logging
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
+from briefings.newsroom import tasks
 from briefings.newsroom.models import Briefing, Outbox, TaggedBriefing
 from briefings.newsroom.signals import briefing_scheduled
-from briefings.newsroom.tasks import dispatch_outbox, publish_scheduled
 
 logger = logging.getLogger(__name__)
 
 FAST_PATH_RETRY = {"max_retries": 1, "interval_start": 0}
 
 
-def enqueue_publication(sender, briefing, publish_at, **kwargs):
-    """Sent after commit, so the worker finds the briefing scheduled; the task re-checks."""
-    publish_scheduled.apply_async((briefing.pk, publish_at.isoformat()), eta=publish_at)
+def schedule_publication(sender, briefing, publish_at, **kwargs):
+    """Sent after commit, so the worker finds the briefing scheduled; the task re-checks.
+
+    Only a schedule within the horizon is enqueued now; the beat sweep enqueues later ones as
+    they come near, so the broker never holds a message for long.
+    """
+    if publish_at - timezone.now() <= tasks.horizon():
+        tasks.enqueue_publication(briefing.pk, publish_at)
 
 
 def outbox_recorded(sender, instance, created=False, raw=False, **kwargs):
@@ -40,7 +46,7 @@ def enqueue_dispatch(entry_id):
     gone stale in a broker restart), no more, so a "Publish now" does not wait on a dead
     broker."""
     try:
-        dispatch_outbox.apply_async((entry_id,), retry_policy=FAST_PATH_RETRY)
+        tasks.dispatch_outbox.apply_async((entry_id,), retry_policy=FAST_PATH_RETRY)
     except Exception as error:
         logger.warning(
             "Could not enqueue outbox entry %s (%s); the sweep will dispatch it", entry_id, error
@@ -96,4 +102,4 @@ m2m_changed.connect(
     links_changed, sender=Briefing.agreements.through, dispatch_uid="search-agreements"
 )
 post_save.connect(outbox_recorded, sender=Outbox, dispatch_uid="outbox-dispatch")
-briefing_scheduled.connect(enqueue_publication, sender=Briefing, dispatch_uid="publish-scheduled")
+briefing_scheduled.connect(schedule_publication, sender=Briefing, dispatch_uid="publish-scheduled")

@@ -7,7 +7,8 @@ Every task is safe to run twice or concurrently: the row locks in `publish_due` 
 import datetime
 
 from celery import shared_task
-from django.db import OperationalError
+from django.conf import settings
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -45,11 +46,38 @@ def publish_scheduled(briefing_id, publish_at):
     Briefing.objects.filter(pk=briefing_id).publish_due(publish_at=parse_datetime(publish_at))
 
 
+def horizon():
+    return datetime.timedelta(seconds=settings.NEWSROOM_PUBLISH_HORIZON)
+
+
+def enqueue_publication(briefing_id, publish_at):
+    """Enqueue the task for one schedule, with its exact time as ETA, and record it."""
+    publish_scheduled.apply_async((briefing_id, publish_at.isoformat()), eta=publish_at)
+    Briefing.objects.filter(pk=briefing_id, publish_at=publish_at).mark_enqueued()
+
+
+def enqueue_coming_due(now=None):
+    """Enqueue each schedule coming within the horizon that has no task yet, once.
+
+    The rows stay locked until the marks commit, so two sweeps cannot enqueue one schedule
+    twice; a failure to enqueue rolls the marks back for the next sweep. Returns the count.
+    """
+    with transaction.atomic():
+        coming = Briefing.objects.coming_due(horizon(), now).select_for_update(skip_locked=True)
+        found = list(coming.order_by("publish_at").values_list("pk", "publish_at"))
+        for pk, publish_at in found:
+            publish_scheduled.apply_async((pk, publish_at.isoformat()), eta=publish_at)
+        Briefing.objects.filter(pk__in=[pk for pk, _ in found]).mark_enqueued()
+    return len(found)
+
+
 @shared_task(**RETRY)
 def publish_overdue():
-    """The beat sweep: anything due that no task published (lost message, worker down)."""
+    """The beat sweep: anything due that no task published (lost message, worker down), then
+    the tasks of schedules coming within the horizon."""
     overdue = Briefing.objects.filter(publish_at__lte=timezone.now() - SWEEP_GRACE)
     overdue.publish_due(skip_locked=True, via="sweep")
+    enqueue_coming_due()
 
 
 @shared_task(**OUTBOX)

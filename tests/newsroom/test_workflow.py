@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from briefings.newsroom.models import Briefing, Correction, EditConflict, Outbox, Transition
 from briefings.newsroom.signals import briefing_published
+from briefings.newsroom.tasks import enqueue_coming_due
 from config.celery import app as celery_app
 from tests.factories import DraftFactory, UserFactory, editor, writer
 from tests.support import run_outbox
@@ -103,7 +104,7 @@ def enqueued():
 def test_editor_schedules_reschedules_and_cancels(enqueued, django_capture_on_commit_callbacks):
     boss = editor()
     briefing = DraftFactory(status=Status.REVIEW)
-    when = later()
+    when = later(30)  # within the horizon: enqueued at once
     with django_capture_on_commit_callbacks(execute=True):
         briefing.transition(Status.SCHEDULED, by=boss, publish_at=when)
         assert enqueued() == []  # not before commit
@@ -122,6 +123,31 @@ def test_editor_schedules_reschedules_and_cancels(enqueued, django_capture_on_co
         Status.SCHEDULED,
         Status.DRAFT,
     ]
+
+
+def test_a_far_schedule_is_enqueued_by_the_sweep_once_as_it_comes_near(
+    enqueued, django_capture_on_commit_callbacks, settings
+):
+    settings.NEWSROOM_PUBLISH_HORIZON = 60
+    boss = editor()
+    briefing = DraftFactory(status=Status.REVIEW)
+    when = later(3600)
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.transition(Status.SCHEDULED, by=boss, publish_at=when)
+    assert enqueued() == []  # no broker message waits an hour
+    assert enqueue_coming_due(now=when - datetime.timedelta(seconds=61)) == 0
+
+    near = when - datetime.timedelta(seconds=59)
+    assert enqueue_coming_due(now=near) == 1
+    assert enqueue_coming_due(now=near) == 0  # recorded: not again every 2 s
+    task = "briefings.newsroom.tasks.publish_scheduled"
+    assert enqueued() == [(task, [briefing.pk, when.isoformat()], when)]
+
+    moved = later(7200)
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.transition(Status.SCHEDULED, by=boss, publish_at=moved)
+    assert enqueue_coming_due(now=moved - datetime.timedelta(seconds=30)) == 1
+    assert enqueued()[1:] == [(task, [briefing.pk, moved.isoformat()], moved)]
 
 
 def test_publish_now_records_its_side_effects_and_the_dispatcher_sends_the_signal_once(

@@ -80,6 +80,17 @@ class BriefingQuerySet(SearchableQuerySet):
         """Scheduled briefings whose time has come: public already, not yet marked published."""
         return self.filter(status=Briefing.Status.SCHEDULED, publish_at__lte=now or timezone.now())
 
+    def coming_due(self, horizon, now=None):
+        """Scheduled briefings due within `horizon` whose publish task is not enqueued yet."""
+        now = now or timezone.now()
+        return self.filter(status=Briefing.Status.SCHEDULED, publish_at__lte=now + horizon).exclude(
+            enqueued_for=F("publish_at")
+        )
+
+    def mark_enqueued(self):
+        """Record that these briefings' publish tasks are enqueued, for their current time."""
+        return self.update(enqueued_for=F("publish_at"))
+
     def visible_to(self, user):
         """What a user sees on the desk: everything for editors, their own for writers."""
         if user.has_perm("newsroom.edit_any_briefing"):
@@ -149,6 +160,9 @@ class Briefing(models.Model):
         "updated (shown to readers)", null=True, blank=True, editable=False
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The publication time a publish task was last enqueued for: the sweep enqueues each
+    # schedule once as it comes near, and a new time (a reschedule) gets a fresh task.
+    enqueued_for = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawal_note = models.TextField(blank=True)
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="bylines", verbose_name="byline"
