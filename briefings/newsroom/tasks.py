@@ -28,7 +28,6 @@ RETRY = {
     "time_limit": 60,
 }
 
-
 # Entries one outbox sweep performs at most; the next sweep, 2 s later, takes the rest.
 OUTBOX_SWEEP_BATCH = 500
 
@@ -59,9 +58,13 @@ def horizon():
     return datetime.timedelta(seconds=settings.NEWSROOM_PUBLISH_HORIZON)
 
 
+def send_publication(briefing_id, publish_at):
+    publish_scheduled.apply_async((briefing_id, publish_at.isoformat()), eta=publish_at)
+
+
 def enqueue_publication(briefing_id, publish_at):
     """Enqueue the task for one schedule, with its exact time as ETA, and record it."""
-    publish_scheduled.apply_async((briefing_id, publish_at.isoformat()), eta=publish_at)
+    send_publication(briefing_id, publish_at)
     Briefing.objects.filter(pk=briefing_id, publish_at=publish_at).mark_enqueued()
 
 
@@ -75,7 +78,7 @@ def enqueue_coming_due(now=None):
         coming = Briefing.objects.coming_due(horizon(), now).select_for_update(skip_locked=True)
         found = list(coming.order_by("publish_at").values_list("pk", "publish_at"))
         for pk, publish_at in found:
-            publish_scheduled.apply_async((pk, publish_at.isoformat()), eta=publish_at)
+            send_publication(pk, publish_at)
         Briefing.objects.filter(pk__in=[pk for pk, _ in found]).mark_enqueued()
     return len(found)
 
