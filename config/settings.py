@@ -183,8 +183,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Long enough for the furthest ETA a desk schedules, so Redis does not redeliver early.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 24 * 30}
+# A publication task is enqueued only once its time is this close (seconds): at scheduling
+# if it is near, else by the 2 s sweep as it comes within it. No broker message waits longer.
+NEWSROOM_PUBLISH_HORIZON = 60
+# Redis hands an unacknowledged message to another worker after this long. It must exceed the
+# longest a healthy worker holds one (an ETA up to the horizon away, then a task's 60 s hard
+# time limit) or live tasks are redelivered; short, so a dead worker's message comes back soon.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 5 * 60}
 # A worker keeps reconnecting through a broker restart; tasks cut off by the lost connection
 # are cancelled and redelivered rather than acknowledged half-done.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
@@ -194,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {}
 # A sweep not started within its period is dropped; the next one does the same work.
 CELERY_BEAT_SCHEDULE["newsroom-publish-overdue"] = {
     "task": "briefings.newsroom.tasks.publish_overdue",
+    "schedule": 2.0,
+    "options": {"expires": 2.0},
+}
+# The outbox's sweep: side effects whose on-commit message was lost or whose receivers failed.
+CELERY_BEAT_SCHEDULE["newsroom-dispatch-outbox"] = {
+    "task": "briefings.newsroom.tasks.dispatch_outbox_due",
     "schedule": 2.0,
     "options": {"expires": 2.0},
 }

@@ -3,22 +3,54 @@
 Search vectors are kept current: on every save, and when tags or links change. The vector
 includes the names of linked tags, actors and agreements, so renaming one of those refreshes
 the briefings that carry it. A scheduled briefing gets its publication task; the models
-send a signal for it rather than import the tasks, which import them.
+send a signal for it rather than import the tasks, which import them. An outbox entry is
+dispatched as soon as its transaction commits.
 """
 
+import logging
+
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
-from briefings.newsroom.models import Briefing, TaggedBriefing
+from briefings.newsroom import tasks
+from briefings.newsroom.models import Briefing, Outbox, TaggedBriefing
 from briefings.newsroom.signals import briefing_scheduled
-from briefings.newsroom.tasks import publish_scheduled
+
+logger = logging.getLogger(__name__)
+
+FAST_PATH_RETRY = {"max_retries": 1, "interval_start": 0}
 
 
-def enqueue_publication(sender, briefing, publish_at, **kwargs):
-    """Sent after commit, so the worker finds the briefing scheduled; the task re-checks."""
-    publish_scheduled.apply_async((briefing.pk, publish_at.isoformat()), eta=publish_at)
+def schedule_publication(sender, briefing, publish_at, **kwargs):
+    """Sent after commit, so the worker finds the briefing scheduled; the task re-checks.
+
+    Only a schedule within the horizon is enqueued now; the beat sweep enqueues later ones as
+    they come near, so the broker never holds a message for long.
+    """
+    if publish_at - timezone.now() <= tasks.horizon():
+        tasks.enqueue_publication(briefing.pk, publish_at)
+
+
+def outbox_recorded(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        transaction.on_commit(lambda: enqueue_dispatch(instance.pk))
+
+
+def enqueue_dispatch(entry_id):
+    """The fast path only: with the broker unreachable the change still stands, and the
+    beat sweep performs the entry once the broker is back. One immediate retry (a connection
+    gone stale in a broker restart), no more, so a "Publish now" does not wait on a dead
+    broker."""
+    try:
+        tasks.dispatch_outbox.apply_async((entry_id,), retry_policy=FAST_PATH_RETRY)
+    except Exception as error:
+        logger.warning(
+            "Could not enqueue outbox entry %s (%s); the sweep will dispatch it", entry_id, error
+        )
 
 
 def briefing_saved(sender, instance, raw=False, **kwargs):
@@ -69,4 +101,5 @@ m2m_changed.connect(links_changed, sender=Briefing.actors.through, dispatch_uid=
 m2m_changed.connect(
     links_changed, sender=Briefing.agreements.through, dispatch_uid="search-agreements"
 )
-briefing_scheduled.connect(enqueue_publication, sender=Briefing, dispatch_uid="publish-scheduled")
+post_save.connect(outbox_recorded, sender=Outbox, dispatch_uid="outbox-dispatch")
+briefing_scheduled.connect(schedule_publication, sender=Briefing, dispatch_uid="publish-scheduled")

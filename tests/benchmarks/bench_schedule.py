@@ -2,9 +2,10 @@
 
     python tests/benchmarks/bench_schedule.py [--size tiny|full] [--strict]
 
-Builds a database of its own (briefings_bench_schedule or briefings_bench_schedule_tiny,
-dropped and rebuilt on every run) and uses a Redis database of its own (BENCH_SCHEDULE_REDIS,
-default redis://127.0.0.1:6379/13) with a fresh queue. An editor schedules every briefing
+Builds a database of its own (BENCH_DATABASE_URL, else briefings_bench_schedule or
+briefings_bench_schedule_tiny on DATABASE_URL's server; dropped and rebuilt on every run) and
+uses a Redis database of its own (BENCH_SCHEDULE_REDIS, default redis://127.0.0.1:6379/13)
+with a fresh queue. An editor schedules every briefing
 through `Briefing.transition()`, spread across one minute (full: 1,000; tiny: 20 across a few
 seconds), while worker subprocesses (`celery worker`, prefork, DEBUG off) and `celery beat`
 run as in production. The publication side effects are timed where they happen: the
@@ -66,7 +67,8 @@ def main():
     args = parse_args()
     count, spread = SIZES[args.size]
     db_name = "briefings_bench_schedule" + ("_tiny" if args.size == "tiny" else "")
-    url = database_url(db_name)
+    url = os.environ.get("BENCH_DATABASE_URL") or database_url(db_name)
+    db_name = url.rsplit("/", 1)[1]
     queue = f"bench-schedule-{uuid.uuid4().hex[:8]}"
     signal_key = f"{queue}:published"
     env = {

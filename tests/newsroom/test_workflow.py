@@ -8,12 +8,15 @@ import uuid
 import pytest
 import redis
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from briefings.newsroom.models import Briefing, EditConflict, Transition
+from briefings.newsroom.models import Briefing, Correction, EditConflict, Outbox, Transition
 from briefings.newsroom.signals import briefing_published
+from briefings.newsroom.tasks import enqueue_coming_due
 from config.celery import app as celery_app
 from tests.factories import DraftFactory, UserFactory, editor, writer
+from tests.support import run_outbox
 
 pytestmark = pytest.mark.django_db
 Status = Briefing.Status
@@ -88,7 +91,8 @@ def enqueued():
         for raw in reversed(broker.lrange(queue, 0, -1)):  # kombu pushes on the left
             message = json.loads(raw)
             args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
-            eta = datetime.datetime.fromisoformat(message["headers"]["eta"])
+            eta = message["headers"]["eta"]
+            eta = eta and datetime.datetime.fromisoformat(eta)
             found.append((message["headers"]["task"], args, eta))
         return found
 
@@ -100,7 +104,7 @@ def enqueued():
 def test_editor_schedules_reschedules_and_cancels(enqueued, django_capture_on_commit_callbacks):
     boss = editor()
     briefing = DraftFactory(status=Status.REVIEW)
-    when = later()
+    when = later(30)  # within the horizon: enqueued at once
     with django_capture_on_commit_callbacks(execute=True):
         briefing.transition(Status.SCHEDULED, by=boss, publish_at=when)
         assert enqueued() == []  # not before commit
@@ -121,17 +125,98 @@ def test_editor_schedules_reschedules_and_cancels(enqueued, django_capture_on_co
     ]
 
 
-def test_publish_now_sends_the_signal_once_after_commit(
-    published_signals, django_capture_on_commit_callbacks
+def test_a_far_schedule_is_enqueued_by_the_sweep_once_as_it_comes_near(
+    enqueued, django_capture_on_commit_callbacks, settings
+):
+    settings.NEWSROOM_PUBLISH_HORIZON = 60
+    boss = editor()
+    briefing = DraftFactory(status=Status.REVIEW)
+    when = later(3600)
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.transition(Status.SCHEDULED, by=boss, publish_at=when)
+    assert enqueued() == []  # no broker message waits an hour
+    assert enqueue_coming_due(now=when - datetime.timedelta(seconds=61)) == 0
+
+    near = when - datetime.timedelta(seconds=59)
+    assert enqueue_coming_due(now=near) == 1
+    assert enqueue_coming_due(now=near) == 0  # recorded: not again every 2 s
+    task = "briefings.newsroom.tasks.publish_scheduled"
+    assert enqueued() == [(task, [briefing.pk, when.isoformat()], when)]
+
+    moved = later(7200)
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.transition(Status.SCHEDULED, by=boss, publish_at=moved)
+    assert enqueue_coming_due(now=moved - datetime.timedelta(seconds=30)) == 1
+    assert enqueued()[1:] == [(task, [briefing.pk, moved.isoformat()], moved)]
+
+
+def test_publish_now_records_its_side_effects_and_the_dispatcher_sends_the_signal_once(
+    published_signals, django_capture_on_commit_callbacks, enqueued
 ):
     briefing = DraftFactory(status=Status.REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
         briefing.transition(Status.PUBLISHED, by=editor())
-        assert published_signals == []  # not before commit
-    assert published_signals == [briefing.pk]
+        # In the publishing transaction itself: the entry stands or falls with the change.
+        entry = Outbox.objects.get(briefing=briefing)
+        assert enqueued() == []  # not before commit
+    assert (entry.kind, entry.published_at, entry.done_at) == (
+        Outbox.Kind.BRIEFING_PUBLISHED,
+        briefing.publish_at,
+        None,
+    )
+    assert enqueued() == [("briefings.newsroom.tasks.dispatch_outbox", [entry.pk], None)]
+    assert published_signals == []  # the dispatcher sends it, not transition()
     briefing.refresh_from_db()
     assert briefing.first_published_at == briefing.publish_at
     assert Briefing.objects.published().filter(pk=briefing.pk).exists()
+
+    assert run_outbox() == 1
+    assert run_outbox() == 0
+    assert published_signals == [briefing.pk]
+    entry.refresh_from_db()
+    assert entry.done_at is not None and entry.attempts == 1
+
+
+def test_a_publication_cannot_record_its_side_effects_twice():
+    briefing = DraftFactory(status=Status.REVIEW)
+    briefing.transition(Status.PUBLISHED, by=editor())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        briefing.outbox_entries.create(
+            kind=Outbox.Kind.BRIEFING_PUBLISHED, published_at=briefing.publish_at
+        )
+    assert briefing.outbox_entries.count() == 1
+
+
+def test_a_failing_receiver_rolls_back_and_the_entry_is_retried_later(published_signals, caplog):
+    briefing = DraftFactory(status=Status.REVIEW)
+    briefing.transition(Status.PUBLISHED, by=editor())
+    failures = ["SMTP relay on fire"]
+
+    def record_then_fail(sender, briefing, **kwargs):
+        Correction.objects.create(briefing=briefing, text="effect")
+        if failures:
+            raise RuntimeError(failures.pop())
+
+    briefing_published.connect(record_then_fail, dispatch_uid="test-failing")
+    try:
+        assert run_outbox() == 0
+        entry = Outbox.objects.get()
+        assert entry.done_at is None
+        assert entry.attempts == 1
+        assert "RuntimeError: SMTP relay on fire" in entry.last_error
+        assert entry.next_attempt_at > timezone.now()
+        assert "Outbox entry" in caplog.text
+        # The other receiver's work and this one's rows were rolled back with the failure.
+        assert not Correction.objects.filter(text="effect").exists()
+        assert run_outbox() == 0  # backing off: not due yet
+
+        assert Outbox.objects.filter(pk=entry.pk).dispatch() == 1
+    finally:
+        briefing_published.disconnect(dispatch_uid="test-failing")
+    entry.refresh_from_db()
+    assert entry.done_at is not None and entry.attempts == 2
+    assert Correction.objects.filter(text="effect").count() == 1
+    assert published_signals == [briefing.pk, briefing.pk]  # run again, as documented
 
 
 def test_scheduling_needs_a_future_time():

@@ -11,6 +11,7 @@ from briefings.newsroom.models.briefing import (
     TaggedBriefing,
     Transition,
 )
+from briefings.newsroom.models.outbox import Outbox, OutboxQuerySet
 from briefings.newsroom.models.previews import PreviewLink
 from briefings.newsroom.models.revisions import Revision, RevisionQuerySet
 
@@ -21,6 +22,8 @@ __all__ = [
     "Correction",
     "EditConflict",
     "KeyFigure",
+    "Outbox",
+    "OutboxQuerySet",
     "PreviewLink",
     "Revision",
     "RevisionQuerySet",

@@ -15,9 +15,10 @@ from taggit.models import Tag, TaggedItemBase
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
+from briefings.newsroom.models.outbox import Outbox
 from briefings.newsroom.models.revisions import REVISIONED_FIELDS, Revision
 from briefings.newsroom.search import SearchableQuerySet
-from briefings.newsroom.signals import briefing_published, briefing_scheduled
+from briefings.newsroom.signals import briefing_scheduled
 from briefings.newsroom.workflow import MOVES, Status, apply_move
 from briefings.paths import slug_path
 
@@ -78,6 +79,17 @@ class BriefingQuerySet(SearchableQuerySet):
     def due(self, now=None):
         """Scheduled briefings whose time has come: public already, not yet marked published."""
         return self.filter(status=Briefing.Status.SCHEDULED, publish_at__lte=now or timezone.now())
+
+    def coming_due(self, horizon, now=None):
+        """Scheduled briefings due within `horizon` whose publish task is not enqueued yet."""
+        now = now or timezone.now()
+        return self.filter(status=Briefing.Status.SCHEDULED, publish_at__lte=now + horizon).exclude(
+            enqueued_for=F("publish_at")
+        )
+
+    def mark_enqueued(self):
+        """Record that these briefings' publish tasks are enqueued, for their current time."""
+        return self.update(enqueued_for=F("publish_at"))
 
     def visible_to(self, user):
         """What a user sees on the desk: everything for editors, their own for writers."""
@@ -148,6 +160,9 @@ class Briefing(models.Model):
         "updated (shown to readers)", null=True, blank=True, editable=False
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The publication time a publish task was last enqueued for: the sweep enqueues each
+    # schedule once as it comes near, and a new time (a reschedule) gets a fresh task.
+    enqueued_for = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawal_note = models.TextField(blank=True)
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="bylines", verbose_name="byline"
@@ -267,7 +282,9 @@ class Briefing(models.Model):
         keep their current value. Raises PermissionDenied if `by` may not make the move,
         ValidationError if the move or its times are invalid, EditConflict if
         `expected_version` is given and stale. Locks the row, records a Transition, bumps
-        `version`; after commit, sends `briefing_scheduled` or `briefing_published`, once.
+        `version`. A publication records its side effects as an Outbox entry in the same
+        transaction, which the dispatcher performs (sending `briefing_published`) whether or
+        not the broker is reachable now; a scheduling sends `briefing_scheduled` after commit.
         """
         with transaction.atomic():
             current = Briefing.objects.select_for_update().get(pk=self.pk)
@@ -310,7 +327,9 @@ class Briefing(models.Model):
             if to_status == self.Status.SCHEDULED:
                 transaction.on_commit(current._schedule, robust=True)
             elif to_status == self.Status.PUBLISHED:
-                transaction.on_commit(current._announce, robust=True)
+                current.outbox_entries.create(
+                    kind=Outbox.Kind.BRIEFING_PUBLISHED, published_at=current.publish_at
+                )
         for field in ("status", "publish_at", "expires_at", "first_published_at", "version"):
             setattr(self, field, getattr(current, field))
         self.withdrawn_at, self.withdrawal_note = current.withdrawn_at, current.withdrawal_note
@@ -318,16 +337,6 @@ class Briefing(models.Model):
 
     def _schedule(self):
         briefing_scheduled.send(sender=Briefing, briefing=self, publish_at=self.publish_at)
-
-    def _announce(self):
-        for receiver, error in briefing_published.send_robust(sender=Briefing, briefing=self):
-            if isinstance(error, Exception):
-                logger.error(
-                    "briefing_published receiver %r failed for briefing %s",
-                    receiver,
-                    self.pk,
-                    exc_info=error,
-                )
 
     def is_public(self, now=None):
         now = now or timezone.now()
