@@ -2,7 +2,9 @@
 
 Each chunk of subscriber ids is worked by one task holding a PostgreSQL advisory lock, so a
 duplicate task (a second beat tick, a redelivered message) waits its turn and finds the work
-done. A delivery claimed but never marked is resent with the same Message-ID on resume.
+done. A delivery claimed but never marked is resent with the same Message-ID on resume. A
+chunk's (or alert batch's) lease, renewed as its worker commits marks, says when a dead
+worker's work may be dispatched again; the lock, not the lease, keeps live workers apart.
 """
 
 import contextlib
@@ -11,7 +13,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -111,6 +113,17 @@ class Marks:
 
     def __len__(self):
         return len(self.sent) + len(self.refused) + len(self.deferred)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        """Commit what was sent when the run ends, also when it fails: fewer resends after."""
+        if exc_type is None:
+            self.commit()
+        else:
+            with contextlib.suppress(DatabaseError):  # the database itself may be what failed
+                self.commit()
 
     def add(self, subscriber_id, outcome, error=""):
         """Record one outcome; commit the batch when it is full or old enough."""
@@ -227,7 +240,7 @@ class ChunkRun:
             ).values_list("subscriber_id", "state")
         )
         self.date = mime.now_header()
-        with transport.Postman() as postman:
+        with transport.Postman() as postman, self.marks:
             for start in range(0, len(subscribers), CLAIM_BATCH):
                 batch = [
                     s
@@ -235,7 +248,6 @@ class ChunkRun:
                     if done.get(s["id"]) not in (Delivery.State.SENT, Delivery.State.FAILED)
                 ]
                 self.send_batch(postman, batch, candidates, done)
-            self.marks.commit()
         return self.temporary
 
     def send_batch(self, postman, batch, candidates, done):
@@ -342,7 +354,7 @@ def alert_subscribers(briefing, batch):
     temporary = 0
     last_id = 0
     marks = Marks(Alert.objects.filter(briefing=briefing), batch)
-    with transport.Postman() as postman:
+    with transport.Postman() as postman, marks:
         while True:
             recipients = (
                 alert_recipients(briefing)
@@ -371,7 +383,6 @@ def alert_subscribers(briefing, batch):
                 msgid = mime.message_id("alert", briefing.pk, s["id"])
                 data = rendered.build(s["email"], msgid, preferences, unsubscribe, date)
                 temporary += deliver(postman, s, data, marks)
-        marks.commit()
     return temporary
 
 
