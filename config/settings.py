@@ -167,6 +167,9 @@ DIGEST_CONFIRM_MAX_AGE = int(env("DIGEST_CONFIRM_MAX_AGE", str(60 * 60 * 48)))
 DIGEST_MAX_LOOKBACK_DAYS = int(env("DIGEST_MAX_LOOKBACK_DAYS", "14"))
 DIGEST_HARD_BOUNCE_LIMIT = int(env("DIGEST_HARD_BOUNCE_LIMIT", "3"))
 DIGEST_RETRY_BACKOFF = float(env("DIGEST_RETRY_BACKOFF", "30"))
+# A sending worker renews its chunk's or alert batch's lease with every batch of marks; the
+# resume task (beat, every 10 s) takes over work whose lease ran out: within 30 s of a death.
+DIGEST_LEASE_SECONDS = int(env("DIGEST_LEASE_SECONDS", "20"))
 # (requests, seconds): confirmation emails per address, subscribe attempts per client IP.
 DIGEST_RATE_PER_ADDRESS = (3, 60 * 60)
 DIGEST_RATE_PER_IP = (20, 60 * 60)
@@ -209,6 +212,11 @@ CELERY_BEAT_SCHEDULE["newsroom-dispatch-outbox"] = {
     "options": {"expires": 2.0},
 }
 CELERY_BEAT_SCHEDULE["digests-tick"] = {"task": "digests.tick", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["digests-resume"] = {
+    "task": "digests.resume",
+    "schedule": 10.0,
+    "options": {"expires": 10.0},
+}
 CELERY_BEAT_SCHEDULE["digests-purge-pending"] = {
     "task": "digests.purge_pending",
     "schedule": 3600.0,

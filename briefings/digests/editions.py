@@ -2,20 +2,30 @@
 
 Each chunk of subscriber ids is worked by one task holding a PostgreSQL advisory lock, so a
 duplicate task (a second beat tick, a redelivered message) waits its turn and finds the work
-done. A delivery claimed but never marked is resent with the same Message-ID on resume.
+done. A delivery claimed but never marked is resent with the same Message-ID on resume. A
+chunk's (or alert batch's) lease, renewed as its worker commits marks, says when a dead
+worker's work may be dispatched again; the lock, not the lease, keeps live workers apart.
 """
 
 import contextlib
 import datetime
 import logging
+import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from briefings.digests import mime, rendering, selection, transport
-from briefings.digests.models import Alert, Delivery, Edition, EditionChunk, Subscriber
+from briefings.digests.models import (
+    Alert,
+    AlertBatch,
+    Delivery,
+    Edition,
+    EditionChunk,
+    Subscriber,
+)
 from briefings.newsroom.models import Briefing
 
 logger = logging.getLogger(__name__)
@@ -23,7 +33,8 @@ logger = logging.getLogger(__name__)
 LOCK_CLASS = 0x6467  # "dg": the advisory-lock namespace of digest chunks
 ALERT_LOCK_CLASS = 0x6461  # "da": the namespace of alerts, keyed by briefing
 CLAIM_BATCH = 100
-REDISPATCH_AFTER = datetime.timedelta(minutes=10)
+MARK_BATCH = 50  # messages per commit of marks: the most a crash can resend per connection
+MARK_INTERVAL = 0.2  # seconds: marks of a slow run are committed at least this often
 
 
 def start_edition(kind, now=None):
@@ -70,18 +81,6 @@ def create_chunks(edition):
         Edition.objects.filter(pk=edition.pk).update(completed_at=timezone.now())
 
 
-def chunks_to_dispatch(edition, now=None):
-    """Unfinished chunks never dispatched, or dispatched long enough ago to have been lost."""
-    now = now or timezone.now()
-    chunks = list(
-        edition.chunks.filter(done_at__isnull=True).exclude(
-            dispatched_at__gt=now - REDISPATCH_AFTER
-        )
-    )
-    EditionChunk.objects.filter(pk__in=[c.pk for c in chunks]).update(dispatched_at=now)
-    return chunks
-
-
 @contextlib.contextmanager
 def advisory_lock(namespace, key):
     """A session advisory lock; PostgreSQL frees it if the worker dies while holding it."""
@@ -96,21 +95,66 @@ def advisory_lock(namespace, key):
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, key])
 
 
-@contextlib.contextmanager
-def asynchronous_commit():
-    """Delivery marks commit without waiting for the disk: a flush per message halves throughput.
+class Marks:
+    """The outcomes of sent messages, committed together, with the holder's lease renewed.
 
-    A worker killed mid-chunk loses nothing (PostgreSQL has the commit); only a crash of the
-    database server itself may forget the last fraction of a second of marks, and those
-    messages are then resent with the same Message-ID, which receiving servers fold.
+    A commit per message waits for a disk flush each time; one commit every MARK_BATCH
+    messages or MARK_INTERVAL seconds (whichever comes first), with synchronous_commit on,
+    keeps throughput and durability both. Nothing more is sent until the marks are committed,
+    so a dead worker or a crashed database resends at most the messages sent since the last
+    commit on that connection (never more than MARK_BATCH), with the same Message-IDs.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO DEFAULT")
+
+    def __init__(self, rows, lease):
+        self.rows = rows  # the Delivery or Alert rows of this run, by subscriber_id
+        self.lease = lease  # the chunk or alert batch being worked, as a one-row queryset
+        self.sent, self.refused, self.deferred = [], {}, {}
+        self.since = None
+
+    def __len__(self):
+        return len(self.sent) + len(self.refused) + len(self.deferred)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        """Commit what was sent when the run ends, also when it fails: fewer resends after."""
+        if exc_type is None:
+            self.commit()
+        else:
+            with contextlib.suppress(DatabaseError):  # the database itself may be what failed
+                self.commit()
+
+    def add(self, subscriber_id, outcome, error=""):
+        """Record one outcome; commit the batch when it is full or old enough."""
+        if self.since is None:
+            self.since = time.monotonic()
+        if outcome == Delivery.State.SENT:
+            self.sent.append(subscriber_id)
+        elif outcome == Delivery.State.FAILED:
+            self.refused[subscriber_id] = error[:1000]
+        else:
+            self.deferred[subscriber_id] = error[:1000]
+        if len(self) >= MARK_BATCH or time.monotonic() - self.since >= MARK_INTERVAL:
+            self.commit()
+
+    def commit(self):
+        now = timezone.now()
+        with transaction.atomic():
+            if self.sent:
+                self.rows.filter(subscriber_id__in=self.sent).update(
+                    state=Delivery.State.SENT, sent_at=now, error=""
+                )
+            for subscriber_id, error in self.deferred.items():
+                self.rows.filter(subscriber_id=subscriber_id).update(error=error)
+            for subscriber_id, error in self.refused.items():
+                self.rows.filter(subscriber_id=subscriber_id).update(
+                    state=Delivery.State.FAILED, error=error
+                )
+                Subscriber.objects.get(pk=subscriber_id).record_hard_bounce(error)
+            self.lease.renew(now)
+        self.sent, self.refused, self.deferred = [], {}, {}
+        self.since = None
 
 
 def digest_for(subscriber, follows, candidates, edition):
@@ -134,8 +178,8 @@ def send_chunk(chunk_id):
         chunk.refresh_from_db(fields=["done_at"])
         if chunk.done_at:
             return 0
-        with asynchronous_commit():
-            temporary = ChunkRun(chunk).run()
+        EditionChunk.objects.filter(pk=chunk.pk).renew()
+        temporary = ChunkRun(chunk).run()
         if not temporary:
             finish_chunk(chunk)
         return temporary
@@ -167,6 +211,10 @@ class ChunkRun:
         self.rendered = {}
         self.renderer = rendering.DigestRenderer(chunk.edition.kind)
         self.temporary = 0
+        self.marks = Marks(
+            Delivery.objects.filter(edition=chunk.edition),
+            EditionChunk.objects.filter(pk=chunk.pk),
+        )
 
     def run(self):
         edition = self.edition
@@ -192,7 +240,7 @@ class ChunkRun:
             ).values_list("subscriber_id", "state")
         )
         self.date = mime.now_header()
-        with transport.Postman() as postman:
+        with transport.Postman() as postman, self.marks:
             for start in range(0, len(subscribers), CLAIM_BATCH):
                 batch = [
                     s
@@ -219,7 +267,9 @@ class ChunkRun:
             for s, briefings in work
             if s["id"] not in done
         ]
-        Delivery.objects.bulk_create(claims, ignore_conflicts=True)
+        with transaction.atomic():
+            Delivery.objects.bulk_create(claims, ignore_conflicts=True)
+            EditionChunk.objects.filter(pk=self.chunk.pk).renew()
         for subscriber, briefings in work:
             self.send_one(postman, subscriber, briefings)
 
@@ -231,12 +281,11 @@ class ChunkRun:
         msgid = mime.message_id("digest", self.edition.pk, subscriber["id"])
         preferences, unsubscribe = rendering.personal_links(subscriber["id"])
         data = rendered.build(subscriber["email"], msgid, preferences, unsubscribe, self.date)
-        deliveries = Delivery.objects.filter(edition=self.edition, subscriber_id=subscriber["id"])
-        self.temporary += deliver(postman, subscriber, data, deliveries)
+        self.temporary += deliver(postman, subscriber, data, self.marks)
 
 
-def deliver(postman, subscriber, data, claims):
-    """Send one message and record how it went on its claimed Delivery or Alert rows.
+def deliver(postman, subscriber, data, marks):
+    """Send one message and record how it went in `marks`, for its claimed Delivery or Alert.
 
     Returns 1 for a temporary failure (the claim stays, to be retried), else 0; a permanent
     failure suppresses the address.
@@ -244,13 +293,12 @@ def deliver(postman, subscriber, data, claims):
     try:
         postman.send(subscriber["email"], data)
     except transport.TemporaryFailure as exc:
-        claims.update(error=str(exc)[:1000])
+        marks.add(subscriber["id"], Delivery.State.CLAIMED, str(exc))
         return 1
     except transport.PermanentFailure as exc:
-        claims.update(state=Delivery.State.FAILED, error=str(exc)[:1000])
-        Subscriber.objects.get(pk=subscriber["id"]).record_hard_bounce(str(exc))
+        marks.add(subscriber["id"], Delivery.State.FAILED, str(exc))
         return 0
-    claims.update(state=Delivery.State.SENT, sent_at=timezone.now(), error="")
+    marks.add(subscriber["id"], Delivery.State.SENT)
     return 0
 
 
@@ -271,49 +319,85 @@ def alert_recipients(briefing):
 
 
 def send_alerts(briefing_id):
-    """Alert every interested subscriber of one public briefing, once each; return temporaries."""
-    briefing = Briefing.objects.published().filter(pk=briefing_id).first()
-    # Most publications interest no alert subscriber: then no SMTP connection is opened.
-    if briefing is None or not alert_recipients(briefing).exists():
-        return 0
-    with advisory_lock(ALERT_LOCK_CLASS, briefing.pk) as acquired:
-        return alert_subscribers(briefing) if acquired else 0
+    """Alert every interested subscriber of one public briefing, once each; return temporaries.
+
+    Works the briefing's AlertBatch (opened here for a public briefing that has none) and
+    closes it once no recipient is left to retry, or if the briefing is no longer public.
+    A briefing not public yet gets no batch, so a stray call cannot close its alerts early.
+    """
+    batches = AlertBatch.objects.filter(briefing_id=briefing_id)
+    if not batches.exists():
+        if not Briefing.objects.published().filter(pk=briefing_id).exists():
+            return 0
+        AlertBatch.objects.bulk_create([AlertBatch(briefing_id=briefing_id)], ignore_conflicts=True)
+    with advisory_lock(ALERT_LOCK_CLASS, briefing_id) as acquired:
+        if not acquired:
+            logger.info("Alerts of briefing %s are being sent by another worker", briefing_id)
+            return 0
+        if batches.filter(done_at__isnull=False).exists():
+            return 0
+        batches.renew()
+        briefing = Briefing.objects.published().filter(pk=briefing_id).first()
+        # Most publications interest no alert subscriber: then no SMTP connection is opened.
+        if briefing is None or not alert_recipients(briefing).exists():
+            temporary = 0
+        else:
+            temporary = alert_subscribers(briefing, batches)
+        if not temporary:
+            batches.update(done_at=timezone.now())
+        return temporary
 
 
-def alert_subscribers(briefing):
+def alert_subscribers(briefing, batch):
     rendered = rendering.render_alert(briefing)
     date = mime.now_header()
     temporary = 0
     last_id = 0
-    with transport.Postman() as postman:
+    marks = Marks(Alert.objects.filter(briefing=briefing), batch)
+    with transport.Postman() as postman, marks:
         while True:
-            batch = list(
+            recipients = (
                 alert_recipients(briefing)
                 .filter(pk__gt=last_id)
                 .exclude(alerts__briefing=briefing, alerts__state__in=["sent", "failed"])
-                .values("id", "email")[:CLAIM_BATCH]
             )
-            if not batch:
+            chunk = list(recipients.values("id", "email")[:CLAIM_BATCH])
+            if not chunk:
                 break
-            last_id = batch[-1]["id"]
-            Alert.objects.bulk_create(
-                [
-                    Alert(
-                        briefing=briefing,
-                        subscriber_id=s["id"],
-                        message_id=mime.message_id("alert", briefing.pk, s["id"]),
-                    )
-                    for s in batch
-                ],
-                ignore_conflicts=True,
-            )
-            for s in batch:
-                alerts = Alert.objects.filter(briefing=briefing, subscriber_id=s["id"])
+            last_id = chunk[-1]["id"]
+            with transaction.atomic():
+                Alert.objects.bulk_create(
+                    [
+                        Alert(
+                            briefing=briefing,
+                            subscriber_id=s["id"],
+                            message_id=mime.message_id("alert", briefing.pk, s["id"]),
+                        )
+                        for s in chunk
+                    ],
+                    ignore_conflicts=True,
+                )
+                batch.renew()
+            for s in chunk:
                 preferences, unsubscribe = rendering.personal_links(s["id"])
                 msgid = mime.message_id("alert", briefing.pk, s["id"])
                 data = rendered.build(s["email"], msgid, preferences, unsubscribe, date)
-                temporary += deliver(postman, s, data, alerts)
+                temporary += deliver(postman, s, data, marks)
     return temporary
+
+
+def dispatch_stranded(now=None):
+    """Chunks of recent unfinished editions and alert batches whose lease ran out, leased anew
+    for dispatch: (chunk ids, briefing ids)."""
+    now = now or timezone.now()
+    chunks = EditionChunk.objects.filter(
+        edition__completed_at__isnull=True,
+        edition__created_at__gte=now - datetime.timedelta(days=2),
+    ).take_stranded(now)
+    batches = AlertBatch.objects.filter(
+        created_at__gte=now - datetime.timedelta(days=2)
+    ).take_stranded(now)
+    return [c.pk for c in chunks], [b.briefing_id for b in batches]
 
 
 def next_digest(subscriber, now=None):

@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -225,14 +225,60 @@ class Edition(models.Model):
         return datetime.timedelta(days=7 if self.kind == self.Kind.WEEKLY else 1)
 
 
+def lease_end(now=None):
+    """When a lease taken or renewed now runs out, unless its holder renews it again."""
+    return (now or timezone.now()) + datetime.timedelta(seconds=settings.DIGEST_LEASE_SECONDS)
+
+
+class LeasedQuerySet(models.QuerySet):
+    """Work rows (edition chunks, alert batches) held by a lease while a task works them."""
+
+    def stranded(self, now=None):
+        """Unfinished and unleased: never dispatched, or their worker (or message) is gone."""
+        now = now or timezone.now()
+        return self.filter(done_at__isnull=True).filter(
+            Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now)
+        )
+
+    def take_stranded(self, now=None):
+        """Lease the stranded rows to a dispatch and return them; concurrent callers split them.
+
+        The lease covers the wait in the queue; the worker renews it as it sends. Rows another
+        caller is leasing right now are skipped rather than waited for.
+        """
+        now = now or timezone.now()
+        with transaction.atomic():
+            rows = list(self.stranded(now).select_for_update(skip_locked=True, of=("self",)))
+            self.model.objects.filter(pk__in=[r.pk for r in rows]).update(
+                lease_expires_at=lease_end(now), dispatched_at=now
+            )
+        return rows
+
+    def renew(self, now=None):
+        return self.update(lease_expires_at=lease_end(now))
+
+    def hold(self, seconds):
+        """Keep the lease through a retry's backoff, so resumption does not cut it short."""
+        later = timezone.now() + datetime.timedelta(seconds=seconds)
+        return self.filter(done_at__isnull=True).update(lease_expires_at=lease_end(later))
+
+
 class EditionChunk(models.Model):
-    """A slice of subscriber ids an edition fans out to one task; done once every one is handled."""
+    """A slice of subscriber ids an edition fans out to one task; done once every one is handled.
+
+    Its lease says how long its current worker is trusted to be alive: renewed with every
+    batch of marks, and once it runs out the resume task dispatches the chunk again. The
+    advisory lock, not the lease, keeps two live workers apart.
+    """
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="chunks")
     first_id = models.BigIntegerField()
     last_id = models.BigIntegerField()
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LeasedQuerySet.as_manager()
 
     class Meta:
         ordering = ["edition", "first_id"]
@@ -241,6 +287,13 @@ class EditionChunk(models.Model):
             models.CheckConstraint(
                 condition=Q(last_id__gte=models.F("first_id")), name="chunk_range_valid"
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=Q(done_at__isnull=True),
+                name="chunk_open_lease_idx",
+            )
         ]
 
     def __str__(self):
@@ -275,6 +328,50 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.edition} to {self.subscriber}"
+
+
+class AlertBatchQuerySet(LeasedQuerySet):
+    def record(self, briefing):
+        """The alert work of a publication, once: safe inside the publishing transaction and
+        when run again (an insert that skips the existing row, no savepoint needed)."""
+        self.bulk_create(
+            [AlertBatch(briefing=briefing, lease_expires_at=lease_end())], ignore_conflicts=True
+        )
+
+
+class AlertBatch(models.Model):
+    """The instant alerts one publication owes, recorded with the publication itself.
+
+    Nothing depends on a broker message surviving: the batch stays open until every
+    recipient is handled, and its lease lets the resume task take it over from a dead worker.
+    """
+
+    briefing = models.ForeignKey(
+        "newsroom.Briefing", on_delete=models.CASCADE, related_name="alert_batches"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "alert batches"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["briefing"], name="alertbatch_unique_briefing")
+        ]
+        indexes = [
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=Q(done_at__isnull=True),
+                name="alertbatch_open_lease_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"Alerts of briefing {self.briefing_id}"
 
 
 class Alert(models.Model):

@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from briefings.clock import desk_time
 from briefings.digests import editions, rendering, transport
-from briefings.digests.models import Edition, Subscriber
+from briefings.digests.models import AlertBatch, Edition, EditionChunk, Subscriber
 
 MAX_RETRIES = 8
 
 
 def enqueue_chunks(edition):
-    for chunk in editions.chunks_to_dispatch(edition):
+    """Dispatch the edition's chunks that are unsent and unleased (new, or their worker died)."""
+    for chunk in edition.chunks.take_stranded():
         transaction.on_commit(lambda pk=chunk.pk: send_chunk.delay(pk))
 
 
@@ -41,10 +42,17 @@ def tick():
         start_edition.delay(Edition.Kind.DAILY)
         if local.weekday() == settings.DIGEST_WEEKLY_DAY:
             start_edition.delay(Edition.Kind.WEEKLY)
-    for edition in Edition.objects.filter(
-        completed_at__isnull=True, created_at__gte=now - datetime.timedelta(days=2)
-    ):
-        enqueue_chunks(edition)
+    resume()
+
+
+@shared_task(name="digests.resume")
+def resume():
+    """Every 10 s: dispatch again the chunks and alert batches whose worker's lease ran out."""
+    chunk_ids, briefing_ids = editions.dispatch_stranded()
+    for pk in chunk_ids:
+        transaction.on_commit(lambda pk=pk: send_chunk.delay(pk))
+    for pk in briefing_ids:
+        transaction.on_commit(lambda pk=pk: send_alerts.delay(pk))
 
 
 @shared_task(name="digests.send_chunk", bind=True, max_retries=MAX_RETRIES)
@@ -54,7 +62,9 @@ def send_chunk(self, chunk_id):
     except transport.TemporaryFailure:  # the SMTP server could not be reached at all
         temporary = 1
     if temporary:
-        raise self.retry(countdown=settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries)
+        countdown = settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries
+        EditionChunk.objects.filter(pk=chunk_id).hold(countdown)
+        raise self.retry(countdown=countdown)
 
 
 @shared_task(name="digests.send_alerts", bind=True, max_retries=MAX_RETRIES)
@@ -64,7 +74,9 @@ def send_alerts(self, briefing_id):
     except transport.TemporaryFailure:
         temporary = 1
     if temporary:
-        raise self.retry(countdown=settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries)
+        countdown = settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries
+        AlertBatch.objects.filter(briefing_id=briefing_id).hold(countdown)
+        raise self.retry(countdown=countdown)
 
 
 @shared_task(
