@@ -30,6 +30,7 @@ from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event, Participation
 from briefings.newsroom.models import Briefing, Correction, KeyFigure, Source, TaggedBriefing
+from briefings.newsroom.signals import briefing_published
 
 GENERATION_KEY = "site:generation"
 # What a page may be cached for at most, when nothing is scheduled sooner.
@@ -87,6 +88,13 @@ def generation():
 
 def bump_generation():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def purge_on_publication(sender, briefing, **kwargs):
+    """Publication's purge, as an outbox effect: if Redis refuses it, the entry rolls back and
+    is retried, where a lost after-commit bump of the save would leave pages stale."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
 
 
 def content_changed(sender, **kwargs):
@@ -205,3 +213,4 @@ for model in WATCHED:
     )
 for through in WATCHED_LINKS:
     m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"cache-m2m-{through}")
+briefing_published.connect(purge_on_publication, dispatch_uid="site.purge-on-publication")

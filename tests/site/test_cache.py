@@ -5,15 +5,17 @@ not a moment before; an expired one goes at its expiry.
 """
 
 import datetime
+import socket
 import time
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from briefings.newsroom.models import Briefing
+from briefings.newsroom.models import Briefing, Outbox
 from briefings.site.cache import GENERATION_KEY, seconds_fresh
 from tests.factories import ActorFactory, BriefingFactory, DraftFactory, KeyFigureFactory, editor
+from tests.support import run_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +67,35 @@ def test_publishing_shows_at_once_everywhere(client):
 
     for url in ["/", "/briefings/", "/tags/defence/", "/feeds/rss/", "/briefings/fresh/"]:
         assert "Fresh news" in page(client, url)[1], url
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_publication_whose_purge_fails_is_retried_until_redis_takes_it(settings):
+    briefing = DraftFactory()
+    briefing.transition(Briefing.Status.PUBLISHED, by=editor())
+    entry = Outbox.objects.get(briefing=briefing)
+    before = cache.get(GENERATION_KEY)
+    working = settings.CACHES
+    settings.CACHES = {
+        "default": {**working["default"], "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}
+    }
+
+    assert run_outbox() == 0
+    entry.refresh_from_db()
+    assert entry.done_at is None and entry.attempts == 1
+    assert "ConnectionError" in entry.last_error
+
+    settings.CACHES = working
+    Outbox.objects.filter(pk=entry.pk).update(next_attempt_at=timezone.now())
+    assert run_outbox() == 1
+    entry.refresh_from_db()
+    assert entry.done_at is not None
+    assert cache.get(GENERATION_KEY) != before
 
 
 def test_edits_and_link_changes_show_at_once(client):
