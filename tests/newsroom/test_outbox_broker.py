@@ -19,7 +19,6 @@ from config.celery import app as celery_app
 from tests.digests.factories import SubscriberFactory
 from tests.factories import AgreementFactory, DraftFactory, editor
 from tests.newsroom.test_scheduling import Stack, roles  # noqa: F401  (fixtures)
-from tests.newsroom.test_scheduling_broker import PrivateRedis
 from tests.support import wait_until
 
 pytestmark = [pytest.mark.usefixtures("roles"), pytest.mark.worker]
@@ -31,14 +30,6 @@ def point_celery_at(url):
     os.environ["CELERY_BROKER_URL"] = celery_app.conf.broker_url = url
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker(tmp_path):
-    server = PrivateRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
