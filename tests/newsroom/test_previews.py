@@ -1,11 +1,12 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from briefings.newsroom.models import Briefing, PreviewLink
-from tests.factories import DraftFactory, editor, writer
+from tests.factories import BriefingFactory, DraftFactory, editor, writer
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +125,92 @@ def test_a_writer_previews_their_own_draft_but_cannot_share_it(client):
     assert not draft.preview_links.exists()
     page = client.get(reverse("admin:newsroom_briefing_change", args=[draft.pk])).content.decode()
     assert "Create a preview link" not in page
+
+
+def go_public(briefing):
+    """The briefing as the publish task leaves it: published an instant ago."""
+    now = timezone.now()
+    Briefing.objects.filter(pk=briefing.pk).update(
+        status=Briefing.Status.PUBLISHED, publish_at=now, first_published_at=now
+    )
+    briefing.refresh_from_db()
+
+
+def test_publication_ends_the_link(client, draft):
+    link = PreviewLink.objects.create(briefing=draft)
+    assert client.get(link.get_absolute_url()).status_code == 200
+    go_public(draft)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    assert client.get(link.get_absolute_url()).status_code == 404
+    link.refresh_from_db()
+    assert not link.is_valid()
+
+
+def test_an_embargoed_link_ends_when_the_time_comes_before_any_worker_runs(client, draft):
+    Briefing.objects.filter(pk=draft.pk).update(
+        status=Briefing.Status.SCHEDULED,
+        publish_at=timezone.now() + datetime.timedelta(hours=2),
+    )
+    link = PreviewLink.objects.create(briefing=Briefing.objects.get(pk=draft.pk))
+    assert client.get(link.get_absolute_url()).status_code == 200
+    Briefing.objects.filter(pk=draft.pk).update(publish_at=timezone.now())
+    assert client.get(link.get_absolute_url()).status_code == 404
+
+
+def test_withdrawal_ends_the_link(client, draft):
+    """The battery's case: a link made on a draft, the briefing published, then withdrawn."""
+    link = PreviewLink.objects.create(briefing=draft)
+    go_public(draft)
+    client.force_login(editor())
+    response = client.post(
+        reverse("admin:newsroom_briefing_transition", args=[draft.pk]),
+        {"to": "withdrawn", "version": draft.version, "note": "A source recanted."},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Briefing.Status.WITHDRAWN
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 410
+    response = client.get(link.get_absolute_url())
+    assert response.status_code == 404
+    assert "Text a source outside the desk" not in response.content.decode()
+
+
+def test_deletion_takes_the_links_with_it(draft):
+    link = PreviewLink.objects.create(briefing=draft)
+    draft.delete()
+    assert not PreviewLink.objects.filter(pk=link.pk).exists()
+
+
+@pytest.mark.parametrize("state", ["published", "withdrawn", "public-scheduled", "expired"])
+def test_no_link_for_a_briefing_readers_see_or_saw(client, state):
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    briefing = {
+        "published": lambda: BriefingFactory(),
+        "withdrawn": lambda: BriefingFactory(status=Briefing.Status.WITHDRAWN, withdrawn_at=now),
+        "public-scheduled": lambda: BriefingFactory(
+            status=Briefing.Status.SCHEDULED, publish_at=now - hour, first_published_at=None
+        ),
+        "expired": lambda: BriefingFactory(publish_at=now - 2 * hour, expires_at=now - hour),
+    }[state]()
+    with pytest.raises(ValidationError, match="only for briefings that readers cannot see"):
+        PreviewLink.objects.create(briefing=briefing)
+    with pytest.raises(ValidationError):
+        PreviewLink(briefing=briefing).full_clean()
+
+    client.force_login(editor())
+    url = reverse("admin:newsroom_briefing_preview_links", args=[briefing.pk])
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "only for briefings that readers cannot see yet" in page
+    assert "Share its public address instead." in page
+    assert not briefing.preview_links.exists()
+
+
+def test_a_draft_still_gets_a_link_that_validates(draft):
+    link = PreviewLink(briefing=draft)
+    link.full_clean(exclude=["token", "expires_at"])
+    link.save()
+    assert link.is_valid()

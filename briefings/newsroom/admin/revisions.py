@@ -100,7 +100,8 @@ class NoLostWorkMixin:
             ],
             "revision_count": briefing.revisions.count(),
             "public": briefing.is_public(),
-            "can_share": request.user.has_perm("newsroom.add_previewlink"),
+            "can_share": request.user.has_perm("newsroom.add_previewlink")
+            and PreviewLink.previewable(briefing),
             "desk_zone": settings.DESK_TIME_ZONE,
         }
 
@@ -208,6 +209,8 @@ class NoLostWorkMixin:
             link = get_object_or_404(briefing.preview_links, pk=revoke)
             link.revoke()
             messages.success(request, "The preview link is revoked: it no longer opens.")
+        elif not PreviewLink.previewable(briefing):
+            messages.error(request, PreviewLink.NOT_PREVIEWABLE)
         else:
             link = PreviewLink.objects.create(briefing=briefing, created_by=request.user)
             messages.success(

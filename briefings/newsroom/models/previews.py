@@ -4,6 +4,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -37,8 +38,19 @@ class PreviewLink(models.Model):
     def __str__(self):
         return f"Preview of {self.briefing}"
 
+    NOT_PREVIEWABLE = (
+        "Preview links are only for briefings that readers cannot see yet: this one has "
+        "been published or withdrawn. Share its public address instead."
+    )
+
     def save(self, *args, **kwargs):
-        """A new link gets an unguessable token and, unless told otherwise, 48 hours of life."""
+        """A new link gets an unguessable token and, unless told otherwise, 48 hours of life.
+
+        A new link for a briefing readers can see (or could, or that was withdrawn) is
+        refused: a preview is for what is not public yet.
+        """
+        if self._state.adding and not self.previewable(self.briefing):
+            raise ValidationError(self.NOT_PREVIEWABLE)
         if not self.token:
             self.token = secrets.token_urlsafe(32)
         if self.expires_at is None:
@@ -48,9 +60,33 @@ class PreviewLink(models.Model):
     def get_absolute_url(self):
         return reverse("newsroom:preview", kwargs={"token": self.token})
 
+    def clean(self):
+        super().clean()
+        if self.pk is None and self.briefing_id and not self.previewable(self.briefing):
+            raise ValidationError(self.NOT_PREVIEWABLE)
+
+    @staticmethod
+    def previewable(briefing, now=None):
+        """Only work no reader has seen: never published, not withdrawn, not public now.
+
+        A scheduled briefing whose time has not come is still previewable (an embargo);
+        once it has been public, or withdrawn, a preview would outlive what readers get.
+        """
+        return (
+            briefing.first_published_at is None
+            and briefing.status not in (briefing.Status.PUBLISHED, briefing.Status.WITHDRAWN)
+            and not briefing.is_public(now)
+        )
+
     def is_valid(self, now=None):
+        """Open only while unexpired, unrevoked, and the briefing is still unpublished:
+        publication or withdrawal ends every preview link at once."""
         now = now or timezone.now()
-        return self.revoked_at is None and self.expires_at > now
+        return (
+            self.revoked_at is None
+            and self.expires_at > now
+            and self.previewable(self.briefing, now)
+        )
 
     def revoke(self):
         self.revoked_at = timezone.now()

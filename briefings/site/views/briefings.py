@@ -157,8 +157,9 @@ def preview_response(request, briefing):
 
 @require_safe
 def preview(request, token):
-    """A shared preview link: no login, but only while the link is neither expired nor revoked."""
-    link = PreviewLink.objects.filter(token=token).first()
+    """A shared preview link: no login, and only while the link is neither expired nor revoked
+    and the briefing unpublished (publication or withdrawal ends it: 404)."""
+    link = PreviewLink.objects.select_related("briefing").filter(token=token).first()
     if link is None or not link.is_valid():
         raise Http404("This preview link is not valid.")
     briefing = detail_queryset(Briefing.objects.all()).get(pk=link.briefing_id)
