@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,10 @@ from briefings.clock import desk_time
 CONFIRM_SALT = "digests.confirm"
 PREFERENCES_SALT = "digests.preferences"
 UNSUBSCRIBE_SALT = "digests.unsubscribe"
+
+
+class SupersededLink(Exception):
+    """A genuine confirmation link that was already used, or that an unsubscribe replaced."""
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -64,6 +68,12 @@ class Subscriber(models.Model):
     last_digest_at = models.DateTimeField(
         null=True, blank=True, help_text="End of the period the last digest covered."
     )
+    link_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Bumped by every confirmation and unsubscribe. A confirmation link carries "
+        "the value it was issued at, so a used or superseded link is refused.",
+    )
     hard_bounces = models.PositiveSmallIntegerField(default=0)
     last_bounce = models.TextField(blank=True)
 
@@ -107,39 +117,67 @@ class Subscriber(models.Model):
         return cls.objects.filter(pk=pk).first()
 
     def confirmation_token(self, choices):
-        """A signed, expiring link that carries the requested follows until it is clicked."""
-        payload = {"s": self.pk, "e": self.email.lower(), "c": choices}
+        """A signed, expiring link that carries the requested follows until it is clicked.
+
+        It also carries the subscriber's link generation: confirming or unsubscribing moves
+        that on, so the link works once, and never after a later unsubscribe.
+        """
+        payload = {"s": self.pk, "e": self.email.lower(), "c": choices, "g": self.link_generation}
         return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
 
     @classmethod
     def from_confirmation_token(cls, token):
-        """(subscriber, choices) for a valid link; None if tampered, expired or out of date."""
+        """(subscriber, choices) for a valid link; None if tampered, expired or out of date.
+
+        Raises SupersededLink for a genuine link already used or issued before the latest
+        unsubscribe (or one from before links carried a generation).
+        """
         try:
             payload = signing.loads(
                 token, salt=CONFIRM_SALT, max_age=settings.DIGEST_CONFIRM_MAX_AGE
             )
             subscriber = cls.objects.filter(pk=payload["s"], email__iexact=payload["e"]).first()
             choices = payload["c"]
+            generation = payload.get("g")
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             return None
         if subscriber is None or subscriber.state == cls.State.SUPPRESSED:
             return None
+        if generation != subscriber.link_generation:
+            raise SupersededLink
         choices["tags"] = list(Tag.objects.filter(pk__in=choices["tags"]))
         choices["actors"] = list(Actor.objects.filter(pk__in=choices["actors"]))
         choices["agreements"] = list(Agreement.objects.filter(pk__in=choices["agreements"]))
         return subscriber, choices
 
     def confirm(self, choices, now=None):
-        """Apply the choices carried by a confirmation link and start sending."""
+        """Apply the choices carried by a confirmation link and start sending.
+
+        `self` is the subscriber as from_confirmation_token() found it: if its link
+        generation moved on since (the same link used twice at once, or an unsubscribe in
+        between), SupersededLink is raised and nothing changes. Confirming moves the
+        generation on, so the link that did it is spent.
+        """
         now = now or timezone.now()
-        if self.state != self.State.CONFIRMED:
-            self.confirmed_at = now
-            self.last_digest_at = None
-        self.state = self.State.CONFIRMED
-        self.unsubscribed_at = None
-        self.paused = False
-        self.save()
-        self.apply_follows(choices)
+        with transaction.atomic():
+            current = (
+                type(self)
+                .objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("link_generation", flat=True)
+                .first()
+            )
+            if current != self.link_generation:
+                raise SupersededLink
+            if self.state != self.State.CONFIRMED:
+                self.confirmed_at = now
+                self.last_digest_at = None
+            self.state = self.State.CONFIRMED
+            self.unsubscribed_at = None
+            self.paused = False
+            self.link_generation = current + 1
+            self.save()
+            self.apply_follows(choices)
 
     def apply_follows(self, choices):
         self.follow_all = choices["follow_all"]
@@ -151,10 +189,15 @@ class Subscriber(models.Model):
         self.agreements.set(choices["agreements"])
 
     def unsubscribe(self, now=None):
+        """Stop sending; every confirmation link issued so far stops working too."""
+        fields = ["link_generation"]
         if self.state in (self.State.CONFIRMED, self.State.PENDING):
             self.state = self.State.UNSUBSCRIBED
             self.unsubscribed_at = now or timezone.now()
-            self.save(update_fields=["state", "unsubscribed_at"])
+            fields += ["state", "unsubscribed_at"]
+        self.link_generation = F("link_generation") + 1
+        self.save(update_fields=fields)
+        self.refresh_from_db(fields=["link_generation"])
 
     def record_hard_bounce(self, reason):
         """Count a permanent refusal; enough of them and the address gets nothing more."""

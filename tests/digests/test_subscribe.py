@@ -4,13 +4,14 @@ import datetime
 import re
 
 import pytest
+from django.core import signing
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from briefings.digests.models import Subscriber
+from briefings.digests.models import CONFIRM_SALT, Subscriber, SupersededLink
 from briefings.digests.tasks import purge_pending
 from tests.digests.factories import SubscriberFactory
 from tests.factories import ActorFactory, AgreementFactory, BriefingFactory, DraftFactory
@@ -327,3 +328,117 @@ def test_subscribe_and_preferences_pages_run_constant_queries(
         fill(25)
         with django_assert_max_num_queries(len(few)):
             assert client.get(url).status_code == 200
+
+
+def sign_up(client, monkeypatch, capture, email="ana@mail.example", **extra):
+    """POST the sign-up form and return the confirmation link the email would carry."""
+    sent = []
+    monkeypatch.setattr(
+        "briefings.digests.tasks.send_confirmation.delay",
+        lambda pk, token: sent.append(token),
+    )
+    with capture(execute=True):
+        response = client.post(SUBSCRIBE, form(email, **extra))
+    assert response.status_code == 302
+    [token] = sent
+    return reverse("digests:confirm", kwargs={"token": token})
+
+
+def assert_superseded(response):
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "Link already used" in page
+    assert "already used, or you unsubscribed after it was sent" in page
+    assert "Nothing was changed." in page
+    assert 'href="/subscribe/"' in page and "subscribe again" in page
+
+
+@pytest.mark.django_db
+def test_an_old_confirmation_link_does_not_undo_an_unsubscribe(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The battery's case: confirm, one-click unsubscribe, replay the confirmation link."""
+    link = sign_up(client, monkeypatch, django_capture_on_commit_callbacks)
+    assert client.post(link).status_code == 302
+    subscriber = Subscriber.objects.get()
+    assert subscriber.state == Subscriber.State.CONFIRMED
+    response = Client().post(subscriber.unsubscribe_url(), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+
+    assert_superseded(client.get(link))
+    assert_superseded(client.post(link))
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.UNSUBSCRIBED
+    assert not Subscriber.objects.receiving().exists()
+
+    # Signing up again issues a fresh link, and that one works.
+    fresh = sign_up(client, monkeypatch, django_capture_on_commit_callbacks)
+    assert fresh != link
+    assert client.post(fresh).status_code == 302
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.CONFIRMED
+    assert_superseded(client.post(link))
+
+
+@pytest.mark.django_db
+def test_a_confirmation_link_works_once():
+    client = Client()
+    subscriber = SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None)
+    url = reverse("digests:confirm", kwargs={"token": subscriber.confirmation_token(CHOICES)})
+    assert client.get(url).status_code == 200  # asking (a link scanner's GET) spends nothing
+    assert client.post(url).status_code == 302
+    subscriber.refresh_from_db()
+    confirmed_at = subscriber.confirmed_at
+    assert_superseded(client.get(url))
+    assert_superseded(client.post(url))
+    subscriber.refresh_from_db()
+    assert (subscriber.state, subscriber.confirmed_at) == (
+        Subscriber.State.CONFIRMED,
+        confirmed_at,
+    )
+
+
+@pytest.mark.django_db
+def test_using_one_link_supersedes_the_others_sent_before_it(client):
+    subscriber = SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None)
+    weekly = {**CHOICES, "frequency": "weekly"}
+    first = reverse("digests:confirm", kwargs={"token": subscriber.confirmation_token(CHOICES)})
+    second = reverse("digests:confirm", kwargs={"token": subscriber.confirmation_token(weekly)})
+    assert client.post(second).status_code == 302
+    assert_superseded(client.post(first))
+    subscriber.refresh_from_db()
+    assert subscriber.frequency == "weekly"
+
+
+@pytest.mark.django_db
+def test_a_link_issued_before_an_unsubscribe_is_refused_even_unused(client):
+    subscriber = SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None)
+    url = reverse("digests:confirm", kwargs={"token": subscriber.confirmation_token(CHOICES)})
+    subscriber.unsubscribe()
+    assert_superseded(client.post(url))
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.UNSUBSCRIBED
+
+
+@pytest.mark.django_db
+def test_an_unsubscribe_in_the_middle_of_a_confirmation_wins():
+    """The row is locked and re-read: a confirm racing an unsubscribe changes nothing."""
+    subscriber = SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None)
+    token = subscriber.confirmation_token(CHOICES)
+    found, choices = Subscriber.from_confirmation_token(token)
+    Subscriber.objects.get(pk=subscriber.pk).unsubscribe()
+    with pytest.raises(SupersededLink):
+        found.confirm(choices)
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.UNSUBSCRIBED
+
+
+@pytest.mark.django_db
+def test_a_link_from_before_generations_is_refused(client):
+    """Links signed before they carried a generation cannot be told used or not: refused."""
+    subscriber = SubscriberFactory(state=Subscriber.State.PENDING, confirmed_at=None)
+    payload = {"s": subscriber.pk, "e": subscriber.email, "c": CHOICES}
+    token = signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
+    assert_superseded(client.post(reverse("digests:confirm", kwargs={"token": token})))
+    subscriber.refresh_from_db()
+    assert subscriber.state == Subscriber.State.PENDING

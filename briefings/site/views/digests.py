@@ -17,21 +17,35 @@ from django.views.decorators.http import require_http_methods
 
 from briefings.digests import ratelimits, tasks
 from briefings.digests.forms import PreferencesForm, SubscribeForm
-from briefings.digests.models import PREFERENCES_SALT, UNSUBSCRIBE_SALT, Subscriber
+from briefings.digests.models import (
+    PREFERENCES_SALT,
+    UNSUBSCRIBE_SALT,
+    Subscriber,
+    SupersededLink,
+)
 
 INVALID_LINK = (
     "This link is not valid: it may have been copied incompletely, or it has expired. "
     "Nothing was changed."
 )
 
+SUPERSEDED_LINK = (
+    "This confirmation link was already used, or you unsubscribed after it was sent, so it "
+    "no longer works. Nothing was changed."
+)
 
-def invalid_link(request, message=INVALID_LINK):
+
+def invalid_link(request, message=INVALID_LINK, title="Link not valid", status=400):
     return render(
         request,
         "site/digests/invalid_link.html",
-        {"title": "Link not valid", "message": message},
-        status=400,
+        {"title": title, "message": message},
+        status=status,
     )
+
+
+def superseded_link(request):
+    return invalid_link(request, SUPERSEDED_LINK, title="Link already used", status=410)
 
 
 @never_cache
@@ -100,12 +114,18 @@ def check_inbox(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     """GET asks, POST confirms: link scanners that fetch every URL confirm nothing."""
-    found = Subscriber.from_confirmation_token(token)
+    try:
+        found = Subscriber.from_confirmation_token(token)
+    except SupersededLink:
+        return superseded_link(request)
     if found is None:
         return invalid_link(request)
     subscriber, choices = found
     if request.method == "POST":
-        subscriber.confirm(choices)
+        try:
+            subscriber.confirm(choices)
+        except SupersededLink:
+            return superseded_link(request)
         messages.success(request, "Subscription confirmed. You can change what you receive here.")
         return redirect(subscriber.get_absolute_url())
     context = {"subscriber": subscriber, "choices": choices, "title": "Confirm your subscription"}
