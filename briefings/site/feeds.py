@@ -2,6 +2,11 @@
 
 Subclasses name what they follow in get_object/title and narrow `briefings()`; the item methods
 are shared, so every feed shows a briefing the same way (corrections included).
+
+RSS channel titles and descriptions are HTML-escaped once more than XML needs, as item
+descriptions are rendered HTML: readers that render channel fields as HTML then show a name
+like `"><svg onload=…>` as text. Atom says what its fields are (title and subtitle are text
+constructs), so Atom feeds carry the names as they are.
 """
 
 from django.conf import settings
@@ -11,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
@@ -27,6 +33,13 @@ class BriefingFeed(Feed):
 
     def link(self, obj=None):
         return obj.get_absolute_url() if obj is not None else reverse("home")
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        if not issubclass(self.feed_type, Atom1Feed):
+            for field in ("title", "description"):
+                feed.feed[field] = escape(feed.feed[field])
+        return feed
 
     def briefings(self, obj):
         return Briefing.objects.published()

@@ -1,6 +1,7 @@
 """RSS and Atom feeds: published briefings only, per tag, actor and agreement, with corrections."""
 
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
 
@@ -106,3 +107,75 @@ def test_hostile_headline_is_escaped_in_feeds(client):
     assert "<script>alert(1)</script>" not in rss
     assert ET.fromstring(rss).find("channel/item/title").text == "<script>alert(1)</script> & co"
     assert "onerror" not in ET.fromstring(rss).find("channel/item/description").text
+
+
+HOSTILE_NAME = '"><svg onload=alert(1)> & <b>co</b>'
+
+
+class ElementCounter(HTMLParser):
+    """Counts the elements a reader would build if it rendered a text as HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements = 0
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.elements += 1
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def rendered_as_html(text):
+    parser = ElementCounter()
+    parser.feed(text)
+    parser.close()
+    return parser.elements, parser.text
+
+
+@pytest.fixture
+def hostile_followables():
+    """A tag, an actor and an agreement whose names are markup, each on a public briefing."""
+    actor = ActorFactory(slug="hostile-actor", name=HOSTILE_NAME)
+    agreement = AgreementFactory(slug="hostile-agreement", title=HOSTILE_NAME, short_name="")
+    briefing = BriefingFactory(headline="A plain headline", tags=[HOSTILE_NAME])
+    briefing.actors.add(actor)
+    briefing.agreements.add(agreement)
+    tag_slug = briefing.tags.get().slug
+    return [f"/tags/{tag_slug}/", "/actors/hostile-actor/", "/agreements/hostile-agreement/"]
+
+
+def test_rss_channel_fields_are_escaped_as_item_html_is(client, hostile_followables):
+    """Readers render channel descriptions (and often titles) as HTML, as item descriptions
+    are: a name must arrive as text that renders as itself, building no element."""
+    for path in hostile_followables:
+        response = client.get(f"{path}rss/")
+        assert response.status_code == 200, path
+        assert "<svg" not in response.content.decode()
+        channel = ET.fromstring(response.content).find("channel")
+        for field in ("title", "description"):
+            text = channel.findtext(field)  # XML-decoded: what a reader gets
+            assert "<" not in text, (path, field, text)
+            elements, shown = rendered_as_html(text)
+            assert elements == 0, (path, field, text)
+            assert HOSTILE_NAME in shown, (path, field, shown)
+
+
+def test_atom_title_and_subtitle_stay_plain_text(client, hostile_followables):
+    """Atom's title and subtitle are text constructs: the name as it is, escaped once by XML."""
+    for path in hostile_followables:
+        response = client.get(f"{path}atom/")
+        assert response.status_code == 200, path
+        assert "<svg" not in response.content.decode()
+        root = ET.fromstring(response.content)
+        for field in ("title", "subtitle"):
+            element = root.find(f"{ATOM}{field}")
+            assert element.get("type", "text") == "text", (path, field)
+            assert HOSTILE_NAME in element.text, (path, field, element.text)
+
+
+def test_the_site_feed_channel_reads_as_before(client):
+    channel = ET.fromstring(client.get("/feeds/rss/").content).find("channel")
+    assert channel.findtext("title") == "Briefing Desk"
+    assert channel.findtext("description") == "The latest briefings from the desk."
