@@ -6,11 +6,15 @@ briefings share their actors, agreements, events and a tag, so every listing, re
 count, feed, search and sitemap that could pull the unpublished ones in is exercised. An anonymous
 client then crawls the site breadth-first from its entry points, following every same-site link,
 and no response body or header may carry the canary.
+
+Two of the records are named with markup (HOSTILE), so the same crawl checks that no page or
+feed turns a name into live HTML, RSS channel titles and descriptions included.
 """
 
 import datetime
 import re
 import uuid
+import xml.etree.ElementTree as ET
 from collections import Counter, deque
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
@@ -35,6 +39,7 @@ from tests.factories import (
     SourceFactory,
 )
 
+HOSTILE = '"><svg onload=alert(1)>'
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/")
 XML_LINK = re.compile(r"<(?:loc|link|id)>\s*([^<\s]+)\s*</|<link[^>]*\bhref=\"([^\"]+)\"")
 
@@ -183,8 +188,10 @@ def newsroom():
         PartyActionFactory(party=party)
     event = EventFactory(title="EU–Canada summit", slug="eu-canada-summit")
     ParticipationFactory(event=event, actor=person)
-    lonely_actor = ActorFactory(name="Norway", slug="norway", iso_alpha2="NO", iso_alpha3="NOR")
-    lonely_agreement = AgreementFactory(title="EU–Norway partnership", slug="eu-norway")
+    lonely_actor = ActorFactory(
+        name=f"Norway {HOSTILE}", slug="norway", iso_alpha2="NO", iso_alpha3="NOR"
+    )
+    lonely_agreement = AgreementFactory(title=f"EU–Norway partnership {HOSTILE}", slug="eu-norway")
     lonely_event = EventFactory(title="EU–Norway talks", slug="eu-norway-talks")
 
     published = []
@@ -336,6 +343,25 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
         if r.status_code == 200 and re.search(r"(rss|atom)\+xml", r.get("Content-Type", ""))
     ]
     assert len(feeds) >= 8, f"too few feeds reached: {feeds}"  # all, tag, actor, agreement x2
+
+    # Names with markup are text everywhere: in pages, and in every RSS channel's title and
+    # description, which readers render as HTML as they do item descriptions.
+    live = [url for url, r in visited.items() if "<svg" in r.content.decode("utf-8", "replace")]
+    assert not live, f"a name became markup on: {live}"
+    channels = 0
+    for url in feeds:
+        channel = ET.fromstring(visited[url].content).find("channel")
+        if channel is None:  # Atom: title and subtitle are text constructs
+            continue
+        channels += 1
+        for field in ("title", "description"):
+            text = channel.findtext(field)
+            assert "<" not in text, f"{url}: channel {field} renders as HTML: {text!r}"
+    assert channels >= 4, f"too few RSS channels checked: {channels}"
+    hostile_rss = [
+        url for url in feeds if url in ("/actors/norway/rss/", "/agreements/eu-norway/rss/")
+    ]
+    assert len(hostile_rss) == 2, f"the hostile records' RSS feeds were not reached: {feeds}"
     assert len(ok) >= 60, f"the crawl reached only {len(ok)} pages"
 
 
