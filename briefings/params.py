@@ -51,3 +51,8 @@ def slug_param(request, name, pattern=SLUG):
 def slug_list(values, pattern=SLUG):
     """Of `values`, those that could be slugs; the rest cannot match and are dropped."""
     return [value for value in values if is_slug(value, pattern)]
+
+
+def has_control_in(query):
+    """Whether any key or value of a QueryDict (request.GET) carries a control character."""
+    return any(has_control(key) or any(map(has_control, values)) for key, values in query.lists())
