@@ -37,7 +37,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "briefings.adminsite.DeskAdminConfig",  # django.contrib.admin, with its input guard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

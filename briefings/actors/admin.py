@@ -4,6 +4,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Prefetch
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
+from briefings.adminsite import IdListFilter
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -75,7 +76,7 @@ class CurrentFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MemberOfFilter(admin.SimpleListFilter):
+class MemberOfFilter(IdListFilter):
     title = "current member of"
     parameter_name = "member_of"
 

@@ -7,6 +7,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.digests.models import Subscriber
 from briefings.newsroom.models import Briefing, TaggedBriefing
+from briefings.params import SLUG, TAG_SLUG, is_slug
 
 
 class SlugChoices(forms.ModelMultipleChoiceField):
@@ -14,7 +15,8 @@ class SlugChoices(forms.ModelMultipleChoiceField):
 
     widget = forms.CheckboxSelectMultiple
 
-    def __init__(self, queryset, label, **kwargs):
+    def __init__(self, queryset, label, pattern=SLUG, **kwargs):
+        self.pattern = pattern
         super().__init__(
             queryset,
             to_field_name="slug",
@@ -26,6 +28,18 @@ class SlugChoices(forms.ModelMultipleChoiceField):
             },
             **kwargs,
         )
+
+    def clean(self, value):
+        # A value that cannot be a slug (NUL, control characters, a page of text) is an
+        # unknown choice like any other, refused before the lookup: PostgreSQL refuses NUL.
+        for item in value if isinstance(value, (list, tuple)) else []:
+            if not is_slug(str(item), self.pattern):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(item)[:40].encode("unicode_escape").decode("ascii")},
+                )
+        return super().clean(value)
 
 
 # How many topics, actors and agreements the forms list at most, besides the reader's own.
@@ -59,7 +73,7 @@ class FollowsForm(forms.Form):
         initial="all",
         label="What to follow",
     )
-    tags = SlugChoices(Tag.objects.none(), "Topics")
+    tags = SlugChoices(Tag.objects.none(), "Topics", pattern=TAG_SLUG)
     actors = SlugChoices(Actor.objects.order_by("name"), "Actors")
     agreements = SlugChoices(Agreement.objects.order_by("title"), "Agreements")
     frequency = forms.ChoiceField(
@@ -106,7 +120,9 @@ class FollowsForm(forms.Form):
             chosen = widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
         else:
             chosen = [getattr(item, "slug", item) for item in self.initial.get(name) or []]
-        return (chosen or [])[:SHOWN]
+        # What cannot be a slug matches nothing (the field's clean() names it as an error).
+        pattern = self.fields[name].pattern
+        return [slug for slug in chosen or [] if is_slug(str(slug), pattern)][:SHOWN]
 
     def clean(self):
         data = super().clean()

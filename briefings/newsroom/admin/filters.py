@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
+from briefings.adminsite import IdListFilter
 from briefings.newsroom.workflow import Status
 
 
@@ -23,7 +24,7 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AuthorFilter(admin.SimpleListFilter):
+class AuthorFilter(IdListFilter):
     title = "author"
     parameter_name = "author"
 

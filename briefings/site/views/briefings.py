@@ -18,6 +18,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing, PreviewLink
+from briefings.params import TAG_SLUG, TOKEN, is_slug, slug_param
 from briefings.site.cache import public_page
 from briefings.site.jsonld import news_article
 from briefings.site.views.topics import PAGE_SIZE, public_tag, tag_counts
@@ -57,13 +58,13 @@ def home(request):
 def index(request):
     briefings = Briefing.objects.published()
     filters = {}
-    if tag := request.GET.get("tag"):
+    if tag := slug_param(request, "tag", TAG_SLUG):
         filters["tag"] = public_tag(tag)
         briefings = briefings.filter(tags=filters["tag"])
-    if actor := request.GET.get("actor"):
+    if actor := slug_param(request, "actor"):
         filters["actor"] = get_object_or_404(Actor, slug=actor)
         briefings = briefings.filter(actors=filters["actor"])
-    if agreement := request.GET.get("agreement"):
+    if agreement := slug_param(request, "agreement"):
         filters["agreement"] = get_object_or_404(Agreement, slug=agreement)
         briefings = briefings.filter(agreements=filters["agreement"])
     if kind := request.GET.get("type"):
@@ -159,6 +160,8 @@ def preview_response(request, briefing):
 def preview(request, token):
     """A shared preview link: no login, and only while the link is neither expired nor revoked
     and the briefing unpublished (publication or withdrawal ends it: 404)."""
+    if not is_slug(token, TOKEN, max_length=64):
+        raise Http404("This preview link is not valid.")
     link = PreviewLink.objects.select_related("briefing").filter(token=token).first()
     if link is None or not link.is_valid():
         raise Http404("This preview link is not valid.")

@@ -23,6 +23,7 @@ from briefings.digests.models import (
     Subscriber,
     SupersededLink,
 )
+from briefings.params import SLUG, TAG_SLUG, has_control, slug_list
 
 INVALID_LINK = (
     "This link is not valid: it may have been copied incompletely, or it has expired. "
@@ -74,10 +75,16 @@ def subscribe(request):
 
 def prefill(request):
     """Initial values from a follow button (?tag=, ?actor=, ?agreement=) or the subscribe box."""
-    initial = {"email": request.GET.get("email", "")[:254]}
+    email = request.GET.get("email", "")[:254]
+    initial = {"email": "" if has_control(email) else email}
+    # A value that cannot be a slug cannot match: dropped before the query, like an unknown one.
     follows = {
-        field: [slug for slug in request.GET.getlist(kind)[:20]]
-        for kind, field in (("tag", "tags"), ("actor", "actors"), ("agreement", "agreements"))
+        field: slug_list(request.GET.getlist(kind)[:20], pattern)
+        for kind, field, pattern in (
+            ("tag", "tags", TAG_SLUG),
+            ("actor", "actors", SLUG),
+            ("agreement", "agreements", SLUG),
+        )
     }
     if any(follows.values()):
         form = SubscribeForm()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event, Participation
+from briefings.params import slug_param
 from briefings.site.cache import public_page
 
 PAGE_SIZE = 40
@@ -56,10 +57,10 @@ def filter_choices(model, fields, selected=None):
 def index(request):
     events = Event.objects.select_related("country")
     filters = {}
-    if actor := request.GET.get("actor"):
+    if actor := slug_param(request, "actor"):
         filters["actor"] = get_object_or_404(Actor, slug=actor)
         events = events.filter(participants=filters["actor"]).distinct()
-    if agreement := request.GET.get("agreement"):
+    if agreement := slug_param(request, "agreement"):
         filters["agreement"] = get_object_or_404(Agreement, slug=agreement)
         events = events.filter(agreements=filters["agreement"])
     if kind := request.GET.get("kind"):
