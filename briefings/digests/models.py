@@ -306,7 +306,19 @@ class LeasedQuerySet(models.QuerySet):
         return self.filter(done_at__isnull=True).update(lease_expires_at=lease_end(later))
 
 
-class EditionChunk(models.Model):
+class Leased(models.Model):
+    """The fields LeasedQuerySet works on: when the row was last dispatched, until when its
+    current worker is trusted, and when it was finished."""
+
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class EditionChunk(Leased):
     """A slice of subscriber ids an edition fans out to one task; done once every one is handled.
 
     Its lease says how long its current worker is trusted to be alive: renewed with every
@@ -317,9 +329,6 @@ class EditionChunk(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="chunks")
     first_id = models.BigIntegerField()
     last_id = models.BigIntegerField()
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
 
     objects = LeasedQuerySet.as_manager()
 
@@ -382,7 +391,7 @@ class AlertBatchQuerySet(LeasedQuerySet):
         )
 
 
-class AlertBatch(models.Model):
+class AlertBatch(Leased):
     """The instant alerts one publication owes, recorded with the publication itself.
 
     Nothing depends on a broker message surviving: the batch stays open until every
@@ -393,9 +402,6 @@ class AlertBatch(models.Model):
         "newsroom.Briefing", on_delete=models.CASCADE, related_name="alert_batches"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
 
     objects = AlertBatchQuerySet.as_manager()
 
