@@ -25,6 +25,7 @@ from briefings.newsroom.admin.inlines import (
 )
 from briefings.newsroom.admin.revisions import NoLostWorkMixin
 from briefings.newsroom.admin.workflow import WorkflowMixin
+from briefings.newsroom.admin.writing import WritingSurfaceMixin
 from briefings.newsroom.models import (
     Briefing,
     BriefingDeletion,
@@ -38,7 +39,7 @@ __all__ = ["BriefingAdmin", "ContributorAdmin"]
 
 
 @admin.register(Briefing)
-class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
+class BriefingAdmin(WritingSurfaceMixin, WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
     list_display = ["headline", "state", "publication", "expiry", "byline", "updated_at"]
     list_filter = [StatusFilter, AuthorFilter, "article_type"]
     list_select_related = ["created_by"]
