@@ -10,7 +10,8 @@ not in Markdown (the second would even become a list), so they are kept as plain
 
 import re
 
-from markdownify import markdownify
+from bs4 import BeautifulSoup, Comment
+from markdownify import MarkdownConverter
 
 # Elements whose content is never text a writer meant to paste.
 DROPPED = ["script", "style", "head", "title", "meta", "link", "noscript", "template", "svg"]
@@ -29,14 +30,18 @@ MAX_HEADING = 120
 
 def html_to_markdown(html):
     """HTML from the clipboard as Markdown: paragraphs, headings, lists, links, quotes, emphasis."""
-    markdown = markdownify(
-        html,
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.find_all(DROPPED):
+        element.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    markdown = MarkdownConverter(
         heading_style="ATX",
         bullets="-",
         strip=["img", "span", "font", "o:p"],
         escape_underscores=False,
         escape_misc=False,
-    )
+    ).convert_soup(soup)
     # The page's title is the headline: a pasted top-level heading becomes a section.
     return re.sub(r"(?m)^# ", "## ", tidy(markdown))
 
