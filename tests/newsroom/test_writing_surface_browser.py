@@ -69,6 +69,7 @@ def test_paste_accept_headings_preview_matches_public_page_and_save(live_server,
     paste(page, text=PLAIN_TEXT)
     page.locator(".heading-offer").first.wait_for()
     assert "### 1. Canada and EU Seal" in page.locator(".heading-offer").first.inner_text()
+    page.locator("#body-preview", has_text="Officials called it").wait_for()
     screenshot(page, "admin-writing-surface-offers")
     page.get_by_role("button", name="Accept all").click()
 

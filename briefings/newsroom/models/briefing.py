@@ -236,10 +236,10 @@ class Briefing(models.Model):
             or self.byline_rows.filter(contributor__user_id=user.pk).exists()
         )
 
-    def byline(self):
+    def byline(self, fresh=False):
         """The contributors in byline order: prefetched by listed() and the detail querysets
-        into `contributor_list`, else one query."""
-        if hasattr(self, "contributor_list"):
+        into `contributor_list`, else (or if `fresh`, as a snapshot must be) one query."""
+        if hasattr(self, "contributor_list") and not fresh:
             return self.contributor_list
         return list(self.contributors.order_by("credits__position", "credits__pk"))
 

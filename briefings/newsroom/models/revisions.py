@@ -141,7 +141,7 @@ REVISIONED_FIELDS = (
     RevisionedField(
         "contributors",
         "Byline",
-        lambda b: [[c.pk, c.name] for c in b.byline()],
+        lambda b: [[c.pk, c.name] for c in b.byline(fresh=True)],
         lambda value: [name for _, name in value or []],
         restore_byline,
         related=True,

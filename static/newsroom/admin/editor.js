@@ -38,6 +38,7 @@
   body.parentNode.insertBefore(surface, body);
   surface.append(toolbar, offers, panes);
   panes.append(body, preview);
+  preview.innerHTML = '<p class="writing-empty">Rendering the preview…</p>';
 
   function lineBounds() {
     const v = body.value;
