@@ -43,7 +43,19 @@ def html_to_markdown(html):
         escape_misc=False,
     ).convert_soup(soup)
     # The page's title is the headline: a pasted top-level heading becomes a section.
-    return re.sub(r"(?m)^# ", "## ", tidy(markdown))
+    markdown = re.sub(r"(?m)^# ", "## ", tidy(markdown))
+    return "\n\n".join(split_lines(block) for block in markdown.split("\n\n"))
+
+
+STRUCTURED = re.compile(r"^(?:\s{4}|```|>|\||#|[-*+] |\d{1,3}[.)] )")
+
+
+def split_lines(block):
+    """Lines an email or web page broke with <br> become paragraphs, as in plain text;
+    lists, quotes, tables and code keep their lines."""
+    if "\n" not in block or STRUCTURED.match(block):
+        return block
+    return "\n\n".join(line.strip() for line in block.split("\n") if line.strip())
 
 
 def tidy(markdown):

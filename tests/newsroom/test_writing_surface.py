@@ -90,6 +90,21 @@ def test_word_processor_html_becomes_markdown():
     assert offers == [{"line": "**I. A NEW ALLIANCE**", "heading": "## I. A NEW ALLIANCE"}]
 
 
+def test_email_html_broken_with_br_and_divs_becomes_paragraphs():
+    email = (
+        '<div dir="ltr"><div>I. A NEW ALLIANCE</div><div>Canada signed.<br>It matters.</div>'
+        "<div><br></div><div>1. Canada and EU Seal Security and Defense Agreement</div>"
+        "<pre><code>keep\nthese lines</code></pre></div>"
+    )
+    markdown, offers = convert(html=email)
+    assert markdown.startswith("I. A NEW ALLIANCE\n\nCanada signed.\n\nIt matters.\n\n1\\. ")
+    assert "keep\nthese lines" in markdown
+    assert [o["heading"] for o in offers] == [
+        "## I. A NEW ALLIANCE",
+        "### 1. Canada and EU Seal Security and Defense Agreement",
+    ]
+
+
 # Smart typography ------------------------------------------------------------------------------
 
 

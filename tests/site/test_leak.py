@@ -199,7 +199,9 @@ def newsroom():
 
     # A contributor with published work, who also signs the unpublished ones, and one whose
     # only work is unpublished: their author page must not exist.
-    writer = ContributorFactory(name="Ana Ferreira", slug="ana-ferreira", bio="Covers NATO.")
+    writer = ContributorFactory(
+        name=f"Ana Ferreira {HOSTILE}", slug="ana-ferreira", bio=f"Covers NATO. {HOSTILE}"
+    )
     hidden = ContributorFactory(
         name=f"{canary} Newhire", slug=f"newhire-{canary.lower()}", bio=f"{canary} bio."
     )
