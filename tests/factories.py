@@ -9,7 +9,15 @@ from django.utils import timezone
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event, Participation
-from briefings.newsroom.models import Briefing, Correction, KeyFigure, Source, Transition
+from briefings.newsroom.models import (
+    Briefing,
+    Byline,
+    Contributor,
+    Correction,
+    KeyFigure,
+    Source,
+    Transition,
+)
 
 # The fact sheet's ten EU member states that have not ratified CETA.
 CETA_NOT_RATIFIED = [
@@ -53,7 +61,12 @@ def role(name):
     group, created = Group.objects.get_or_create(name=name)
     if created:
         roles = importlib.import_module("briefings.newsroom.migrations.0002_roles")
-        for app_label, codename in {"writer": roles.WRITER, "editor": roles.EDITOR}[name]:
+        bylines = importlib.import_module("briefings.newsroom.migrations.0010_d2_contributor_roles")
+        wanted = {
+            "writer": roles.WRITER + bylines.WRITER,
+            "editor": roles.EDITOR + bylines.EDITOR,
+        }
+        for app_label, codename in wanted[name]:
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
@@ -165,6 +178,29 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     actor = factory.SubFactory(ActorFactory)
     role = Participation.Role.ATTENDEE
+
+
+class ContributorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contributor
+
+    name = factory.Sequence(lambda n: f"Sam Author{n}")
+    slug = factory.Sequence(lambda n: f"contributor-{n}")
+    role = "Analyst"
+    bio = "Writes about agreements for the desk."
+
+
+def add_byline(briefing, *people):
+    """Name people in a briefing's byline, in order: contributors, or users through their own
+    contributor (made from their full name if they have none)."""
+    start = briefing.byline_rows.count()
+    for n, person in enumerate(people):
+        if not isinstance(person, Contributor):
+            person = Contributor.objects.filter(user=person).first() or ContributorFactory(
+                user=person, name=person.get_full_name() or "Unnamed Person"
+            )
+        Byline.objects.create(briefing=briefing, contributor=person, position=start + n)
+    return briefing
 
 
 class BriefingFactory(factory.django.DjangoModelFactory):

@@ -18,10 +18,11 @@ from tests.admin_support import admin_url
 from tests.factories import (
     ActorFactory,
     BriefingFactory,
+    ContributorFactory,
     EventFactory,
     MembershipFactory,
     UserFactory,
-    editor,
+    add_byline,
 )
 from tests.site.test_hostile_input import FAST, HOSTILE, NUL, sane
 
@@ -31,9 +32,9 @@ FEW = settings(FAST, max_examples=8)
 
 
 def byline():
-    """A briefing with an author, so the author filter has choices and shows."""
-    author = editor()
-    BriefingFactory().authors.add(author)
+    """A briefing with a contributor in its byline, so the byline filter has choices and shows."""
+    author = ContributorFactory()
+    add_byline(BriefingFactory(), author)
     return author
 
 

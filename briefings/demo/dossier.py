@@ -553,6 +553,32 @@ AUTHORS = [
     ("demo-dokafor", "Daniel", "Okafor", "writer"),
 ]
 DEMO_EDITOR = "demo-hmarchand"
+# The people the bylines name, each tied to the demo account above (which cannot log in).
+CONTRIBUTORS = [
+    {
+        "user": "demo-hmarchand",
+        "slug": "helene-marchand",
+        "name": "Hélène Marchand",
+        "role": "Editor, European security",
+        "bio": (
+            "Hélène Marchand edits the desk's European security coverage from Brussels. "
+            "She follows how the EU turns defence-industrial ambitions into funding "
+            "instruments and partnership texts, and reads every annex before the summit "
+            "communiqué."
+        ),
+    },
+    {
+        "user": "demo-dokafor",
+        "slug": "daniel-okafor",
+        "name": "Daniel Okafor",
+        "role": "Analyst, Canada and transatlantic affairs",
+        "bio": (
+            "Daniel Okafor covers Canada's foreign and trade policy for the desk, from "
+            "Ottawa's procurement choices to the slow ratification of CETA in European "
+            "parliaments. He keeps the dossier's ratification records up to date."
+        ),
+    },
+]
 DEMO_WRITER = "demo-dokafor"
 
 

@@ -7,7 +7,7 @@ loaded in a handful of queries and matched in Python rather than queried per sub
 from dataclasses import dataclass, field
 
 from briefings.digests.models import Subscriber
-from briefings.newsroom.models import Briefing, TaggedBriefing
+from briefings.newsroom.models import Briefing, TaggedBriefing, bylines_prefetch
 
 
 @dataclass
@@ -41,7 +41,7 @@ def load_candidates(since, until):
     briefings = list(
         Briefing.objects.published()
         .filter(publish_at__gt=since, publish_at__lte=until)
-        .prefetch_related("agreements")
+        .prefetch_related("agreements", bylines_prefetch())
         .order_by("-publish_at", "-pk")
     )
     candidates = {b.pk: Candidate(b) for b in briefings}

@@ -1,5 +1,8 @@
 """Briefing bodies are Markdown, rendered to HTML and then sanitised with an allowlist.
 
+The public page and the editor's live preview both render through render_markdown(), so what
+the writer sees is what readers get.
+
 Sanitising after rendering means raw HTML in the Markdown source, javascript: links and event
 handler attributes never reach a page, whatever the editor typed.
 """
@@ -14,10 +17,13 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# smarty: typographic quotes, dashes (-- and ---) and ellipses; code spans and blocks are
+# left as typed, since Markdown takes them out before any inline pattern runs.
+EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
 
 def render_markdown(source):
-    html = markdown.markdown(source or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = markdown.markdown(source or "", extensions=EXTENSIONS, output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -29,7 +29,15 @@ from taggit.models import Tag
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event, Participation
-from briefings.newsroom.models import Briefing, Correction, KeyFigure, Source, TaggedBriefing
+from briefings.newsroom.models import (
+    Briefing,
+    Byline,
+    Contributor,
+    Correction,
+    KeyFigure,
+    Source,
+    TaggedBriefing,
+)
 from briefings.newsroom.signals import briefing_published
 
 GENERATION_KEY = "site:generation"
@@ -39,7 +47,7 @@ MAX_AGE = 300
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 WATCHED = [
-    Briefing, TaggedBriefing, Tag, KeyFigure, Source, Correction,
+    Briefing, TaggedBriefing, Tag, KeyFigure, Source, Correction, Byline, Contributor,
     Actor, Membership, Office, OfficeTerm,
     Agreement, AgreementRelation, Party, PartyAction,
     Event, Participation,
@@ -48,7 +56,7 @@ BRIEFING_LINKS = (
     Briefing.actors.through,
     Briefing.agreements.through,
     Briefing.events.through,
-    Briefing.authors.through,
+    Briefing.contributors.through,
     TaggedBriefing,
 )
 WATCHED_LINKS = [*BRIEFING_LINKS, Event.agreements.through]
@@ -125,7 +133,7 @@ def touches_public_pages(
         return Briefing.objects.filter(pk__in=pk_set).exclude(status__in=PRIVATE).exists()
     if sender is Tag:  # a new tag is on no page until a public briefing carries it
         return not created
-    if sender in (TaggedBriefing, KeyFigure, Source, Correction):
+    if sender in (TaggedBriefing, KeyFigure, Source, Correction, Byline):
         briefing = instance.content_object_id if sender is TaggedBriefing else instance.briefing_id
         return not Briefing.objects.filter(pk=briefing, status__in=PRIVATE).exists()
     return True

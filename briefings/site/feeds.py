@@ -21,6 +21,7 @@ from django.utils.html import escape
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.newsroom.models import Briefing
+from briefings.site.views.contributors import public_contributor
 from briefings.site.views.topics import public_tag
 
 FEED_SIZE = 30
@@ -50,7 +51,6 @@ class BriefingFeed(Feed):
             self.briefings(obj)
             .listed()
             .prefetch_related(
-                Prefetch("authors", to_attr="author_list"),
                 Prefetch("corrections", to_attr="correction_list"),
             )[:FEED_SIZE]
         )
@@ -75,7 +75,7 @@ class BriefingFeed(Feed):
         return item.public_updated_at or item.publish_at
 
     def item_author_name(self, item):
-        return ", ".join(a.get_full_name() or a.get_username() for a in item.author_list)
+        return ", ".join(c.name for c in item.byline()) or None
 
     def item_categories(self, item):
         return [t.name for t in item.tag_list]
@@ -150,4 +150,24 @@ class AgreementFeed(BriefingFeed):
 
 
 class AgreementAtomFeed(AgreementFeed):
+    feed_type = Atom1Feed
+
+
+class ContributorFeed(BriefingFeed):
+    def get_object(self, request, slug):
+        return public_contributor(slug)
+
+    def title(self, obj):
+        return f"Briefing Desk — {obj.name}"
+
+    def description(self, obj):
+        return f"Briefings by {obj.name}."
+
+    subtitle = description
+
+    def briefings(self, obj):
+        return Briefing.objects.published().filter(contributors=obj)
+
+
+class ContributorAtomFeed(ContributorFeed):
     feed_type = Atom1Feed

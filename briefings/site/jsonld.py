@@ -10,6 +10,24 @@ def moment(value):
     return desk_time(value).isoformat(timespec="seconds") if value else None
 
 
+def person(contributor, profile=False):
+    """schema.org Person for a contributor: name and author page; on that page, the rest."""
+    data = {
+        "@type": "Person",
+        "name": contributor.name,
+        "url": settings.SITE_URL + contributor.get_absolute_url(),
+    }
+    if profile:
+        data["@context"] = "https://schema.org"
+        if contributor.role:
+            data["jobTitle"] = contributor.role
+        if contributor.bio:
+            data["description"] = contributor.bio
+        if links := contributor.link_list():
+            data["sameAs"] = links
+    return data
+
+
 def news_article(briefing):
     """schema.org NewsArticle data for a briefing, from prefetched relations."""
     url = settings.SITE_URL + briefing.get_absolute_url()
@@ -23,11 +41,7 @@ def news_article(briefing):
         "mainEntityOfPage": url,
         "datePublished": moment(briefing.publish_at),
         "dateModified": moment(briefing.public_updated_at or briefing.publish_at),
-        "author": [
-            {"@type": "Person", "name": a.get_full_name() or a.get_username()}
-            for a in briefing.authors.all()
-        ]
-        or publisher,
+        "author": [person(c) for c in briefing.byline()] or publisher,
         "publisher": publisher,
         "keywords": [t.name for t in briefing.tags.all()],
         "about": [

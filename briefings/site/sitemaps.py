@@ -7,7 +7,7 @@ from django.urls import reverse
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
-from briefings.newsroom.models import Briefing
+from briefings.newsroom.models import Briefing, Contributor
 
 
 class SiteSitemap(Sitemap):
@@ -88,6 +88,26 @@ class EventSitemap(ModelSitemap):
     model = Event
 
 
+class ContributorSitemap(SiteSitemap):
+    """Author pages: contributors a published briefing names, as their pages decide."""
+
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        named = Briefing.objects.published().values("contributors")
+        return Contributor.objects.filter(pk__in=named).only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        named = Briefing.objects.published().values("contributors")
+        return Contributor.objects.filter(pk__in=named).aggregate(latest=Max("updated_at"))[
+            "latest"
+        ]
+
+
 class SectionSitemap(SiteSitemap):
     changefreq = "hourly"
     priority = 1.0
@@ -113,4 +133,5 @@ sitemaps = {
     "agreements": AgreementSitemap,
     "actors": ActorSitemap,
     "events": EventSitemap,
+    "contributors": ContributorSitemap,
 }

@@ -11,6 +11,7 @@ from briefings.site.views import (
     actors,
     agreements,
     briefings,
+    contributors,
     digests,
     events,
     pages,
@@ -54,6 +55,16 @@ feed_patterns = [
     path("actors/<slug:slug>/rss/", public_page(feeds.ActorFeed()), name="actor_feed_rss"),
     path("actors/<slug:slug>/atom/", public_page(feeds.ActorAtomFeed()), name="actor_feed_atom"),
     path(
+        "contributors/<slug:slug>/rss/",
+        public_page(feeds.ContributorFeed()),
+        name="contributor_feed_rss",
+    ),
+    path(
+        "contributors/<slug:slug>/atom/",
+        public_page(feeds.ContributorAtomFeed()),
+        name="contributor_feed_atom",
+    ),
+    path(
         "agreements/<slug:slug>/rss/",
         public_page(feeds.AgreementFeed()),
         name="agreement_feed_rss",
@@ -91,5 +102,9 @@ urlpatterns = [
     path("actors/", include((directory(actors), "actors"))),
     path("agreements/", include((directory(agreements), "agreements"))),
     path("events/", include((directory(events), "events"))),
+    path(
+        "contributors/<slug:slug>/",
+        include(([path("", contributors.detail, name="detail")], "contributors")),
+    ),
     path("subscribe/", include((digest_patterns, "digests"))),
 ]

@@ -205,6 +205,7 @@ def build(size):
     from briefings.events.models import Event, Participation
     from briefings.newsroom.models import (
         Briefing,
+        Contributor,
         Correction,
         KeyFigure,
         Source,
@@ -262,6 +263,11 @@ def build(size):
             for i in range(20)
         ]
         totals["users"] = copy(User, users)
+        contributors = [
+            {"id": u["id"], "name": f"{u['first_name']} {u['last_name']}", "slug": u["username"]}
+            for u in users
+        ]
+        totals["contributors"] = copy(Contributor, contributors)
 
         kinds = [k for k, _ in Actor.Kind.choices]
         actors = []
@@ -442,7 +448,7 @@ def build(size):
 
         statuses = ["published"] * 90 + ["draft"] * 5 + ["review", "scheduled", "withdrawn"] * 1
         briefings, tagged, keyfigures, sources, corrections = [], [], [], [], []
-        links = {"authors": [], "actors": [], "agreements": [], "events": []}
+        links = {"contributors": [], "actors": [], "agreements": [], "events": []}
         types = ["news", "analysis", "background"]
         for i in range(n["briefings"]):
             status = rng.choice(statuses)
@@ -503,7 +509,7 @@ def build(size):
                     }
                 )
             for name, count, k in (
-                ("authors", len(users), rng.randint(1, 2)),
+                ("contributors", len(contributors), rng.randint(1, 2)),
                 ("actors", len(actors), rng.randint(1, 8)),
                 ("agreements", len(agreements), rng.randint(0, 3)),
                 ("events", len(events), rng.randint(0, 3)),
@@ -522,7 +528,7 @@ def build(size):
             totals[f"briefing {name}"] = copy(through, rows)
 
         models = [
-            User, Actor, Membership, Office, OfficeTerm, Agreement, Party, PartyAction,
+            User, Contributor, Actor, Membership, Office, OfficeTerm, Agreement, Party, PartyAction,
             AgreementRelation, Event, Participation, EventAgreement, Tag, Briefing, TaggedBriefing,
             KeyFigure, Source, Correction,
             *(Briefing._meta.get_field(name).remote_field.through for name in links),

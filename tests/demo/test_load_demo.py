@@ -11,7 +11,7 @@ from django.utils import timezone
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event
-from briefings.newsroom.models import Briefing, KeyFigure, Transition
+from briefings.newsroom.models import Briefing, Contributor, KeyFigure, Transition
 from tests.factories import CETA_NOT_RATIFIED, editor, role
 from tests.support import wait_until
 
@@ -242,7 +242,7 @@ def test_briefings_are_written_tagged_and_linked(demo):
         assert briefing.body.count("\n## ") >= 2
         assert len(briefing.dek) <= 400
         assert briefing.tags.exists()
-        assert briefing.authors.exists()
+        assert briefing.byline()
         assert briefing.actors.exists() and briefing.agreements.exists()
         assert briefing.events.exists()
         assert briefing.key_figures.exists() and briefing.sources.exists()
@@ -332,8 +332,21 @@ def test_no_dev_users_without_debug(settings):
 
 
 def test_demo_authors_cannot_log_in(demo):
-    for author in get_user_model().objects.filter(bylines__isnull=False).distinct():
+    accounts = get_user_model().objects.filter(contributor__credits__isnull=False).distinct()
+    assert accounts.count() == 2
+    for author in accounts:
         assert not author.has_usable_password()
+
+
+def test_demo_bylines_are_contributors_with_bios(demo):
+    people = {c.name: c for c in Contributor.objects.all()}
+    assert set(people) == {"Hélène Marchand", "Daniel Okafor"}
+    for contributor in people.values():
+        assert contributor.role and len(contributor.bio) > 100
+    bylines = {b.slug: [c.name for c in b.byline()] for b in Briefing.objects.all()}
+    assert ["Daniel Okafor", "Hélène Marchand"] in bylines.values()
+    load()  # a second run changes nothing
+    assert Contributor.objects.count() == 2
 
 
 def test_bad_schedule_option_is_refused_and_nothing_is_loaded():

@@ -13,7 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings.newsroom.models import Briefing, Transition
-from tests.factories import BriefingFactory, DraftFactory, UserFactory, editor, writer
+from tests.factories import (
+    BriefingFactory,
+    ContributorFactory,
+    DraftFactory,
+    UserFactory,
+    add_byline,
+    editor,
+    writer,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Briefing.Status
@@ -33,7 +41,7 @@ CHANGELIST = "admin:newsroom_briefing_changelist"
 
 def own_draft(user, **kwargs):
     briefing = DraftFactory(created_by=user, **kwargs)
-    briefing.authors.add(user)
+    add_byline(briefing, user)
     return briefing
 
 
@@ -48,7 +56,7 @@ def form_data(briefing, **overrides):
         "tags": "",
         "base_version": briefing.version,
     }
-    for prefix in ("key_figures", "sources", "transitions", "corrections"):
+    for prefix in ("byline_rows", "key_figures", "sources", "transitions", "corrections"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(overrides)
     return data
@@ -86,14 +94,16 @@ def test_writer_status_field_in_change_form_is_ignored(client):
 
 def test_writer_status_field_in_add_form_is_ignored(client):
     author = writer()
+    own = ContributorFactory(user=author)
     client.force_login(author)
     data = form_data(DraftFactory.build(slug="fresh"), status="published", publish_at="2020-01-01")
     data.pop("base_version")
+    data.update({"byline_rows-TOTAL_FORMS": 1, "byline_rows-0-contributor": own.pk})
     response = client.post(reverse("admin:newsroom_briefing_add"), data)
     assert response.status_code == 302
     created = Briefing.objects.get(slug="fresh")
     assert (created.status, created.publish_at, created.created_by) == (Status.DRAFT, None, author)
-    assert list(created.authors.all()) == [author]
+    assert created.byline() == [own]
 
 
 @pytest.mark.parametrize("to", ["published", "scheduled"])
@@ -341,7 +351,7 @@ def make_rows(count):
     people = [UserFactory() for _ in range(3)]
     for _ in range(count):
         briefing = BriefingFactory(tags=["defence", "security"])
-        briefing.authors.add(*people)
+        add_byline(briefing, *people)
 
 
 @pytest.mark.parametrize("rows", [2, 30])

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from briefings.newsroom.models import Briefing
 from tests.conftest import screenshot
-from tests.factories import DraftFactory, editor, writer
+from tests.factories import DraftFactory, add_byline, editor, writer
 from tests.newsroom.test_scheduling import roles  # noqa: F401  (groups survive the flush)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles")]
@@ -68,7 +68,7 @@ def test_editor_schedules_on_the_brussels_clock_and_sees_the_history(live_server
 def test_writer_sees_only_the_submit_button(live_server, page):
     author = writer(username="desk-writer")
     briefing = DraftFactory(headline="Draft on SAFE access", created_by=author)
-    briefing.authors.add(author)
+    add_byline(briefing, author)
     log_in(page, live_server, author)
 
     page.goto(live_server.url + reverse("admin:newsroom_briefing_change", args=[briefing.pk]))

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from briefings.newsroom.models import Briefing, EditConflict
-from tests.factories import DraftFactory, editor
+from tests.factories import DraftFactory, add_byline, editor
 
 
 class FormData(HTMLParser):
@@ -80,7 +80,7 @@ def two_editors(client, django_user_model):
 def test_a_save_from_an_old_version_is_refused_and_nothing_typed_is_lost(two_editors):
     alice_client, bob_client, alice, bob = two_editors
     briefing = DraftFactory(headline="Pact signed in Brussels", body="First draft.")
-    briefing.authors.add(alice)
+    add_byline(briefing, alice)
     url = change_url(briefing)
     alice_form, bob_form = alice_client.get(url), bob_client.get(url)
     assert alice_form.status_code == bob_form.status_code == 200

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings.newsroom.models import Briefing, PreviewLink
-from tests.factories import BriefingFactory, DraftFactory, editor, writer
+from tests.factories import BriefingFactory, DraftFactory, add_byline, editor, writer
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_only_editors_of_the_briefing_may_preview_or_share_it(client, draft):
 def test_a_writer_previews_their_own_draft_but_cannot_share_it(client):
     author = writer()
     draft = DraftFactory(headline="A writer's own draft")
-    draft.authors.add(author)
+    add_byline(draft, author)
     client.force_login(author)
     preview = client.get(reverse("newsroom:desk_preview", args=[draft.pk]))
     assert_private_preview(preview, "A writer&#x27;s own draft")

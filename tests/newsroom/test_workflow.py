@@ -15,7 +15,7 @@ from briefings.newsroom.models import Briefing, Correction, EditConflict, Outbox
 from briefings.newsroom.signals import briefing_published
 from briefings.newsroom.tasks import enqueue_coming_due
 from config.celery import app as celery_app
-from tests.factories import DraftFactory, UserFactory, editor, writer
+from tests.factories import DraftFactory, UserFactory, add_byline, editor, writer
 from tests.support import run_outbox
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def published_signals():
 
 def own_draft(user, **kwargs):
     briefing = DraftFactory(created_by=user, **kwargs)
-    briefing.authors.add(user)
+    add_byline(briefing, user)
     return briefing
 
 

@@ -12,12 +12,14 @@ from tests.factories import (
     ActorFactory,
     AgreementFactory,
     BriefingFactory,
+    ContributorFactory,
     CorrectionFactory,
     DraftFactory,
     EventFactory,
     KeyFigureFactory,
     SourceFactory,
     UserFactory,
+    add_byline,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +63,7 @@ def test_briefing_page_shows_everything_a_reader_needs(client):
         tags=["defence", "Canada"],
         publish_at=datetime.datetime(2025, 6, 23, 12, 30, tzinfo=datetime.UTC),
     )
-    briefing.authors.add(author)
+    add_byline(briefing, author)
     actor = ActorFactory(name="António Costa", slug="antonio-costa")
     agreement = AgreementFactory(title="EU–Canada Security and Defence Partnership", slug="p")
     event = EventFactory(title="EU–Canada summit", slug="summit")
@@ -95,7 +97,7 @@ def test_briefing_page_shows_everything_a_reader_needs(client):
 
 def test_news_article_json_ld(client, settings):
     briefing = BriefingFactory(headline="Pact signed", slug="pact", tags=["defence"])
-    briefing.authors.add(UserFactory(first_name="Ana", last_name="Ferreira"))
+    add_byline(briefing, ContributorFactory(name="Ana Ferreira", slug="ana-ferreira"))
     briefing.agreements.add(AgreementFactory(title="The pact", slug="the-pact"))
     CorrectionFactory(briefing=briefing, text="Date fixed.")
 
@@ -107,7 +109,13 @@ def test_news_article_json_ld(client, settings):
     published = datetime.datetime.fromisoformat(data["datePublished"])
     assert published == briefing.publish_at.replace(microsecond=0)
     assert published.utcoffset() in (datetime.timedelta(hours=1), datetime.timedelta(hours=2))
-    assert data["author"] == [{"@type": "Person", "name": "Ana Ferreira"}]
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Ana Ferreira",
+            "url": f"{settings.SITE_URL}/contributors/ana-ferreira/",
+        }
+    ]
     assert data["publisher"]["name"] == "Briefing Desk"
     assert data["about"][0]["name"] == "The pact"
     assert data["correction"][0]["text"] == "Date fixed."

@@ -23,6 +23,7 @@ from tests.factories import (
     PartyFactory,
     PersonFactory,
     UserFactory,
+    add_byline,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,7 +77,7 @@ def dossier():
         tags=["defence", "transatlantic"],
         publish_at=datetime.datetime(2025, 6, 23, 12, 0, tzinfo=datetime.UTC),
     )
-    briefing.authors.add(UserFactory(first_name="Ana", last_name="Ferreira", password=None))
+    add_byline(briefing, UserFactory(first_name="Ana", last_name="Ferreira", password=None))
     briefing.actors.add(costa, canada)
     briefing.agreements.add(pact, ceta)
     briefing.events.add(summit)

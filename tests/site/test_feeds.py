@@ -12,6 +12,7 @@ from tests.factories import (
     CorrectionFactory,
     DraftFactory,
     UserFactory,
+    add_byline,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_feeds_list_published_briefings_only(client, briefings, path, expected):
 
 def test_feed_items_carry_byline_tags_and_corrections(client):
     briefing = BriefingFactory(headline="Pact signed", tags=["defence"], dek="Short summary.")
-    briefing.authors.add(UserFactory(first_name="Ana", last_name="Ferreira"))
+    add_byline(briefing, UserFactory(first_name="Ana", last_name="Ferreira"))
     CorrectionFactory(briefing=briefing, text="The summit date was wrong.")
 
     item = ET.fromstring(client.get("/feeds/rss/").content).find("channel/item")

@@ -28,6 +28,7 @@ from tests.factories import (
     ActorFactory,
     AgreementFactory,
     BriefingFactory,
+    ContributorFactory,
     CorrectionFactory,
     DraftFactory,
     EventFactory,
@@ -37,6 +38,7 @@ from tests.factories import (
     PartyFactory,
     PersonFactory,
     SourceFactory,
+    add_byline,
 )
 
 HOSTILE = '"><svg onload=alert(1)>'
@@ -132,7 +134,7 @@ def carries(response, canary, url):
     return canary.lower() in text.lower()
 
 
-def plant(canary, state, *, actor, person, agreement, event, shared_tag, secret_word):
+def plant(canary, state, *, actor, person, agreement, event, shared_tag, secret_word, bylines):
     """One unpublished briefing of `state` with the canary everywhere a page could print it."""
     now = timezone.now()
     hour = datetime.timedelta(hours=1)
@@ -166,6 +168,7 @@ def plant(canary, state, *, actor, person, agreement, event, shared_tag, secret_
     briefing.actors.add(actor, person)
     briefing.agreements.add(agreement)
     briefing.events.add(event)
+    add_byline(briefing, *bylines)
     KeyFigureFactory(briefing=briefing, label=f"{canary} figure", value="€1 billion")
     SourceFactory(briefing=briefing, title=f"{canary} source", publisher=canary)
     CorrectionFactory(briefing=briefing, text=f"{canary} correction.")
@@ -194,6 +197,15 @@ def newsroom():
     lonely_agreement = AgreementFactory(title=f"EU–Norway partnership {HOSTILE}", slug="eu-norway")
     lonely_event = EventFactory(title="EU–Norway talks", slug="eu-norway-talks")
 
+    # A contributor with published work, who also signs the unpublished ones, and one whose
+    # only work is unpublished: their author page must not exist.
+    writer = ContributorFactory(
+        name=f"Ana Ferreira {HOSTILE}", slug="ana-ferreira", bio=f"Covers NATO. {HOSTILE}"
+    )
+    hidden = ContributorFactory(
+        name=f"{canary} Newhire", slug=f"newhire-{canary.lower()}", bio=f"{canary} bio."
+    )
+
     published = []
     for n in range(3):
         briefing = BriefingFactory(
@@ -207,6 +219,7 @@ def newsroom():
         briefing.actors.add(actor, person, bloc)
         briefing.agreements.add(agreement)
         briefing.events.add(event)
+        add_byline(briefing, writer)
         KeyFigureFactory(briefing=briefing)
         SourceFactory(briefing=briefing)
         CorrectionFactory(briefing=briefing)
@@ -232,6 +245,7 @@ def newsroom():
             event=event,
             shared_tag="defence",
             secret_word=secret_word,
+            bylines=[writer, hidden],
         )
         briefing.actors.add(lonely_actor)
         briefing.agreements.add(lonely_agreement)
@@ -251,6 +265,8 @@ def newsroom():
         "actors": [actor, person, bloc, lonely_actor],
         "agreements": [agreement, lonely_agreement],
         "events": [event, lonely_event],
+        "contributors": [writer],
+        "hidden_contributor": hidden,
     }
 
 
@@ -334,7 +350,8 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
     expected = [b.get_absolute_url() for b in newsroom["published"]]
     expected += [o.get_absolute_url() for o in newsroom["actors"] + newsroom["agreements"]]
     expected += [o.get_absolute_url() for o in newsroom["events"]]
-    expected += ["/tags/"]
+    expected += [c.get_absolute_url() for c in newsroom["contributors"]]
+    expected += ["/tags/", "/contributors/ana-ferreira/rss/", "/contributors/ana-ferreira/atom/"]
     assert not [url for url in expected if url not in ok], "public pages the crawl never reached"
     assert any(url.startswith("/tags/?letter=") for url in ok), "no page of the topic index"
     feeds = [
@@ -375,6 +392,17 @@ def test_unpublished_briefings_are_gone_for_the_public(client, newsroom):
         assert not carries(response, newsroom["canary"], url), state
     for tag in (newsroom["canary"].lower(), f"{newsroom['canary'].lower()}-draft"):
         assert client.get(f"/tags/{tag}/").status_code == 404
+    # A contributor whose only work is unpublished has no page, feed or sitemap entry.
+    hidden = newsroom["hidden_contributor"].get_absolute_url()
+    for url in (hidden, f"{hidden}rss/", f"{hidden}atom/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert not carries(response, newsroom["canary"], url), url
+    sitemap = client.get("/sitemap-contributors.xml").content.decode()
+    assert "ana-ferreira" in sitemap and "newhire" not in sitemap
+    # The author page of someone with both lists only the published briefings.
+    page = client.get("/contributors/ana-ferreira/").content.decode()
+    assert page.count('class="card"') == 3 and newsroom["canary"] not in page
 
 
 def test_the_crawler_follows_html_and_xml_links():

@@ -7,16 +7,17 @@ is assembled from mixins by concern: the workflow (workflow.py) and no lost work
 """
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
 from briefings.newsroom.admin.clocks import desk_and_utc
+from briefings.newsroom.admin.contributors import ContributorAdmin
 from briefings.newsroom.admin.filters import AuthorFilter, StatusFilter
 from briefings.newsroom.admin.forms import BriefingForm
 from briefings.newsroom.admin.inlines import (
+    BylineInline,
     CorrectionInline,
     KeyFigureInline,
     SourceInline,
@@ -24,12 +25,21 @@ from briefings.newsroom.admin.inlines import (
 )
 from briefings.newsroom.admin.revisions import NoLostWorkMixin
 from briefings.newsroom.admin.workflow import WorkflowMixin
-from briefings.newsroom.models import Briefing, BriefingDeletion, Correction
+from briefings.newsroom.admin.writing import WritingSurfaceMixin
+from briefings.newsroom.models import (
+    Briefing,
+    BriefingDeletion,
+    Contributor,
+    Correction,
+    bylines_prefetch,
+)
 from briefings.newsroom.workflow import Status
+
+__all__ = ["BriefingAdmin", "ContributorAdmin"]
 
 
 @admin.register(Briefing)
-class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
+class BriefingAdmin(WritingSurfaceMixin, WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
     list_display = ["headline", "state", "publication", "expiry", "byline", "updated_at"]
     list_filter = [StatusFilter, AuthorFilter, "article_type"]
     list_select_related = ["created_by"]
@@ -37,14 +47,13 @@ class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["actors", "agreements", "events"]
-    filter_horizontal = ["authors"]
-    inlines = [KeyFigureInline, SourceInline, CorrectionInline, TransitionInline]
+    inlines = [BylineInline, KeyFigureInline, SourceInline, CorrectionInline, TransitionInline]
     form = BriefingForm
     change_form_template = "admin/newsroom/briefing/revision_change_form.html"
     readonly_fields = ["state", "publication", "expiry", "first_published", "created_by"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "article_type"]}),
-        ("Byline and links", {"fields": ["authors", "tags", "actors", "agreements", "events"]}),
+        ("Links", {"fields": ["tags", "actors", "agreements", "events"]}),
         (
             "Workflow",
             {"fields": ["state", "publication", "expiry", "first_published", "created_by"]},
@@ -56,15 +65,17 @@ class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .visible_to(request.user)
-            .prefetch_related(
-                Prefetch("authors", queryset=get_user_model().objects.order_by("last_name"))
-            )
+            .prefetch_related(bylines_prefetch())
         )
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "authors":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new briefing's byline starts with the writer's own contributor, if they have one."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and obj.pk is None:
+            own = Contributor.objects.filter(user=request.user).values_list("pk", flat=True)
+            if own:
+                kwargs["initial"] = [{"contributor": own[0]}]
+        return kwargs
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -90,8 +101,6 @@ class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not change and not form.instance.authors.exists():
-            form.instance.authors.add(request.user)
         form.instance.save_revision(request.user, note="Edited" if change else "Created")
 
     @admin.display(description="state", ordering="status")
@@ -115,7 +124,7 @@ class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
 
     @admin.display(description="byline")
     def byline(self, obj):
-        return ", ".join(u.get_full_name() or u.get_username() for u in obj.authors.all())
+        return ", ".join(c.name for c in obj.byline())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         briefing = self.get_object(request, object_id)

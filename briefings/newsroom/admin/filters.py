@@ -1,9 +1,9 @@
 """The briefing list's filters: by workflow state (with "due") and by byline."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 
 from briefings.adminsite import IdListFilter
+from briefings.newsroom.models import Contributor
 from briefings.newsroom.workflow import Status
 
 
@@ -25,14 +25,16 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class AuthorFilter(IdListFilter):
-    title = "author"
+    """By a contributor in the byline (the parameter keeps its name: bookmarks survive)."""
+
+    title = "byline"
     parameter_name = "author"
 
     def lookups(self, request, model_admin):
-        people = get_user_model().objects.filter(bylines__isnull=False).distinct()
-        return [(str(u.pk), u.get_full_name() or u.get_username()) for u in people]
+        people = Contributor.objects.filter(credits__isnull=False).distinct()
+        return [(str(c.pk), c.name) for c in people]
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(authors=self.value())
+            return queryset.filter(contributors=self.value())
         return queryset

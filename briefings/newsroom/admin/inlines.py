@@ -1,9 +1,41 @@
 """What the change form shows below a briefing: key figures, sources, corrections, history."""
 
+from django import forms
 from django.contrib import admin
 
 from briefings.newsroom.admin.clocks import desk_and_utc
-from briefings.newsroom.models import Correction, KeyFigure, Source, Transition
+from briefings.newsroom.models import Byline, Correction, KeyFigure, Source, Transition
+
+
+class BylineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.fields["position"].help_text = "Order in the byline: lowest first."
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
+
+    def has_changed(self):
+        """A new row counts when it names someone: the writer's own contributor comes
+        preselected on a new briefing, and Django would skip that row as unchanged."""
+        if self.instance.pk is None:
+            return bool(self["contributor"].value())
+        return super().has_changed()
+
+
+class BylineInline(admin.TabularInline):
+    """Who the byline names, in order: contributors, never logins."""
+
+    model = Byline
+    form = BylineForm
+    fields = ["contributor", "position"]
+    autocomplete_fields = ["contributor"]
+    verbose_name = "byline"
+    verbose_name_plural = "byline"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0
 
 
 class CorrectionInline(admin.StackedInline):

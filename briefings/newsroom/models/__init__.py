@@ -10,7 +10,9 @@ from briefings.newsroom.models.briefing import (
     Source,
     TaggedBriefing,
     Transition,
+    bylines_prefetch,
 )
+from briefings.newsroom.models.contributors import Byline, Contributor
 from briefings.newsroom.models.outbox import Outbox, OutboxQuerySet
 from briefings.newsroom.models.previews import PreviewLink
 from briefings.newsroom.models.revisions import Revision, RevisionQuerySet
@@ -19,6 +21,8 @@ __all__ = [
     "Briefing",
     "BriefingDeletion",
     "BriefingQuerySet",
+    "Byline",
+    "Contributor",
     "Correction",
     "EditConflict",
     "KeyFigure",
@@ -30,4 +34,5 @@ __all__ = [
     "Source",
     "TaggedBriefing",
     "Transition",
+    "bylines_prefetch",
 ]

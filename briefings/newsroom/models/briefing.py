@@ -15,6 +15,7 @@ from taggit.models import Tag, TaggedItemBase
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
+from briefings.newsroom.models.contributors import Byline, Contributor
 from briefings.newsroom.models.outbox import Outbox
 from briefings.newsroom.models.revisions import REVISIONED_FIELDS, Revision
 from briefings.newsroom.search import SearchableQuerySet
@@ -31,6 +32,12 @@ class EditConflict(Exception):
 
 # The latest briefings that "in the news" (topics, dossiers, followable lists) is counted over.
 TOPIC_WINDOW = 200
+
+
+def bylines_prefetch():
+    """Each briefing's contributors in byline order, into `contributor_list` (see byline())."""
+    ordered = Contributor.objects.order_by("credits__position", "credits__pk")
+    return models.Prefetch("contributors", queryset=ordered, to_attr="contributor_list")
 
 
 class BriefingQuerySet(SearchableQuerySet):
@@ -62,7 +69,7 @@ class BriefingQuerySet(SearchableQuerySet):
         a queryset per briefing to hold them, 0.1 ms each.
         """
         return self.defer("body", "search_vector", "rank_vector").prefetch_related(
-            models.Prefetch("tags", to_attr="tag_list")
+            models.Prefetch("tags", to_attr="tag_list"), bylines_prefetch()
         )
 
     def carried_tags(self):
@@ -95,7 +102,7 @@ class BriefingQuerySet(SearchableQuerySet):
         """What a user sees on the desk: everything for editors, their own for writers."""
         if user.has_perm("newsroom.edit_any_briefing"):
             return self
-        bylines = Briefing.authors.through.objects.filter(user=user).values("briefing")
+        bylines = Byline.objects.filter(contributor__user=user).values("briefing")
         return self.filter(Q(created_by=user) | Q(pk__in=bylines))
 
     def publish_due(self, *, publish_at=None, skip_locked=False, via="schedule"):
@@ -164,8 +171,8 @@ class Briefing(models.Model):
     # schedule once as it comes near, and a new time (a reschedule) gets a fresh task.
     enqueued_for = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawal_note = models.TextField(blank=True)
-    authors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="bylines", verbose_name="byline"
+    contributors = models.ManyToManyField(
+        Contributor, through=Byline, blank=True, related_name="briefings", verbose_name="byline"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -225,8 +232,16 @@ class Briefing(models.Model):
 
     def is_author(self, user):
         return user.pk is not None and (
-            self.created_by_id == user.pk or self.authors.filter(pk=user.pk).exists()
+            self.created_by_id == user.pk
+            or self.byline_rows.filter(contributor__user_id=user.pk).exists()
         )
+
+    def byline(self, fresh=False):
+        """The contributors in byline order: prefetched by listed() and the detail querysets
+        into `contributor_list`, else (or if `fresh`, as a snapshot must be) one query."""
+        if hasattr(self, "contributor_list") and not fresh:
+            return self.contributor_list
+        return list(self.contributors.order_by("credits__position", "credits__pk"))
 
     def can_edit(self, user):
         """Editors edit anything; a writer edits their own drafts only.

@@ -15,6 +15,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from briefings.newsroom.models.contributors import Byline, Contributor
+
 
 @dataclass(frozen=True)
 class RevisionedField:
@@ -105,6 +107,18 @@ def restore_tags(briefing, value):
     briefing.tags.set(value)
 
 
+def restore_byline(briefing, value):
+    """The byline in its order, with the contributors that still exist."""
+    exist = set(
+        Contributor.objects.filter(pk__in=[pk for pk, _ in value]).values_list("pk", flat=True)
+    )
+    briefing.byline_rows.all().delete()
+    Byline.objects.bulk_create(
+        Byline(briefing=briefing, contributor_id=pk, position=n)
+        for n, (pk, _) in enumerate(p for p in value if p[0] in exist)
+    )
+
+
 REVISIONED_FIELDS = (
     content("headline", "Headline"),
     owned_by_workflow("slug", "Address"),
@@ -124,7 +138,14 @@ REVISIONED_FIELDS = (
         restore_tags,
         related=True,
     ),
-    linked("authors", "Byline", lambda u: u.get_full_name() or u.get_username()),
+    RevisionedField(
+        "contributors",
+        "Byline",
+        lambda b: [[c.pk, c.name] for c in b.byline(fresh=True)],
+        lambda value: [name for _, name in value or []],
+        restore_byline,
+        related=True,
+    ),
     linked("actors", "Actors"),
     linked("agreements", "Agreements"),
     linked("events", "Events"),

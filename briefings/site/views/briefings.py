@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
-from briefings.newsroom.models import Briefing, PreviewLink
+from briefings.newsroom.models import Briefing, PreviewLink, bylines_prefetch
 from briefings.params import TAG_SLUG, TOKEN, is_slug, slug_param
 from briefings.site.cache import public_page
 from briefings.site.jsonld import news_article
@@ -91,7 +91,7 @@ def index(request):
 def detail_queryset(briefings=None):
     published = Briefing.objects.published() if briefings is None else briefings
     return published.defer("search_vector", "rank_vector").prefetch_related(
-        "authors",
+        bylines_prefetch(),
         "tags",
         "key_figures",
         "sources",

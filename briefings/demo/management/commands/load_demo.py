@@ -23,7 +23,7 @@ from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.demo import dossier
 from briefings.events.models import Event, Participation
-from briefings.newsroom.models import Briefing, KeyFigure, Source, Transition
+from briefings.newsroom.models import Briefing, Byline, Contributor, KeyFigure, Source, Transition
 from briefings.partialdate import Precision
 
 BODIES = Path(dossier.__file__).with_name("briefings")
@@ -267,6 +267,12 @@ class Command(BaseCommand):
                 self.counts["demo authors"]["unchanged"] += 1
             authors[username] = author
         editor, writer = authors[dossier.DEMO_EDITOR], authors[dossier.DEMO_WRITER]
+        contributors = {}
+        for data in dossier.CONTRIBUTORS:
+            fields = {k: v for k, v in data.items() if k not in ("user", "slug")}
+            contributors[data["user"]] = self.upsert(
+                Contributor, {"slug": data["slug"]}, {**fields, "user": authors[data["user"]]}
+            )
 
         for data in dossier.BRIEFINGS:
             if Briefing.objects.filter(slug=data["slug"]).exists():
@@ -280,7 +286,10 @@ class Command(BaseCommand):
                 article_type=data["article_type"],
                 created_by=authors[data["authors"][0]],
             )
-            briefing.authors.set([authors[username] for username in data["authors"]])
+            Byline.objects.bulk_create(
+                Byline(briefing=briefing, contributor=contributors[username], position=n)
+                for n, username in enumerate(data["authors"])
+            )
             briefing.actors.set([self.actors[slug] for slug in data["actors"]])
             briefing.agreements.set([self.agreements[slug] for slug in data["agreements"]])
             briefing.events.set([self.events[slug] for slug in data["events"]])
