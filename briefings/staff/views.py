@@ -1,0 +1,193 @@
+"""The second factor's pages (set up, verify), sign-out before it, and re-authentication.
+
+Set up and verify are reached between the password and the admin, so they are not behind
+`admin_view()` (whose permission check is what sends a session here); each checks for a
+signed-in, active staff user itself. Re-authentication is behind it.
+"""
+
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from briefings.staff import reauth
+from briefings.staff.forms import CodeForm, ReauthForm
+from briefings.staff.policy import REQUIRED_SESSION_KEY, is_verified
+
+RECOVERY_CODES = 10
+APP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def next_url(request, site):
+    target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("admin:index", current_app=site.name)
+
+
+def second_factor_url(request, site, next_to):
+    name = "staff_otp_verify" if user_has_device(request.user) else "staff_otp_setup"
+    url = reverse(f"admin:{name}", current_app=site.name)
+    return f"{url}?{urlencode({REDIRECT_FIELD_NAME: next_to})}"
+
+
+def _staff_or_login(request, site):
+    user = request.user
+    if user.is_authenticated and user.is_active and user.is_staff:
+        return None
+    return HttpResponseRedirect(reverse("admin:login", current_app=site.name))
+
+
+def _context(request, site, title, **extra):
+    return {
+        **site.each_context(request),
+        "title": title,
+        "next": next_url(request, site),
+        "signout_url": reverse("admin:staff_signout", current_app=site.name),
+        **extra,
+    }
+
+
+def qr_svg(data):
+    """The otpauth:// address as an inline SVG QR code, drawn here: no image service sees it."""
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 — our own drawing
+
+
+def _verified(request, device):
+    otp_login(request, device)
+    request.session[REQUIRED_SESSION_KEY] = True
+    reauth.mark(request)
+
+
+@never_cache
+def setup(request, site):
+    if refused := _staff_or_login(request, site):
+        return refused
+    user = request.user
+    if user_has_device(user):
+        if is_verified(request):
+            messages.info(request, "Your second factor is already set up.")
+            return HttpResponseRedirect(next_url(request, site))
+        return HttpResponseRedirect(second_factor_url(request, site, next_url(request, site)))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by(
+        "pk"
+    ).first() or TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+    form = CodeForm(user, request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        codes = issue_recovery_codes(user)
+        _verified(request, device)
+        return TemplateResponse(
+            request,
+            "admin/staff/recovery_codes.html",
+            _context(request, site, "Your recovery codes", codes=codes),
+        )
+    context = _context(
+        request,
+        site,
+        "Set up your second factor",
+        form=form,
+        qr=qr_svg(device.config_url),
+        secret=b32encode(device.bin_key).decode(),
+        issuer=settings.OTP_TOTP_ISSUER,
+    )
+    return TemplateResponse(request, "admin/staff/otp_setup.html", context)
+
+
+def issue_recovery_codes(user):
+    """Fresh single-use codes, replacing any earlier ones; shown once, stored as issued."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@never_cache
+def verify(request, site):
+    if refused := _staff_or_login(request, site):
+        return refused
+    if is_verified(request):
+        return HttpResponseRedirect(next_url(request, site))
+    if not user_has_device(request.user):
+        return HttpResponseRedirect(second_factor_url(request, site, next_url(request, site)))
+    form = CodeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _verified(request, form.matched)
+        if isinstance(form.matched, StaticDevice):
+            left = form.matched.token_set.count()
+            messages.warning(
+                request,
+                f"You signed in with a recovery code; {left} left. Each works once.",
+            )
+        return HttpResponseRedirect(next_url(request, site))
+    context = _context(request, site, "Second factor", form=form)
+    return TemplateResponse(request, "admin/staff/otp_verify.html", context)
+
+
+@require_POST
+def signout(request, site):
+    """Sign-out that works before the second factor (the admin's own needs permission)."""
+    logout(request)
+    return HttpResponseRedirect(reverse("admin:login", current_app=site.name))
+
+
+@never_cache
+def confirm(request, site):
+    """Ask for the password or a code, then post the kept form again."""
+    pending = reauth.pending(request)
+    if pending is None:
+        return HttpResponseRedirect(reverse("admin:index", current_app=site.name))
+    form = ReauthForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reauth.mark(request)
+        request.session.pop(reauth.PENDING_KEY, None)
+        template = "admin/staff/reauth_continue.html"
+    else:
+        template = "admin/staff/reauth.html"
+    context = {
+        **site.each_context(request),
+        "title": "Confirm it is you",
+        "form": form,
+        "pending": pending,
+        "fields": [(key, value) for key, values in pending["data"] for value in values],
+        "back": pending["back"]
+        if url_has_allowed_host_and_scheme(pending["back"], allowed_hosts={request.get_host()})
+        else reverse("admin:index", current_app=site.name),
+        "minutes": settings.STAFF_REAUTH_MINUTES,
+    }
+    return TemplateResponse(request, template, context)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): a page in the admin's dress, 429."""
+    from django.contrib import admin
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Sign-in locked",
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": minutes,
+    }
+    return TemplateResponse(request, "admin/staff/locked_out.html", context, status=429).render()
