@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import authenticate
-from django_otp import devices_for_user, match_token
+from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from briefings.params import has_control
 
@@ -28,20 +30,31 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         code = _clean_code(self.cleaned_data["code"])
-        devices = [self.device] if self.device is not None else devices_for_user(self.user)
-        if any(not device.verify_is_allowed()[0] for device in devices):
-            # django-otp doubles the pause after each wrong code.
-            raise forms.ValidationError(
-                "Too many wrong codes: wait a little, then type the current one."
-            )
-        if self.device is not None:
-            matched = self.device if self.device.verify_token(code) else None
-        else:
-            matched = match_token(self.user, code)
+        with transaction.atomic():  # the devices are locked while their counters change
+            devices = [self.device] if self.device is not None else candidates(self.user, code)
+            if any(not device.verify_is_allowed()[0] for device in devices):
+                # django-otp doubles the pause after each wrong code.
+                raise forms.ValidationError(
+                    "Too many wrong codes: wait a little, then type the current one."
+                )
+            matched = next((device for device in devices if device.verify_token(code)), None)
         if matched is None:
             raise forms.ValidationError("That code is wrong or has expired. Try the current one.")
         self.matched = matched
         return code
+
+
+def candidates(user, code):
+    """The devices a code is for: digits are an app's code, anything else a recovery code.
+
+    So a recovery code is not also tried (and counted wrong) against the app's device.
+    """
+    app = code.isdigit()
+    return [
+        device
+        for device in devices_for_user(user, for_verify=True)
+        if isinstance(device, TOTPDevice) == app
+    ]
 
 
 class ReauthForm(forms.Form):
@@ -67,6 +80,8 @@ class ReauthForm(forms.Form):
         if authenticate(self.request, username=user.get_username(), password=secret):
             return secret
         code = "".join(secret.split()).lower()
-        if len(code) <= 32 and match_token(user, code) is not None:
-            return secret
+        if len(code) <= 32:
+            with transaction.atomic():
+                if any(device.verify_token(code) for device in candidates(user, code)):
+                    return secret
         raise forms.ValidationError("That is neither your password nor a current code.")
