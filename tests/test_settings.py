@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "desk.example.org,www.desk.example.org",
     "SITE_URL": "https://desk.example.org",
+    "DJANGO_ADMINS": "ops@desk.example.org",
 }
 
 
@@ -82,6 +83,16 @@ def test_environment_feeds_the_settings():
     assert seen["secure"] == [True, True, True, 31536000]
 
 
+def test_check_deploy_warns_of_password_only_staff_and_no_error_reports():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_ADMINS"}
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **env, DJANGO_STAFF_OTP_REQUIRED="0"
+    )
+    assert result.returncode != 0
+    assert "staff.W001" in result.stdout + result.stderr
+    assert "staff.W002" in result.stdout + result.stderr
+
+
 def settings_seen(code, **env):
     result = manage(
         "shell", "-c", f"from django.conf import settings; import json; print({code})", **env
@@ -112,13 +123,15 @@ def test_production_requires_a_second_factor_of_every_staff_login():
 def test_staff_security_and_error_mail_come_from_the_environment():
     seen = settings_seen(
         STAFF,
-        DJANGO_STAFF_IDLE_MINUTES="15",
-        DJANGO_STAFF_REAUTH_MINUTES="3",
-        DJANGO_LOGIN_FAILURE_LIMIT="8",
-        DJANGO_LOGIN_COOLOFF_MINUTES="60",
-        DJANGO_ADMINS="Desk Ops <ops@desk.example.org>, oncall@desk.example.org",
-        SERVER_EMAIL="errors@desk.example.org",
-        **PRODUCTION,
+        **{
+            **PRODUCTION,
+            "DJANGO_STAFF_IDLE_MINUTES": "15",
+            "DJANGO_STAFF_REAUTH_MINUTES": "3",
+            "DJANGO_LOGIN_FAILURE_LIMIT": "8",
+            "DJANGO_LOGIN_COOLOFF_MINUTES": "60",
+            "DJANGO_ADMINS": "Desk Ops <ops@desk.example.org>, oncall@desk.example.org",
+            "SERVER_EMAIL": "errors@desk.example.org",
+        },
     )
     assert (seen["idle"], seen["reauth"], seen["limit"]) == (15, 3, 8)
     assert seen["cooloff"] == 60 * 60
