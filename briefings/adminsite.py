@@ -93,7 +93,7 @@ class DeskAdminConfig(AdminConfig):
     def ready(self):
         super().ready()
         from briefings.staff import admin as staff_admin
-        from briefings.staff import checks, policy, reauth  # noqa: F401 — receivers, checks
+        from briefings.staff import checks, middleware, policy, reauth  # noqa: F401 — receivers
 
         staff_admin.register(self.module.site)
 
