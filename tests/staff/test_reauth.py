@@ -183,3 +183,12 @@ def test_the_confirmation_page_without_a_pending_form_goes_home(client):
 
 def test_the_confirmation_page_is_staff_only(client):
     assert client.get(CONFIRM)["Location"].startswith("/admin/login/")
+
+
+def test_the_confirmation_page_runs_in_few_queries(client, settings, django_assert_max_num_queries):
+    client.force_login(editor())
+    stale(client, settings)
+    transition(client, DraftFactory(), "published")
+    client.get(CONFIRM)
+    with django_assert_max_num_queries(8):
+        assert client.get(CONFIRM).status_code == 200

@@ -206,3 +206,20 @@ def test_the_verified_session_helper_is_really_verified(client, settings):
     assert client.get("/admin/").status_code == 302
     otp_verified(client, boss)
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_sign_in_steps_run_in_few_queries(client, required, django_assert_max_num_queries):
+    boss = editor()
+    sign_in(client, boss)
+    client.get(SETUP)  # creates the pending device once
+    with django_assert_max_num_queries(8):
+        assert client.get(SETUP).status_code == 200
+    TOTPDevice.objects.filter(user=boss).update(confirmed=True)
+    with django_assert_max_num_queries(8):
+        assert client.get(VERIFY).status_code == 200
+
+
+def test_hostile_addresses_on_the_sign_in_steps_are_refused(client, required):
+    sign_in(client, editor())
+    for url in [SETUP, VERIFY]:
+        assert client.get(f"{url}?next=%00").status_code == 400
