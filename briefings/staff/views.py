@@ -10,9 +10,11 @@ from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -140,7 +142,17 @@ def verify(request, site):
         return HttpResponseRedirect(next_url(request, site))
     if not user_has_device(request.user):
         return HttpResponseRedirect(second_factor_url(request, site, next_url(request, site)))
+    credentials = {"username": request.user.get_username()}
+    if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
+        logout(request)  # the password is spent too: a locked account starts again
+        return locked_out(request)
     form = CodeForm(request.user, request.POST or None)
+    if request.method == "POST" and not form.is_valid() and "code" in form.errors:
+        # A wrong code is a failed login: recorded, and counted towards the lockout.
+        user_login_failed.send(__name__, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            logout(request)
+            return locked_out(request)
     if request.method == "POST" and form.is_valid():
         _verified(request, form.matched)
         if isinstance(form.matched, StaticDevice):

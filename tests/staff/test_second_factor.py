@@ -223,3 +223,21 @@ def test_hostile_addresses_on_the_sign_in_steps_are_refused(client, required):
     sign_in(client, editor())
     for url in [SETUP, VERIFY]:
         assert client.get(f"{url}?next=%00").status_code == 400
+
+
+def test_wrong_codes_are_failed_logins_and_lock_the_account(client, required, settings):
+    from axes.models import AccessFailureLog
+
+    boss = editor()
+    device = confirmed_device(boss)
+    sign_in(client, boss)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(VERIFY, {"code": "000001"}).status_code == 200
+        after_the_wait(device)
+    failures = settings.AXES_FAILURE_LIMIT - 1
+    assert AccessFailureLog.objects.filter(username=boss.username).count() == failures
+    locked = client.post(VERIFY, {"code": "000002"})
+    assert locked.status_code == 429
+    assert "Sign-in locked" in locked.content.decode()
+    assert "_auth_user_id" not in client.session  # signed out: the password must be given again
+    assert sign_in(client, boss).status_code == 429
