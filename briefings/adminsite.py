@@ -69,6 +69,11 @@ class DeskAdminSite(admin.AdminSite):
                 self.admin_view(lambda request: staff_views.confirm(request, self)),
                 name="staff_reauth",
             ),
+            path(
+                "second-factor/recovery-codes/",
+                self.admin_view(lambda request: staff_views.new_recovery_codes(request, self)),
+                name="staff_recovery_codes",
+            ),
         ]
         return staff + super().get_urls()
 

@@ -212,3 +212,19 @@ def locked_out(request, original_response=None, credentials=None):
         "cooloff_minutes": minutes,
     }
     return TemplateResponse(request, "admin/staff/locked_out.html", context, status=429).render()
+
+
+@never_cache
+def new_recovery_codes(request, site):
+    """Replace the recovery codes (the old ones stop working), after re-authentication."""
+    if not user_has_device(request.user):
+        return HttpResponseRedirect(second_factor_url(request, site, request.get_full_path()))
+    if request.method == "POST":
+        if confirm := reauth.gate(request):
+            return confirm
+        codes = issue_recovery_codes(request.user)
+        context = _context(request, site, "Your new recovery codes", codes=codes)
+        context["signout_url"] = None
+        return TemplateResponse(request, "admin/staff/recovery_codes.html", context)
+    context = {**site.each_context(request), "title": "Recovery codes"}
+    return TemplateResponse(request, "admin/staff/new_recovery_codes.html", context)

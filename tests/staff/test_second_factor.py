@@ -241,3 +241,26 @@ def test_wrong_codes_are_failed_logins_and_lock_the_account(client, required, se
     assert "Sign-in locked" in locked.content.decode()
     assert "_auth_user_id" not in client.session  # signed out: the password must be given again
     assert sign_in(client, boss).status_code == 429
+
+
+def test_new_recovery_codes_replace_the_old_after_re_authentication(client, settings):
+    from briefings.staff import reauth
+    from briefings.staff.views import issue_recovery_codes
+
+    settings.STAFF_OTP_REQUIRED = True
+    boss = editor()
+    otp_verified(client, boss)
+    old = issue_recovery_codes(boss)
+    url = "/admin/second-factor/recovery-codes/"
+    assert "Make new recovery codes" in client.get(url).content.decode()
+    session = client.session
+    session[reauth.STAMP_KEY] = 0  # long ago
+    session.save()
+    assert client.post(url)["Location"] == "/admin/confirm/"
+    assert StaticToken.objects.count() == 10
+    client.post("/admin/confirm/", {"secret": PASSWORD})
+    page = client.post(url)
+    new = re.findall(r"<li><code>(\w+)</code></li>", page.content.decode())
+    assert len(new) == 10
+    assert not set(new) & set(old)
+    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(new)
