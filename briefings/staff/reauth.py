@@ -16,6 +16,7 @@ from django.urls import reverse
 
 STAMP_KEY = "staff_reauth_at"
 PENDING_KEY = "staff_reauth_pending"
+PASS_KEY = "staff_reauth_pass"  # the kept form's address, let through once after confirming
 NOT_REPLAYED = {"csrfmiddlewaretoken"}
 
 
@@ -29,7 +30,8 @@ def is_recent(request):
 
 
 def gate(request):
-    if is_recent(request):
+    passed = request.session.pop(PASS_KEY, None) == request.get_full_path()
+    if passed or is_recent(request):
         request.session.pop(PENDING_KEY, None)
         return None
     request.session[PENDING_KEY] = {
@@ -42,6 +44,14 @@ def gate(request):
 
 def pending(request):
     return request.session.get(PENDING_KEY)
+
+
+def confirmed(request):
+    """The user just re-authenticated: the window restarts and the kept form goes through."""
+    mark(request)
+    kept = request.session.pop(PENDING_KEY, None)
+    if kept is not None:
+        request.session[PASS_KEY] = kept["url"]
 
 
 @receiver(user_logged_in, dispatch_uid="staff_reauth_on_login")

@@ -181,8 +181,7 @@ def confirm(request, site):
         return HttpResponseRedirect(reverse("admin:index", current_app=site.name))
     form = ReauthForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        reauth.mark(request)
-        request.session.pop(reauth.PENDING_KEY, None)
+        reauth.confirmed(request)
         template = "admin/staff/reauth_continue.html"
     else:
         template = "admin/staff/reauth.html"

@@ -192,3 +192,16 @@ def test_the_confirmation_page_runs_in_few_queries(client, settings, django_asse
     client.get(CONFIRM)
     with django_assert_max_num_queries(8):
         assert client.get(CONFIRM).status_code == 200
+
+
+def test_with_no_window_every_irreversible_move_asks_and_the_kept_one_goes_through(
+    client, settings
+):
+    settings.STAFF_REAUTH_MINUTES = 0
+    client.force_login(editor())
+    draft, other = DraftFactory(), DraftFactory()
+    assert transition(client, draft, "published")["Location"] == CONFIRM
+    replay(client, client.post(CONFIRM, {"secret": PASSWORD}))
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED
+    assert transition(client, other, "published")["Location"] == CONFIRM
