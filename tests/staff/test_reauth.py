@@ -205,3 +205,17 @@ def test_with_no_window_every_irreversible_move_asks_and_the_kept_one_goes_throu
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
     assert transition(client, other, "published")["Location"] == CONFIRM
+
+
+@pytest.mark.parametrize("secret", ["\x00", "x" * 10_000, "<script>alert(1)</script>"])
+def test_hostile_answers_are_form_errors(client, settings, secret):
+    client.force_login(editor())
+    stale(client, settings)
+    draft = DraftFactory()
+    transition(client, draft, "published")
+    response = client.post(CONFIRM, {"secret": secret})
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    assert "<script>alert" not in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
