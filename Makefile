@@ -61,7 +61,8 @@ run: db
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Site:        http://127.0.0.1:8000/"
-	@echo "Admin:       http://127.0.0.1:8000/admin/  (logins above)"
+	@echo "Admin:       http://127.0.0.1:8000/admin/  (logins above; password only in development;"
+	@echo "             DJANGO_STAFF_OTP_REQUIRED=1 make run: sign in with a second factor)"
 	@echo "Dev mailbox: http://127.0.0.1:8000/subscribe/dev-mailbox/  (SMTP sink on 127.0.0.1:1025)"
 	$(VENV)/bin/honcho start -f Procfile
 

@@ -1,6 +1,7 @@
 """Briefing Desk settings: one module, production differs only by environment variables."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "taggit",
     "briefings.actors",
     "briefings.agreements",
@@ -66,8 +71,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "briefings.staff.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,6 +114,13 @@ CACHES = {
         "TIMEOUT": 300,
     }
 }
+
+# Axes first: it refuses a locked-out username before any password is checked. It needs the
+# request, which Django's login forms pass; tests log in with force_login.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,7 +170,9 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Briefing Desk <desk@briefings.example>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Error reports: ADMINS="Ops <ops@example.org>, oncall@example.org" (a name is optional).
+SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+ADMINS = env_list("DJANGO_ADMINS")
 
 # Email digests. Times are desk-local (DESK_TIME_ZONE); the tick below starts editions when due.
 DIGEST_DAILY_AT = env("DIGEST_DAILY_AT", "07:00")
@@ -221,6 +239,29 @@ CELERY_BEAT_SCHEDULE["digests-purge-pending"] = {
     "task": "digests.purge_pending",
     "schedule": 3600.0,
 }
+
+# Staff accounts (briefings/staff). A second factor (TOTP, recovery codes) for every staff
+# login: required for all staff in production, optional in development (a user who set one up
+# is always asked for it). Sessions end with the browser, after idle minutes, and at the most
+# after SESSION_COOKIE_AGE; publish-now, withdrawal and deleting a subscriber ask for the
+# password or a code again unless one was given within STAFF_REAUTH_MINUTES.
+STAFF_OTP_REQUIRED = env_bool("DJANGO_STAFF_OTP_REQUIRED", not DEBUG)
+STAFF_IDLE_MINUTES = int(env("DJANGO_STAFF_IDLE_MINUTES", "30"))
+STAFF_REAUTH_MINUTES = int(env("DJANGO_STAFF_REAUTH_MINUTES", "10"))
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Briefing Desk")
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_MAX_HOURS", "12")) * 60 * 60
+# Login throttling (django-axes): a username is locked after this many failures, whatever
+# address they come from, and so is an address that many failures come from (password
+# spraying), for the cool-off; every login, good or bad, is recorded.
+AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "briefings.staff.views.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # registered by briefings.staff.admin, for superusers only
+AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

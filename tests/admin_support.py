@@ -26,3 +26,29 @@ def measure(client, url, budget, django_assert_max_num_queries):
         response = client.get(url)
     assert response.status_code == 200
     return len(captured)
+
+
+def totp_code(device, steps_ahead=0):
+    """The code an authenticator app shows for `device`, computed from its secret.
+
+    A TOTP code is accepted once: a second sign-in within the same 30 s takes the next
+    step's code (`steps_ahead=1`), which the device's tolerance of one step accepts.
+    """
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def otp_verified(client, user):
+    """Log `client` in as `user` with a confirmed TOTP device, its second factor given."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -138,6 +138,18 @@ def editor_client(client):
     return client
 
 
+@pytest.fixture
+def verified_editor_client(client, settings):
+    """The test client as an editor who gave a second factor, with the second factor required
+    of every staff login as in production (development and the suite's default leave it off)."""
+    from tests.admin_support import otp_verified
+    from tests.factories import editor
+
+    settings.STAFF_OTP_REQUIRED = True
+    otp_verified(client, editor())
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()

@@ -20,6 +20,8 @@ LAYERS = {
     "demo": 5,
 }
 SHARED = -1  # modules at the root of briefings/, under every app
+# Templates of a root package: briefings/staff's sign-in steps (they extend only Django's own).
+SHARED_TEMPLATES = {"admin/staff"}
 VERBS = {"extends": "extends", "include": "includes", "load": "loads"}
 TEMPLATE_TAG = re.compile(r"{%\s*(extends|include|load)\s+([^%]*?)\s*%}")
 # A template named in Python: render("site/newsroom/home.html"), render_to_string(...).
@@ -57,6 +59,8 @@ def allowed(source, target):
 def template_owner(name):
     """The app a template (by its name under templates/) belongs to, or None for Django's own."""
     parts = name.split("/")
+    if "/".join(parts[:2]) in SHARED_TEMPLATES:
+        return SHARED
     if parts[0] == "admin" and len(parts) > 1 and parts[1] in LAYERS:
         return parts[1]
     return parts[0] if parts[0] in LAYERS else None

@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "desk.example.org,www.desk.example.org",
     "SITE_URL": "https://desk.example.org",
+    "DJANGO_ADMINS": "ops@desk.example.org",
 }
 
 
@@ -80,3 +81,61 @@ def test_environment_feeds_the_settings():
     assert seen["broker"] == "redis://queue.internal:6379/0"
     assert seen["cache"] == "redis://cache.internal:6379/1"
     assert seen["secure"] == [True, True, True, 31536000]
+
+
+def test_check_deploy_warns_of_password_only_staff_and_no_error_reports():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_ADMINS"}
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **env, DJANGO_STAFF_OTP_REQUIRED="0"
+    )
+    assert result.returncode != 0
+    assert "staff.W001" in result.stdout + result.stderr
+    assert "staff.W002" in result.stdout + result.stderr
+
+
+def settings_seen(code, **env):
+    result = manage(
+        "shell", "-c", f"from django.conf import settings; import json; print({code})", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+STAFF = (
+    "json.dumps({'otp': settings.STAFF_OTP_REQUIRED, 'idle': settings.STAFF_IDLE_MINUTES,"
+    "'reauth': settings.STAFF_REAUTH_MINUTES, 'limit': settings.AXES_FAILURE_LIMIT,"
+    "'cooloff': settings.AXES_COOLOFF_TIME.total_seconds(),"
+    "'browser_close': settings.SESSION_EXPIRE_AT_BROWSER_CLOSE,"
+    "'admins': settings.ADMINS, 'server_email': settings.SERVER_EMAIL})"
+)
+
+
+def test_production_requires_a_second_factor_of_every_staff_login():
+    seen = settings_seen(STAFF, **PRODUCTION)
+    assert seen["otp"] is True
+    assert seen["browser_close"] is True
+    assert (seen["idle"], seen["reauth"], seen["limit"]) == (30, 10, 5)
+    assert seen["cooloff"] == 30 * 60
+    # Development leaves it to each user (make run's demo logins work with a password).
+    assert settings_seen(STAFF, DJANGO_DEBUG="1")["otp"] is False
+
+
+def test_staff_security_and_error_mail_come_from_the_environment():
+    seen = settings_seen(
+        STAFF,
+        **{
+            **PRODUCTION,
+            "DJANGO_STAFF_IDLE_MINUTES": "15",
+            "DJANGO_STAFF_REAUTH_MINUTES": "3",
+            "DJANGO_LOGIN_FAILURE_LIMIT": "8",
+            "DJANGO_LOGIN_COOLOFF_MINUTES": "60",
+            "DJANGO_ADMINS": "Desk Ops <ops@desk.example.org>, oncall@desk.example.org",
+            "SERVER_EMAIL": "errors@desk.example.org",
+        },
+    )
+    assert (seen["idle"], seen["reauth"], seen["limit"]) == (15, 3, 8)
+    assert seen["cooloff"] == 60 * 60
+    assert seen["admins"] == ["Desk Ops <ops@desk.example.org>", "oncall@desk.example.org"]
+    assert seen["server_email"] == "errors@desk.example.org"
+    off = settings_seen(STAFF, DJANGO_STAFF_OTP_REQUIRED="0", **PRODUCTION)
+    assert off["otp"] is False

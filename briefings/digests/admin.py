@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from briefings.digests import editions, mime, rendering, transport
 from briefings.digests.models import Alert, Delivery, Edition, Subscriber
+from briefings.staff import reauth
 
 
 @admin.register(Subscriber)
@@ -58,6 +59,19 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags", "actors", "agreements")
+
+    # Deleting subscribers (one, or "delete selected" confirmed) asks for re-authentication.
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST" and (confirm := reauth.gate(request)):
+            return confirm
+        return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        deleting = request.POST.get("action") == "delete_selected" and "post" in request.POST
+        if request.method == "POST" and deleting and (confirm := reauth.gate(request)):
+            return confirm
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="follows")
     def follows(self, obj):

@@ -19,6 +19,10 @@ from briefings.newsroom.admin.clocks import OTTAWA, UTC, clock, desk_and_utc, de
 from briefings.newsroom.admin.forms import TransitionForm
 from briefings.newsroom.models import EditConflict
 from briefings.newsroom.workflow import MOVES, Status
+from briefings.staff import reauth
+
+# Moves that cannot be taken back ask for the password or a second factor again.
+REAUTH_MOVES = {Status.PUBLISHED, Status.WITHDRAWN}
 
 
 class WorkflowMixin:
@@ -71,6 +75,8 @@ class WorkflowMixin:
 
     @method_decorator(require_POST)
     def transition_view(self, request, object_id):
+        if request.POST.get("to") in REAUTH_MOVES and (confirm := reauth.gate(request)):
+            return confirm
         briefing = get_object_or_404(self.get_queryset(request), pk=object_id)
         change_url = reverse("admin:newsroom_briefing_change", args=[briefing.pk])
         form = TransitionForm(request.POST)
@@ -160,6 +166,8 @@ class WorkflowMixin:
 
     @admin.action(description="Publish selected briefings now", permissions=["publish"])
     def publish_now(self, request, queryset):
+        if confirm := reauth.gate(request):
+            return confirm
         self.apply_move(request, queryset, Status.PUBLISHED)
 
     @admin.action(description="Cancel the schedule of selected briefings", permissions=["publish"])

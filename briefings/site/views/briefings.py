@@ -4,7 +4,6 @@ Every briefing shown comes through `Briefing.objects.published()`; every page ru
 number of queries whatever it lists (related rows are prefetched with published querysets).
 """
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
@@ -22,6 +21,7 @@ from briefings.params import TAG_SLUG, TOKEN, is_slug, slug_param
 from briefings.site.cache import public_page
 from briefings.site.jsonld import news_article
 from briefings.site.views.topics import PAGE_SIZE, public_tag, tag_counts
+from briefings.staff.policy import verified_staff_required
 
 
 @require_safe
@@ -170,7 +170,7 @@ def preview(request, token):
 
 
 @require_safe
-@staff_member_required
+@verified_staff_required
 def desk_preview(request, pk):
     """The admin's Preview button: any briefing its viewer may see on the desk, as readers will."""
     briefing = get_object_or_404(Briefing.objects.visible_to(request.user), pk=pk)
