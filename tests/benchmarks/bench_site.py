@@ -203,6 +203,7 @@ def build(size):
     from briefings.actors.models import Actor, Membership, Office, OfficeTerm
     from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
     from briefings.events.models import Event, Participation
+    from briefings.newsroom import richtext
     from briefings.newsroom.models import (
         Briefing,
         Correction,
@@ -457,6 +458,10 @@ def build(size):
                 "status": status,
                 "version": 1,
             }
+            # What Briefing.save() stores: the body rendered once, as the site would.
+            row["body_html"], row["body_text"], row["body_renderer_version"] = richtext.render(
+                row["body"]
+            )
             if status == "scheduled":
                 publish_at = now + timedelta(days=rng.randint(1, 30))
             if status in ("published", "scheduled", "withdrawn"):
