@@ -20,7 +20,7 @@ from briefings.events.models import Event
 from briefings.inlined import attach, inlined
 from briefings.newsroom.models import Briefing, PreviewLink, TaggedBriefing
 from briefings.params import TAG_SLUG, TOKEN, is_slug, slug_param
-from briefings.site.cache import public_page
+from briefings.site.cache import LISTS, RECORDS, briefing_tags, public_page, tag_page
 from briefings.site.jsonld import news_article
 from briefings.site.views.topics import PAGE_SIZE, public_tag, tag_counts
 
@@ -30,6 +30,7 @@ from briefings.site.views.topics import PAGE_SIZE, public_tag, tag_counts
 def home(request):
     published = Briefing.objects.published()
     latest = list(published.listed()[:10])
+    tag_page(request, LISTS, RECORDS, *briefing_tags(latest))
     today = timezone.localdate()
     # Agreements covered lately: grouped over the latest briefings, not the archive.
     dossiers = (
@@ -74,6 +75,7 @@ def index(request):
         filters["type"] = Briefing.ArticleType(kind).label
         briefings = briefings.filter(article_type=kind)
     page = Paginator(briefings.listed(), PAGE_SIZE).get_page(request.GET.get("page"))
+    tag_page(request, LISTS, *briefing_tags(page))
     return render(
         request,
         "site/newsroom/briefing_list.html",
@@ -139,7 +141,21 @@ def detail(request, slug):
         if withdrawn:
             return render(request, "site/410.html", {"withdrawn": withdrawn[0]}, status=410)
         raise Http404("No such briefing.")
-    return render_briefing(request, briefing)
+    response = render_briefing(request, briefing)
+    tag_page(request, *page_tags(briefing))
+    return response
+
+
+def page_tags(briefing):
+    """What a briefing page shows: itself, what it links to, its related briefings' cards."""
+    return [
+        f"briefing:{briefing.pk}",
+        *briefing_tags(briefing.related),
+        *(f"tag:{tag.pk}" for tag in briefing.tags.all()),
+        *(f"actor:{actor.pk}" for actor in briefing.actors.all()),
+        *(f"agreement:{agreement.pk}" for agreement in briefing.agreements.all()),
+        *(f"event:{event.pk}" for event in briefing.events.all()),
+    ]
 
 
 def render_briefing(request, briefing, preview=False):
@@ -147,12 +163,13 @@ def render_briefing(request, briefing, preview=False):
 
     `briefing` should come from a queryset prefetched like detail_queryset() does.
     """
+    briefing.related = list(related_to(briefing)) if not preview else []
     return render(
         request,
         "site/newsroom/briefing_detail.html",
         {
             "briefing": briefing,
-            "related": related_to(briefing) if not preview else [],
+            "related": briefing.related,
             "article": news_article(briefing),
             "preview": preview,
             "title": briefing.headline,
