@@ -162,12 +162,21 @@ def purge(tags, *, changes=False):
     purge_local(tags, changes=changes)
 
     def after_commit():
+        from briefings.site import purge as backends
+        from briefings.site import tasks
+
         try:
             purge_local(tags, changes=changes)
         except Exception as error:  # the task below purges again, with retries
             logger.warning("Page purge after commit failed (%s): %s", error, tags)
-        from briefings.site import tasks
-
+        # Varnish or a CDN at once, so the next reader gets the fresh page; the task repeats
+        # it with retries, for a backend that was unreachable just now.
+        for backend in backends.backends():
+            if not isinstance(backend, backends.RedisPurger):
+                try:
+                    backend.purge(tags)
+                except Exception as error:
+                    logger.warning("Purge by %s failed (%s): %s", backend, error, tags)
         tasks.enqueue_purge(tags)
 
     transaction.on_commit(after_commit)
