@@ -8,7 +8,7 @@ PAGES = ["floor", "home", "briefing", "agreement", "actor", "search", "feed"]
 
 
 def test_the_site_benchmark_runs_at_tiny_size():
-    out = run_at_tiny_size("bench_site.py", timeout=120)
+    out = run_at_tiny_size("bench_site.py", timeout=180)
     for mode in ("uncached", "cold", "cached"):
         for page in PAGES:
             row = re.search(
