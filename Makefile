@@ -29,7 +29,7 @@ if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]
 endef
 export CREATEDB
 
-.PHONY: help venv db run test test-fast lint format bench browser loadtools
+.PHONY: help venv db run test test-fast lint format bench browser loadtools varnish
 
 help:
 	@echo "make run       - demo site on http://127.0.0.1:8000 with Celery worker, beat and dev mailbox"
@@ -57,6 +57,11 @@ loadtools:
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmarks"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
 
+varnish:
+	@{ [ -x /usr/sbin/varnishd ] && dpkg -s varnish-modules >/dev/null 2>&1; } || \
+	  { echo "Installing Debian's varnish and varnish-modules (xkey) for the Varnish test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules) >/dev/null; }
+
 run: db
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py collectstatic --no-input -v 0
@@ -66,7 +71,7 @@ run: db
 	@echo "Dev mailbox: http://127.0.0.1:8000/subscribe/dev-mailbox/  (SMTP sink on 127.0.0.1:1025)"
 	$(VENV)/bin/honcho start -f Procfile
 
-test: db browser loadtools
+test: db browser loadtools varnish
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

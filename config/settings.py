@@ -114,6 +114,16 @@ CACHES = {
         "TIMEOUT": 300,
     }
 }
+# What purges cached public pages by tag after a change (briefings.site.purge): the page cache,
+# and Varnish when VARNISH_PURGE_URL names it (e.g. http://127.0.0.1:6081/).
+SITE_PURGE_BACKENDS = [{"BACKEND": "briefings.site.purge.RedisPurger"}]
+if env("VARNISH_PURGE_URL", ""):
+    SITE_PURGE_BACKENDS.append(
+        {
+            "BACKEND": "briefings.site.purge.VarnishPurger",
+            "OPTIONS": {"url": env("VARNISH_PURGE_URL", "")},
+        }
+    )
 
 # Axes first: it refuses a locked-out username before any password is checked. It needs the
 # request, which Django's login forms pass; tests log in with force_login.

@@ -114,7 +114,9 @@ def pytest_unconfigure(config):
 # bench") cannot run one by mistake: a browser (Chromium through Playwright), a real Celery
 # worker (in this process, or worker and beat subprocesses), or a benchmark script.
 BROWSER_FIXTURES = {"browser", "page"}
-WORKER_FIXTURES = {"celery_worker", "stack"}  # `stack`: tests/newsroom/test_scheduling*.py
+# `stack`: tests/newsroom/test_scheduling*.py; `varnish`: a varnishd process in front of the live
+# server (tests/site/test_varnish.py), which `make test` installs and test-fast does not.
+WORKER_FIXTURES = {"celery_worker", "stack", "varnish"}
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -5,11 +5,20 @@ the writer sees is what readers get.
 
 Sanitising after rendering means raw HTML in the Markdown source, javascript: links and event
 handler attributes never reach a page, whatever the editor typed.
+
+The body is rendered once, when the briefing is saved (`Briefing.body_html`, `body_text`),
+with the RENDERER_VERSION it was rendered by; change anything here that changes the output
+(an extension, the allowlist) and bump RENDERER_VERSION: stored bodies of an older version
+are re-rendered when next read, or all at once by `manage.py rerender_bodies`.
 """
+
+import html as entities
 
 import markdown
 import nh3
 from django.utils.safestring import mark_safe
+
+RENDERER_VERSION = 2  # 2: smarty typography
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "blockquote", "code", "pre",
@@ -23,6 +32,7 @@ EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
 
 def render_markdown(source):
+    """The one renderer: Markdown source to sanitised HTML, marked safe."""
     html = markdown.markdown(source or "", extensions=EXTENSIONS, output_format="html")
     clean = nh3.clean(
         html,
@@ -34,6 +44,17 @@ def render_markdown(source):
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
+def html_to_text(html):
+    """Rendered HTML as plain text, for search snippets, feeds' descriptions and email."""
+    return entities.unescape(nh3.clean(html, tags=set())).strip()
+
+
 def plain_text(source):
     """The body as plain text, for search, feeds' descriptions and email text parts."""
-    return nh3.clean(render_markdown(source), tags=set()).strip()
+    return html_to_text(render_markdown(source))
+
+
+def render(source):
+    """What a briefing stores of its body: (html, text, RENDERER_VERSION)."""
+    html = render_markdown(source)
+    return str(html), html_to_text(html), RENDERER_VERSION

@@ -90,7 +90,8 @@ def reader_query(text):
 def snippet(field, query, marks, **options):
     """A ts_headline of `field` with the matches of `query` between `marks`.
 
-    Markdown's markup characters are not words; snippets read better without them. Only the
+    The body's snippet is cut from its stored plain text (no Markdown, no HTML); what markup
+    characters are left are not words, and snippets read better without them. Only the
     first SNIPPET_CHARS are parsed: ts_headline re-parses the whole text, and whole bodies
     cost as much as the rest of the page; the lede is where matches show.
     """
@@ -132,7 +133,7 @@ class SearchableQuerySet(models.QuerySet):
                 rank=SearchRank(F("rank_vector"), query),
                 dek_snippet=snippet("dek", query, marks, highlight_all=True),
                 body_snippet=snippet(
-                    "body",
+                    "body_text",
                     query,
                     marks,
                     max_words=40,

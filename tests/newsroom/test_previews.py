@@ -57,7 +57,7 @@ def test_an_editor_creates_a_link_that_works_without_login(client, draft):
 def test_a_preview_is_never_cached(client, draft):
     link = PreviewLink.objects.create(briefing=draft)
     assert "Text a source" in client.get(link.get_absolute_url()).content.decode()
-    Briefing.objects.filter(pk=draft.pk).update(body="Rewritten after the review.")
+    Briefing.objects.filter(pk=draft.pk).update(headline="Rewritten after the review.")
     page = client.get(link.get_absolute_url()).content.decode()
     assert "Rewritten after the review." in page
 

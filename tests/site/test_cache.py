@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from briefings.newsroom.models import Briefing, Outbox
-from briefings.site.cache import GENERATION_KEY, seconds_fresh
+from briefings.site.cache import PURGES_KEY, purge_local, seconds_fresh
 from tests.factories import ActorFactory, BriefingFactory, DraftFactory, KeyFigureFactory, editor
 from tests.support import run_outbox
 
@@ -79,7 +79,7 @@ def test_a_publication_whose_purge_fails_is_retried_until_redis_takes_it(setting
     briefing = DraftFactory()
     briefing.transition(Briefing.Status.PUBLISHED, by=editor())
     entry = Outbox.objects.get(briefing=briefing)
-    before = cache.get(GENERATION_KEY)
+    before = cache.get(PURGES_KEY)
     working = settings.CACHES
     settings.CACHES = {
         "default": {**working["default"], "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}
@@ -95,7 +95,7 @@ def test_a_publication_whose_purge_fails_is_retried_until_redis_takes_it(setting
     assert run_outbox() == 1
     entry.refresh_from_db()
     assert entry.done_at is not None
-    assert cache.get(GENERATION_KEY) != before
+    assert cache.get(PURGES_KEY) > before
 
 
 def test_edits_and_link_changes_show_at_once(client):
@@ -123,7 +123,7 @@ def test_work_on_drafts_leaves_readers_cache_alone(client, django_assert_num_que
     BriefingFactory(headline="Already out", tags=["defence"])
     actor = ActorFactory(name="Canada", slug="canada")
     page(client, "/")
-    token = cache.get(GENERATION_KEY)
+    purges = cache.get(PURGES_KEY)
 
     draft = DraftFactory(headline="Still being written", tags=["secret-topic"])
     draft.body = "A second paragraph."
@@ -132,18 +132,19 @@ def test_work_on_drafts_leaves_readers_cache_alone(client, django_assert_num_que
     actor.briefings.add(draft)
     KeyFigureFactory(briefing=draft)
 
-    assert cache.get(GENERATION_KEY) == token
+    assert cache.get(PURGES_KEY) == purges
     with django_assert_num_queries(0):
         assert "Already out" in page(client, "/")[1]
 
-    # A change of status counts, whatever the statuses; edits in review again do not.
+    # Review is as private as a draft; scheduling is the first move readers' pages feel.
     draft.transition(Briefing.Status.REVIEW, by=editor())
-    assert cache.get(GENERATION_KEY) != token
-    page(client, "/")
-    token = cache.get(GENERATION_KEY)
     draft.headline = "Reviewed headline"
     draft.save()
-    assert cache.get(GENERATION_KEY) == token
+    assert cache.get(PURGES_KEY) == purges
+    draft.transition(
+        Briefing.Status.SCHEDULED, by=editor(), publish_at=timezone.now() + datetime.timedelta(1)
+    )
+    assert cache.get(PURGES_KEY) > purges
 
 
 def test_withdrawal_shows_at_once(client):
@@ -200,7 +201,7 @@ def test_cache_lifetime_never_passes_the_next_publication():
         status=Briefing.Status.SCHEDULED, publish_at=now + datetime.timedelta(seconds=42)
     )
 
-    assert seconds_fresh("a-token", now) == 42
+    assert seconds_fresh(now) == 42
 
 
 def test_errors_and_sessions_are_not_stored(client):
@@ -213,15 +214,6 @@ def test_errors_and_sessions_are_not_stored(client):
 
     client.get("/search/?q=x")
     assert len(stored_pages()) == 1
-
-
-def test_generation_survives_eviction(client):
-    BriefingFactory(headline="Before eviction")
-    page(client, "/")
-    cache.delete(GENERATION_KEY)
-    BriefingFactory(headline="After eviction")
-
-    assert "After eviction" in page(client, "/")[1]
 
 
 def test_a_hit_is_served_before_sessions_and_auth(client, django_assert_num_queries):
@@ -249,15 +241,22 @@ def test_a_session_or_messages_cookie_bypasses_the_cache(client, django_assert_m
         assert len(captured) > 0, cookie
 
 
-def test_a_page_from_an_older_generation_is_never_served(client):
-    briefing = BriefingFactory(headline="Old headline", slug="story")
-    assert "Old headline" in page(client, "/briefings/story/")[1]
-
+def test_a_purge_of_a_tag_drops_exactly_its_pages(client, django_assert_num_queries):
+    briefing = BriefingFactory(headline="Old headline", slug="story", tags=["shared"])
+    BriefingFactory(headline="Related", slug="related", tags=["shared"])
+    BriefingFactory(headline="Unrelated", slug="unrelated")
+    urls = ["/briefings/story/", "/briefings/related/", "/briefings/unrelated/"]
+    for url in urls:
+        page(client, url)
     Briefing.objects.filter(pk=briefing.pk).update(headline="New headline")  # no signal
     assert "Old headline" in page(client, "/briefings/story/")[1]
-    cache.set(GENERATION_KEY, "another-generation", None)
+
+    purge_local([f"briefing:{briefing.pk}"])
 
     assert "New headline" in page(client, "/briefings/story/")[1]
+    assert "New headline" in page(client, "/briefings/related/")[1]  # its card there
+    with django_assert_num_queries(0):
+        assert "Unrelated" in page(client, "/briefings/unrelated/")[1]
 
 
 def test_one_redis_client_serves_every_call():
@@ -272,3 +271,82 @@ def test_a_stored_page_is_one_chunk(client):
 
     assert len(hit._container) == 1
     assert hit.content == first.content
+
+
+def test_a_correction_purges_only_the_pages_showing_that_briefing(
+    client, django_assert_num_queries
+):
+    corrected = BriefingFactory(headline="Before the fix", slug="fixed", tags=["shared"])
+    others = [BriefingFactory(slug=f"other-{n}") for n in range(5)]
+    sibling = BriefingFactory(slug="sibling", tags=["shared"])  # shows the corrected card
+    actor = ActorFactory(slug="canada")
+    urls = [o.get_absolute_url() for o in others] + ["/actors/canada/", "/tags/"]
+    for url in [*urls, "/briefings/fixed/", "/briefings/sibling/"]:
+        page(client, url)
+
+    corrected.headline = "After the fix"
+    corrected.save()
+
+    assert "After the fix" in page(client, "/briefings/fixed/")[1]
+    assert "After the fix" in page(client, sibling.get_absolute_url())[1]
+    for url in urls[:-1]:  # the topic index carries `any`: purged by every public change
+        with django_assert_num_queries(0):
+            assert page(client, url)[0] == 200, url
+    assert actor.slug == "canada"
+
+
+def test_tracking_parameters_share_the_page_others_split_it(client, django_assert_num_queries):
+    BriefingFactory(headline="Shared page", slug="shared")
+    client.get("/briefings/shared/")
+
+    with django_assert_num_queries(0):
+        for query in [
+            "utm_source=news&utm_medium=email",
+            "fbclid=x",
+            "gclid=1",
+            "mc_cid=a&mc_eid=b",
+        ]:
+            assert client.get(f"/briefings/shared/?{query}").status_code == 200
+    with django_assert_num_queries(5):  # another parameter: another page
+        client.get("/briefings/?page=1&utm_campaign=a")
+    with django_assert_num_queries(0):
+        client.get("/briefings/?page=1&utm_source=b")  # the same page, other tracking
+        client.get("/briefings/?utm_term=c&page=1")
+
+
+def test_pages_carry_cdn_headers_bounded_by_the_next_publication(client):
+    briefing = BriefingFactory(slug="story", tags=["defence"])
+    BriefingFactory(
+        status=Briefing.Status.SCHEDULED, publish_at=timezone.now() + datetime.timedelta(seconds=40)
+    )
+
+    for attempt in ("miss", "hit"):
+        response = client.get("/briefings/story/")
+        control = response["Cache-Control"]
+        assert "public" in control, attempt
+        maxage = int(control.split("s-maxage=")[1].split(",")[0])
+        assert 0 < maxage <= 40, attempt
+        keys = response["Surrogate-Key"].split()
+        assert f"briefing:{briefing.pk}" in keys and "site" in keys
+        assert f"tag:{briefing.tags.get().pk}" in keys
+
+
+def test_a_page_rendered_before_a_purge_is_not_stored(client, django_assert_num_queries):
+    """The render read the old row; the purge (the change's commit) came before storing."""
+    from briefings.site import cache as page_cache
+
+    briefing = BriefingFactory(headline="Old headline", slug="story")
+    real = page_cache.PageCacheMiddleware.store
+
+    def purge_first(key, value, lifetime, tags, found):
+        purge_local([f"briefing:{briefing.pk}"])
+        return real(key, value, lifetime, tags, found)
+
+    page_cache.PageCacheMiddleware.store = staticmethod(purge_first)
+    try:
+        page(client, "/briefings/story/")
+    finally:
+        page_cache.PageCacheMiddleware.store = staticmethod(real)
+    Briefing.objects.filter(pk=briefing.pk).update(headline="New headline")
+
+    assert "New headline" in page(client, "/briefings/story/")[1]

@@ -13,6 +13,7 @@ feed turns a name into live HTML, RSS channel titles and descriptions included.
 
 import datetime
 import re
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections import Counter, deque
@@ -39,6 +40,7 @@ from tests.factories import (
     PersonFactory,
     SourceFactory,
     add_byline,
+    editor,
 )
 
 HOSTILE = '"><svg onload=alert(1)>'
@@ -438,3 +440,69 @@ def test_the_crawler_follows_html_and_xml_links():
     assert same_site_path(base, "https://elsewhere.example/x", hosts) is None
     assert same_site_path(base, "mailto:x@y.z", hosts) is None
     assert same_site_path(base, "/admin/", hosts) is None
+
+
+def warm_crawl_seeds(newsroom, briefing):
+    """The pages a briefing's change could leave stale: its own, lists, feeds, search, links."""
+    return [*seeds_for(newsroom), briefing.get_absolute_url(), "/feeds/rss/", "/feeds/atom/",
+            "/search/?q=warmcanary"]  # fmt: skip
+
+
+def warm_briefing(newsroom, canary, **fields):
+    """A public briefing carrying `canary`, linked like the planted ones, so it shows up on
+    the lists, tag, actor, agreement and event pages and other briefings' related cards."""
+    actor, person, _, _ = newsroom["actors"]
+    briefing = BriefingFactory(
+        headline=f"{canary} warm headline",
+        dek=f"{canary} dek warmcanary",
+        body=f"{canary} body",
+        tags=["defence"],
+        **fields,
+    )
+    briefing.actors.add(actor, person)
+    briefing.agreements.add(newsroom["agreements"][0])
+    briefing.events.add(newsroom["events"][0])
+    Briefing.objects.filter(pk=briefing.pk).update_search_vector()
+    return briefing
+
+
+def leaked(client, seeds, canary):
+    visited = crawl(client, seeds, limit=250)
+    return [url for url, response in visited.items() if carries(response, canary, url)]
+
+
+@pytest.mark.django_db
+def test_warm_pages_drop_a_briefing_at_its_withdrawal_and_expiry(client, newsroom):
+    """Every page first cached (and fragments rendered) while the briefing was public."""
+    canary = f"WARM{uuid.uuid4().hex.upper()}"
+    withdrawn = warm_briefing(newsroom, canary)
+    seeds = warm_crawl_seeds(newsroom, withdrawn)
+    assert leaked(client, seeds, canary), "the warm crawl never saw the briefing"
+
+    withdrawn.transition(Briefing.Status.WITHDRAWN, by=editor(), note="Sourcing failed.")
+    assert not (found := leaked(client, seeds, canary)), f"shown after withdrawal: {found}"
+
+    canary = f"WARM{uuid.uuid4().hex.upper()}"
+    expiring = warm_briefing(newsroom, canary)
+    expiring.expires_at = timezone.now() + datetime.timedelta(seconds=5)
+    expiring.save()
+    assert leaked(client, seeds, canary), "the warm crawl never saw the expiring briefing"
+    while timezone.now() <= expiring.expires_at:  # the expiry is a time: wait for it
+        time.sleep(0.05)
+    assert not (found := leaked(client, seeds, canary)), f"shown after expiry: {found}"
+
+
+@pytest.mark.django_db
+def test_warm_pages_never_show_a_scheduled_briefing_before_its_time(client, newsroom):
+    canary = f"WARM{uuid.uuid4().hex.upper()}"
+    publish_at = timezone.now() + datetime.timedelta(seconds=4)
+    scheduled = warm_briefing(
+        newsroom, canary, status=Briefing.Status.SCHEDULED, publish_at=publish_at
+    )
+    seeds = warm_crawl_seeds(newsroom, scheduled)
+
+    found = leaked(client, seeds, canary)  # warms every page before the time
+    assert not found or timezone.now() >= publish_at, f"shown before its time: {found}"
+    while timezone.now() <= publish_at:
+        time.sleep(0.05)
+    assert scheduled.get_absolute_url() in leaked(client, seeds, canary)

@@ -3,6 +3,9 @@
 import pytest
 from django.core.cache import cache
 
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
+from briefings.events.models import Event
 from briefings.newsroom.models import Briefing, Contributor
 from tests.factories import (
     ActorFactory,
@@ -24,12 +27,14 @@ pytestmark = pytest.mark.django_db
 # published() next changes by itself (the cache lifetime), then keeps the answer in Redis.
 # Home and the list count topics (and home dossiers) over the latest briefings' ids, fetched
 # first, then tag ids, then only the leading tags' names: three small queries instead of one
-# join over every tag. Search steers its transaction to the GIN index (one SET LOCAL).
+# join over every tag. A briefing fetches everything it shows in its own query (relations as
+# JSON, briefings.inlined), then its related briefings and their tags. Search steers its
+# transaction to the GIN index (one SET LOCAL).
 BUDGETS = {
     "/": 9,
     "/briefings/": 7,
     "/briefings/?tag=shared&type=news": 8,
-    "/briefings/lead/": 13,
+    "/briefings/lead/": 5,
     "/tags/shared/": 6,
     "/tags/": 4,
     "/tags/?letter=T": 5,
@@ -79,3 +84,18 @@ def test_public_pages_run_constant_queries(client, count, django_assert_max_num_
         with django_assert_max_num_queries(budget, info=url):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+# Detail pages of what briefings link to: the record, its own relations, its briefings.
+DETAIL_BUDGETS = {Actor: 11, Agreement: 9, Event: 8}  # each with one for bylines
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_linked_record_pages_run_constant_queries(client, count, django_assert_max_num_queries):
+    build(count)
+    for model, budget in DETAIL_BUDGETS.items():
+        record = model.objects.filter(briefings__slug="lead").order_by("pk").first()
+        cache.clear()
+        with django_assert_max_num_queries(budget):
+            response = client.get(record.get_absolute_url())
+        assert response.status_code == 200, model

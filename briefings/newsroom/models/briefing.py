@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
+from briefings.newsroom import richtext
 from briefings.newsroom.models.contributors import Byline, Contributor
 from briefings.newsroom.models.outbox import Outbox
 from briefings.newsroom.models.revisions import REVISIONED_FIELDS, Revision
@@ -29,6 +31,11 @@ logger = logging.getLogger(__name__)
 class EditConflict(Exception):
     """A write based on a version of the briefing that is no longer the current one."""
 
+
+# What no list shows: the body in its three forms and the search vectors.
+HEAVY_FIELDS = ("body", "body_html", "body_text", "search_vector", "rank_vector")
+# Stored at every save from the body by richtext.render().
+RENDERED_FIELDS = ("body_html", "body_text", "body_renderer_version")
 
 # The latest briefings that "in the news" (topics, dossiers, followable lists) is counted over.
 TOPIC_WINDOW = 200
@@ -68,9 +75,25 @@ class BriefingQuerySet(SearchableQuerySet):
         The tags land in `tag_list`: prefetched into the manager instead, taggit would build
         a queryset per briefing to hold them, 0.1 ms each.
         """
-        return self.defer("body", "search_vector", "rank_vector").prefetch_related(
+        return self.defer(*HEAVY_FIELDS).prefetch_related(
             models.Prefetch("tags", to_attr="tag_list"), bylines_prefetch()
         )
+
+    def rerender_stale(self, batch=500):
+        """Store the body rendered by the current renderer where an older one made it.
+
+        Run after changing richtext's RENDERER_VERSION (`manage.py rerender_bodies`);
+        pages re-render a stale body on reading anyway. Returns how many were rendered.
+        """
+        stale = self.exclude(body_renderer_version=richtext.RENDERER_VERSION)
+        done = 0
+        while rows := list(stale.only("pk", "body").order_by("pk")[:batch]):
+            for row in rows:
+                row.body_html, row.body_text, row.body_renderer_version = richtext.render(row.body)
+            # Queryset writes: a re-render is no edit (no version, updated_at or signals).
+            Briefing.objects.bulk_update(rows, RENDERED_FIELDS)
+            done += len(rows)
+        return done
 
     def carried_tags(self):
         """The tags these briefings carry. `published().carried_tags()` is the one rule for
@@ -156,6 +179,11 @@ class Briefing(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     dek = models.TextField("summary (dek)", max_length=400, blank=True)
     body = models.TextField(blank=True, help_text="Markdown.")
+    # The body rendered once at save (sanitised HTML, and plain text for search snippets,
+    # feeds and email), with the renderer's version: a renderer change re-renders.
+    body_html = models.TextField(blank=True, editable=False)
+    body_text = models.TextField(blank=True, editable=False)
+    body_renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
     article_type = models.CharField(
         max_length=20, choices=ArticleType.choices, default=ArticleType.NEWS
     )
@@ -227,8 +255,32 @@ class Briefing(models.Model):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        """Every save that writes the body renders it: pages read the stored HTML."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html, self.body_text, self.body_renderer_version = richtext.render(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *RENDERED_FIELDS}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return slug_path("newsroom:detail", self.slug)
+
+    @property
+    def rendered_body(self):
+        """The stored body HTML; rendered again (and stored) if an older renderer made it.
+
+        A row written around save() (COPY, update()) or before a renderer change is caught
+        here, so no page ever shows a stale rendering; `manage.py rerender_bodies` does all
+        of them at once after a deploy.
+        """
+        if self.body_renderer_version != richtext.RENDERER_VERSION:
+            self.body_html, self.body_text, self.body_renderer_version = richtext.render(self.body)
+            Briefing.objects.filter(pk=self.pk, body=self.body).update(
+                **{field: getattr(self, field) for field in RENDERED_FIELDS}
+            )
+        return mark_safe(self.body_html)  # noqa: S308 - sanitised by richtext at rendering
 
     def is_author(self, user):
         return user.pk is not None and (

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor, Membership, OfficeTerm
-from briefings.site.cache import public_page
+from briefings.site.cache import RECORDS, briefing_tags, public_page, tag_page
 
 TIMELINE_SIZE = 30
 # The directory's headings: each kind in the plural.
@@ -71,7 +71,8 @@ def detail(request, slug):
     participations = actor.participations.select_related("event__country").order_by(
         "-event__start_date", "event__title"
     )[:TIMELINE_SIZE]
-    briefings = actor.briefings.published().listed()[:10]
+    briefings = list(actor.briefings.published().listed()[:10])
+    tag_page(request, f"actor:{actor.pk}", RECORDS, *briefing_tags(briefings))
     terms = list(actor.office_terms.all())
     return render(
         request,

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from briefings.agreements.models import Agreement, AgreementRelation, Party
-from briefings.site.cache import public_page
+from briefings.site.cache import RECORDS, briefing_tags, public_page, tag_page
 
 # The latest events on an agreement's page; the events timeline, filtered, has them all.
 TIMELINE_SIZE = 20
@@ -70,7 +70,8 @@ def detail(request, slug):
     )
     parties = list(agreement.party_records.all())
     events = agreement.events.select_related("country").order_by("-start_date", "title")
-    briefings = agreement.briefings.published().listed()[:10]
+    briefings = list(agreement.briefings.published().listed()[:10])
+    tag_page(request, f"agreement:{agreement.pk}", RECORDS, *briefing_tags(briefings))
     return render(
         request,
         "site/agreements/agreement_detail.html",

@@ -6,7 +6,7 @@ number of queries whatever it lists (related rows are prefetched with published 
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -16,9 +16,10 @@ from django.views.decorators.http import require_safe
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
-from briefings.newsroom.models import Briefing, PreviewLink, bylines_prefetch
+from briefings.inlined import attach, inlined
+from briefings.newsroom.models import Briefing, PreviewLink, TaggedBriefing
 from briefings.params import TAG_SLUG, TOKEN, is_slug, slug_param
-from briefings.site.cache import public_page
+from briefings.site.cache import LISTS, RECORDS, briefing_tags, public_page, tag_page
 from briefings.site.jsonld import news_article
 from briefings.site.views.topics import PAGE_SIZE, public_tag, tag_counts
 from briefings.staff.policy import verified_staff_required
@@ -29,6 +30,7 @@ from briefings.staff.policy import verified_staff_required
 def home(request):
     published = Briefing.objects.published()
     latest = list(published.listed()[:10])
+    tag_page(request, LISTS, RECORDS, *briefing_tags(latest))
     today = timezone.localdate()
     # Agreements covered lately: grouped over the latest briefings, not the archive.
     dossiers = (
@@ -73,6 +75,7 @@ def index(request):
         filters["type"] = Briefing.ArticleType(kind).label
         briefings = briefings.filter(article_type=kind)
     page = Paginator(briefings.listed(), PAGE_SIZE).get_page(request.GET.get("page"))
+    tag_page(request, LISTS, *briefing_tags(page))
     return render(
         request,
         "site/newsroom/briefing_list.html",
@@ -88,28 +91,46 @@ def index(request):
     )
 
 
+# What a briefing page shows besides the briefing: fetched in the briefing's own query.
+DETAIL_RELATIONS = (
+    "contributors", "tags", "key_figures", "sources", "corrections",
+    "actors", "agreements", "events",
+)  # fmt: skip
+
+
 def detail_queryset(briefings=None):
+    """Briefings with everything their page shows, in one query (see briefings.inlined)."""
     published = Briefing.objects.published() if briefings is None else briefings
-    return published.defer("search_vector", "rank_vector").prefetch_related(
-        bylines_prefetch(),
-        "tags",
-        "key_figures",
-        "sources",
-        "corrections",
-        "actors",
-        "agreements",
-        Prefetch("events", queryset=Event.objects.select_related("country")),
-    )
+    return inlined(published.defer("body", "search_vector", "rank_vector"), *DETAIL_RELATIONS)
+
+
+def detail_briefing(queryset):
+    """The one briefing of a detail_queryset(), its relations attached, or None."""
+    briefing = queryset.first()
+    if briefing is None:
+        return None
+    attach(briefing, *DETAIL_RELATIONS)
+    briefing.contributor_list = list(briefing.contributors.all())  # byline() reads it
+    return briefing
 
 
 def related_to(briefing):
-    """Other published briefings sharing a tag, an actor or an agreement, newest first."""
-    links = (
-        Q(tags__in=[t.pk for t in briefing.tags.all()])
-        | Q(actors__in=[a.pk for a in briefing.actors.all()])
-        | Q(agreements__in=[a.pk for a in briefing.agreements.all()])
+    """Other published briefings sharing a tag, an actor or an agreement, newest first.
+
+    The links are read off the link tables by id, one index scan each, rather than by
+    joining the briefings table to all three ORed.
+    """
+    tags = [t.pk for t in briefing.tags.all()]
+    actors = [a.pk for a in briefing.actors.all()]
+    agreements = [a.pk for a in briefing.agreements.all()]
+    linked = (
+        TaggedBriefing.objects.filter(tag__in=tags)
+        .values("content_object")
+        .union(
+            Briefing.actors.through.objects.filter(actor__in=actors).values("briefing"),
+            Briefing.agreements.through.objects.filter(agreement__in=agreements).values("briefing"),
+        )
     )
-    linked = Briefing.objects.filter(links).values("pk")
     related = Briefing.objects.published().exclude(pk=briefing.pk).filter(pk__in=linked)
     return related.listed()[:4]
 
@@ -117,7 +138,7 @@ def related_to(briefing):
 @require_safe
 @public_page
 def detail(request, slug):
-    briefing = detail_queryset().filter(slug=slug).first()
+    briefing = detail_briefing(detail_queryset().filter(slug=slug))
     if briefing is None:
         withdrawn = Briefing.objects.filter(slug=slug, status=Briefing.Status.WITHDRAWN).values(
             "withdrawal_note", "withdrawn_at"
@@ -125,7 +146,21 @@ def detail(request, slug):
         if withdrawn:
             return render(request, "site/410.html", {"withdrawn": withdrawn[0]}, status=410)
         raise Http404("No such briefing.")
-    return render_briefing(request, briefing)
+    response = render_briefing(request, briefing)
+    tag_page(request, *page_tags(briefing))
+    return response
+
+
+def page_tags(briefing):
+    """What a briefing page shows: itself, what it links to, its related briefings' cards."""
+    return [
+        f"briefing:{briefing.pk}",
+        *briefing_tags(briefing.related),
+        *(f"tag:{tag.pk}" for tag in briefing.tags.all()),
+        *(f"actor:{actor.pk}" for actor in briefing.actors.all()),
+        *(f"agreement:{agreement.pk}" for agreement in briefing.agreements.all()),
+        *(f"event:{event.pk}" for event in briefing.events.all()),
+    ]
 
 
 def render_briefing(request, briefing, preview=False):
@@ -133,12 +168,13 @@ def render_briefing(request, briefing, preview=False):
 
     `briefing` should come from a queryset prefetched like detail_queryset() does.
     """
+    briefing.related = list(related_to(briefing)) if not preview else []
     return render(
         request,
         "site/newsroom/briefing_detail.html",
         {
             "briefing": briefing,
-            "related": related_to(briefing) if not preview else [],
+            "related": briefing.related,
             "article": news_article(briefing),
             "preview": preview,
             "title": briefing.headline,
@@ -165,7 +201,7 @@ def preview(request, token):
     link = PreviewLink.objects.select_related("briefing").filter(token=token).first()
     if link is None or not link.is_valid():
         raise Http404("This preview link is not valid.")
-    briefing = detail_queryset(Briefing.objects.all()).get(pk=link.briefing_id)
+    briefing = detail_briefing(detail_queryset(Briefing.objects.all()).filter(pk=link.briefing_id))
     return preview_response(request, briefing)
 
 
@@ -181,4 +217,6 @@ def desk_preview(request, pk):
         or briefing.can_edit(user)
     ):
         raise PermissionDenied
-    return preview_response(request, detail_queryset(Briefing.objects.all()).get(pk=pk))
+    return preview_response(
+        request, detail_briefing(detail_queryset(Briefing.objects.all()).filter(pk=pk))
+    )

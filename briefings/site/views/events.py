@@ -10,7 +10,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event, Participation
 from briefings.params import slug_param
-from briefings.site.cache import public_page
+from briefings.site.cache import RECORDS, briefing_tags, public_page, tag_page
 
 PAGE_SIZE = 40
 # The actor and agreement selects offer the FILTER_CHOICES most often in the latest
@@ -108,7 +108,8 @@ def detail(request, slug):
         ),
         slug=slug,
     )
-    briefings = event.briefings.published().listed()[:10]
+    briefings = list(event.briefings.published().listed()[:10])
+    tag_page(request, f"event:{event.pk}", RECORDS, *briefing_tags(briefings))
     return render(
         request,
         "site/events/event_detail.html",

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from briefings.newsroom.models import Briefing, TaggedBriefing
-from briefings.site.cache import public_page
+from briefings.site.cache import briefing_tags, public_page, tag_page
 
 PAGE_SIZE = 20
 TOPIC_PAGE_SIZE = 300
@@ -48,6 +48,7 @@ def tag(request, slug):
     tag = public_tag(slug)
     briefings = Briefing.objects.published().filter(tags=tag).listed()
     page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
+    tag_page(request, f"tag:{tag.pk}", *briefing_tags(page))
     return render(
         request,
         "site/newsroom/tag.html",
