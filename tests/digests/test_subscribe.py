@@ -147,6 +147,9 @@ def test_resubscribing_reuses_the_record(client, smtp_server, celery_worker):
         ("a" * 250 + "@mail.example", "at most 254 characters"),
         ("ana@mail.example\r\nBcc: all@victims.example", "single line"),
         ("ana@mail.example\nSubject: hi", "single line"),
+        ('"victim@example.org"@example.org', "without quotation marks"),
+        ('"ana"@mail.example', "without quotation marks"),
+        ('"a\\"b"@mail.example', "without quotation marks"),
         ("", "This field is required"),
     ],
 )
