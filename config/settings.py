@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
+    "anymail",
     "briefings.actors",
     "briefings.agreements",
     "briefings.events",
@@ -158,6 +159,27 @@ MAILERS = {
         },
     }
 }
+# An email provider (EMAIL_PROVIDER=mailgun|mailersend), through django-anymail: transactional
+# email (confirmations, tests) goes through its HTTP API; digests and alerts keep their own
+# pipelined SMTP transport, pointed at the provider's SMTP relay by the same EMAIL_HOST… settings
+# (MAILERS["digests"]). Either way the provider's signed webhooks report bounces, complaints and
+# unsubscribes at /email/webhooks/<provider>/tracking/ (briefings.digests.feedback).
+EMAIL_PROVIDER = env("EMAIL_PROVIDER", "").strip().lower()
+EMAIL_PROVIDERS = {
+    "mailgun": ["API_KEY", "SENDER_DOMAIN", "API_URL", "WEBHOOK_SIGNING_KEY"],
+    "mailersend": ["API_TOKEN", "API_URL", "SIGNING_SECRET"],
+}
+if EMAIL_PROVIDER and EMAIL_PROVIDER not in EMAIL_PROVIDERS:
+    raise ImproperlyConfigured(f"EMAIL_PROVIDER must be one of {', '.join(EMAIL_PROVIDERS)}.")
+ANYMAIL = {
+    f"{provider}_{name}".upper(): env(f"ANYMAIL_{provider}_{name}".upper())
+    for provider, names in EMAIL_PROVIDERS.items()
+    for name in names
+    if env(f"ANYMAIL_{provider}_{name}".upper())
+}
+if EMAIL_PROVIDER:
+    MAILERS["digests"] = MAILERS["default"]
+    MAILERS["default"] = {"BACKEND": f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Briefing Desk <desk@briefings.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -171,6 +193,8 @@ DIGEST_CHUNK_SIZE = int(env("DIGEST_CHUNK_SIZE", "1000"))
 DIGEST_CONFIRM_MAX_AGE = int(env("DIGEST_CONFIRM_MAX_AGE", str(60 * 60 * 48)))
 DIGEST_MAX_LOOKBACK_DAYS = int(env("DIGEST_MAX_LOOKBACK_DAYS", "14"))
 DIGEST_HARD_BOUNCE_LIMIT = int(env("DIGEST_HARD_BOUNCE_LIMIT", "3"))
+# Soft bounces a provider reports (mailbox full, greylisted, …) before the address is suppressed.
+DIGEST_SOFT_BOUNCE_LIMIT = int(env("DIGEST_SOFT_BOUNCE_LIMIT", "10"))
 DIGEST_RETRY_BACKOFF = float(env("DIGEST_RETRY_BACKOFF", "30"))
 # A sending worker renews its chunk's or alert batch's lease with every batch of marks; the
 # resume task (beat, every 10 s) takes over work whose lease ran out: within 30 s of a death.

@@ -1,7 +1,8 @@
 """SMTP transport: one connection per batch, MAIL/RCPT/DATA pipelined where the server allows.
 
 The messages are bytes already, and a Django mail backend sends `EmailMessage` objects, so the
-transport dials the server itself, with the options of `MAILERS["default"]`. Each refusal is
+transport dials the server itself, with the options of `MAILERS["digests"]` when an email
+provider takes the default mailer (its SMTP relay), else of `MAILERS["default"]`. Each refusal is
 sorted into temporary (retry later) or permanent (bounce) for the caller.
 """
 
@@ -70,7 +71,7 @@ class Postman:
     """
 
     def __init__(self):
-        config = settings.MAILERS["default"]
+        config = settings.MAILERS.get("digests") or settings.MAILERS["default"]
         self.backend = config.get("BACKEND", SMTP_BACKEND)
         self.options = config.get("OPTIONS", {})
         self.sender = address_of(settings.DEFAULT_FROM_EMAIL)
@@ -102,7 +103,7 @@ class Postman:
     def send(self, to, data):
         if self.backend != SMTP_BACKEND:
             raise ImproperlyConfigured(
-                f"Digests are sent over SMTP; MAILERS['default'] uses {self.backend}."
+                f"Digests are sent over SMTP; their mailer uses {self.backend}."
             )
         try:
             if self.smtp is None:
