@@ -90,8 +90,10 @@ def post_mailersend(client, body, *, secret=MAILERSEND_SECRET):
 
 def sent_digest(subscriber):
     now = timezone.now()
-    edition = Edition.objects.create(
-        kind="daily", period=now.date(), starts_at=now - datetime.timedelta(days=1), ends_at=now
+    edition, _ = Edition.objects.get_or_create(
+        kind="daily",
+        period=now.date(),
+        defaults={"starts_at": now - datetime.timedelta(days=1), "ends_at": now},
     )
     return Delivery.objects.create(
         edition=edition,
@@ -273,3 +275,38 @@ def test_garbage_answers_400_not_500(client, body):
     assert client.post(MAILGUN_URL, body, content_type="application/json").status_code == 400
     assert client.post(MAILERSEND_URL, body, content_type="application/json").status_code == 400
     assert client.get(MAILGUN_URL).status_code == 405
+
+
+def test_a_webhook_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    ana = SubscriberFactory(email="ana@mail.example")
+    delivery = sent_digest(ana)
+    payload = mailgun("complained", ana.email, message_id=delivery.message_id)
+    with django_assert_max_num_queries(8):
+        assert post_mailgun(client, payload).status_code == 200
+
+
+def test_the_admin_lists_feedback_in_constant_queries(
+    admin_client, client, django_assert_max_num_queries
+):
+    def grow(n, start):
+        for i in range(start, start + n):
+            reader = SubscriberFactory(email=f"r{i}@mail.example")
+            message_id = sent_digest(reader).message_id
+            payload = mailgun("complained", reader.email, token=f"{i:050d}", message_id=message_id)
+            assert post_mailgun(client, payload).status_code == 200
+
+    grow(2, 0)
+    with django_assert_max_num_queries(12) as few:
+        assert admin_client.get("/admin/digests/feedbackevent/").status_code == 200
+    budget = len(few.captured_queries)  # before grow(): each request clears the query log
+    grow(8, 2)
+    with django_assert_max_num_queries(budget):
+        response = admin_client.get("/admin/digests/feedbackevent/")
+    assert "r9@mail.example" in response.content.decode()
+    assert FeedbackEvent.objects.filter(delivery__isnull=False).count() == 10
+    kept = FeedbackEvent.objects.first()
+    change = admin_client.get(f"/admin/digests/feedbackevent/{kept.pk}/change/")
+    assert change.status_code == 200
+    assert (
+        admin_client.post(f"/admin/digests/feedbackevent/{kept.pk}/change/", {}).status_code == 403
+    )
