@@ -179,9 +179,13 @@ ANYMAIL = {
     for name in names
     if env(f"ANYMAIL_{provider}_{name}".upper())
 }
+# DIGEST_SEND_VIA=api sends digests and alerts through the provider's API too (one request
+# a message); the default, smtp, keeps them on the relay.
+DIGEST_SEND_VIA = env("DIGEST_SEND_VIA", "smtp")
 if EMAIL_PROVIDER:
-    MAILERS["digests"] = MAILERS["default"]
+    smtp_mailer = MAILERS["default"]
     MAILERS["default"] = {"BACKEND": f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"}
+    MAILERS["digests"] = MAILERS["default"] if DIGEST_SEND_VIA == "api" else smtp_mailer
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Briefing Desk <desk@briefings.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -116,3 +116,12 @@ def test_an_unknown_email_provider_refuses_to_start():
     result = manage("check", EMAIL_PROVIDER="carrier-pigeon", **PRODUCTION)
     assert result.returncode != 0
     assert "EMAIL_PROVIDER must be one of mailgun, mailersend." in result.stderr
+
+
+def test_digests_can_go_through_the_providers_api_too():
+    code = "from django.conf import settings; print(settings.MAILERS['digests']['BACKEND'])"
+    result = manage(
+        "shell", "-c", code, EMAIL_PROVIDER="mailersend", DIGEST_SEND_VIA="api", **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "anymail.backends.mailersend.EmailBackend"

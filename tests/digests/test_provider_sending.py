@@ -13,21 +13,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from briefings.digests import mime, rendering, transport
+from briefings.digests import editions, mime, rendering, transport
+from briefings.digests.models import Delivery, Subscriber
 from tests.conftest import Mailbox, serve
 from tests.digests.factories import SubscriberFactory
+from tests.factories import BriefingFactory
 
 pytestmark = pytest.mark.django_db
 
 
 class FakeMailgun(BaseHTTPRequestHandler):
     received = []
+    answers = {}  # recipient: (status, message) to answer instead of "Queued"
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         FakeMailgun.received.append((self.path, dict(self.headers), body))
-        answer = json.dumps({"id": "<20260101.1@briefings.example>", "message": "Queued"})
-        self.send_response(200)
+        to = urllib.parse.parse_qs(body.decode()).get("to", [""])[0]
+        status, text = FakeMailgun.answers.get(to, (200, "Queued. Thank you."))
+        answer = json.dumps({"id": "<20260101.1@briefings.example>", "message": text})
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
         self.wfile.write(answer.encode())
@@ -39,6 +44,7 @@ class FakeMailgun(BaseHTTPRequestHandler):
 @pytest.fixture
 def mailgun_api():
     FakeMailgun.received = []
+    FakeMailgun.answers = {}
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeMailgun)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -90,3 +96,52 @@ def test_digests_keep_their_smtp_transport_through_the_relay(provider):
     [message] = provider.wait_for(1)
     assert message["Message-ID"] == msgid
     assert FakeMailgun.received == []
+
+
+def fields_of(body):
+    return {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+
+
+def test_a_chunk_goes_through_the_providers_api(provider, settings):
+    """DIGEST_SEND_VIA=api: the chunk's marks, bounces and retries as over SMTP."""
+    settings.MAILERS = {**settings.MAILERS, "digests": settings.MAILERS["default"]}
+    settings.DIGEST_HARD_BOUNCE_LIMIT = 1
+    BriefingFactory(headline="Ministers meet in Ottawa")
+    ana = SubscriberFactory(email="ana@mail.example")
+    gone = SubscriberFactory(email="gone@mail.example")
+    busy = SubscriberFactory(email="busy@mail.example")
+    FakeMailgun.answers = {
+        # Mailgun answers 400 for an address it will not send to; anymail names it refused
+        # only when its parsed status says so: here a 5xx (retry) and a 400 (a bad request).
+        "gone@mail.example": (400, "'to' parameter is not a valid address."),
+        "busy@mail.example": (503, "Service unavailable"),
+    }
+    edition = editions.start_edition("daily")
+    [chunk] = edition.chunks.all()
+
+    temporary = editions.send_chunk(chunk.pk)
+
+    sent = {fields_of(body)["to"]: fields_of(body) for _, _, body in FakeMailgun.received}
+    assert set(sent) == {ana.email, gone.email, busy.email}
+    message = sent[ana.email]
+    assert message["subject"] == "Ministers meet in Ottawa"
+    assert message["h:Message-Id"] == mime.message_id("digest", edition.pk, ana.pk)
+    assert message["h:List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/subscribe/unsubscribe/" in message["h:List-Unsubscribe"]
+    assert "Ministers meet in Ottawa" in message["text"] and "<html" in message["html"]
+    assert provider.messages == []  # nothing over SMTP
+    states = dict(Delivery.objects.values_list("subscriber__email", "state"))
+    assert states[ana.email] == Delivery.State.SENT
+    # An API error is never a bounce: a bad key or a bad request must not suppress readers.
+    assert states[gone.email] == states[busy.email] == Delivery.State.CLAIMED
+    assert temporary == 2
+    assert Subscriber.objects.filter(state="suppressed").count() == 0
+
+    FakeMailgun.answers = {}
+    FakeMailgun.received = []
+    assert editions.send_chunk(chunk.pk) == 0
+    assert sorted(fields_of(body)["to"] for _, _, body in FakeMailgun.received) == [
+        busy.email,
+        gone.email,
+    ]
+    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
