@@ -141,6 +141,8 @@ def test_admin_pages_trip_no_policy(live_server, page, dossier):
         reverse("admin:events_event_change", args=[dossier.events.first().pk]),
         reverse("admin:digests_subscriber_changelist"),
         reverse("admin:digests_subscriber_change", args=[subscriber.pk]),
+        reverse("admin:digests_feedbackevent_changelist"),
+        reverse("admin:digests_edition_changelist"),
     ]
     for url in pages:
         assert visit(page, base + url) == [], url
