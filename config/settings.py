@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "taggit",
+    "anymail",
     "briefings.actors",
     "briefings.agreements",
     "briefings.events",
@@ -63,7 +65,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside the page cache, so cached pages get a request id and the security headers too.
+    "briefings.http.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "briefings.http.PermissionsPolicyMiddleware",
+    # /healthz and /readyz, before the page cache (which needs Redis) and any host check.
+    "briefings.ops.HealthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF, auth and messages: an anonymous reader's cached page skips them.
     "briefings.site.cache.PageCacheMiddleware",
@@ -179,6 +187,31 @@ MAILERS = {
         },
     }
 }
+# An email provider (EMAIL_PROVIDER=mailgun|mailersend), through django-anymail: transactional
+# email (confirmations, tests) goes through its HTTP API; digests and alerts keep their own
+# pipelined SMTP transport, pointed at the provider's SMTP relay by the same EMAIL_HOST… settings
+# (MAILERS["digests"]). Either way the provider's signed webhooks report bounces, complaints and
+# unsubscribes at /email/webhooks/<provider>/tracking/ (briefings.digests.feedback).
+EMAIL_PROVIDER = env("EMAIL_PROVIDER", "").strip().lower()
+EMAIL_PROVIDERS = {
+    "mailgun": ["API_KEY", "SENDER_DOMAIN", "API_URL", "WEBHOOK_SIGNING_KEY"],
+    "mailersend": ["API_TOKEN", "API_URL", "SIGNING_SECRET"],
+}
+if EMAIL_PROVIDER and EMAIL_PROVIDER not in EMAIL_PROVIDERS:
+    raise ImproperlyConfigured(f"EMAIL_PROVIDER must be one of {', '.join(EMAIL_PROVIDERS)}.")
+ANYMAIL = {
+    f"{provider}_{name}".upper(): env(f"ANYMAIL_{provider}_{name}".upper())
+    for provider, names in EMAIL_PROVIDERS.items()
+    for name in names
+    if env(f"ANYMAIL_{provider}_{name}".upper())
+}
+# DIGEST_SEND_VIA=api sends digests and alerts through the provider's API too (one request
+# a message); the default, smtp, keeps them on the relay.
+DIGEST_SEND_VIA = env("DIGEST_SEND_VIA", "smtp")
+if EMAIL_PROVIDER:
+    smtp_mailer = MAILERS["default"]
+    MAILERS["default"] = {"BACKEND": f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"}
+    MAILERS["digests"] = MAILERS["default"] if DIGEST_SEND_VIA == "api" else smtp_mailer
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Briefing Desk <desk@briefings.example>")
 # Error reports: ADMINS="Ops <ops@example.org>, oncall@example.org" (a name is optional).
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
@@ -194,6 +227,8 @@ DIGEST_CHUNK_SIZE = int(env("DIGEST_CHUNK_SIZE", "1000"))
 DIGEST_CONFIRM_MAX_AGE = int(env("DIGEST_CONFIRM_MAX_AGE", str(60 * 60 * 48)))
 DIGEST_MAX_LOOKBACK_DAYS = int(env("DIGEST_MAX_LOOKBACK_DAYS", "14"))
 DIGEST_HARD_BOUNCE_LIMIT = int(env("DIGEST_HARD_BOUNCE_LIMIT", "3"))
+# Soft bounces a provider reports (mailbox full, greylisted, …) before the address is suppressed.
+DIGEST_SOFT_BOUNCE_LIMIT = int(env("DIGEST_SOFT_BOUNCE_LIMIT", "10"))
 DIGEST_RETRY_BACKOFF = float(env("DIGEST_RETRY_BACKOFF", "30"))
 # A sending worker renews its chunk's or alert batch's lease with every batch of marks; the
 # resume task (beat, every 10 s) takes over work whose lease ran out: within 30 s of a death.
@@ -269,6 +304,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "3
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "briefings.staff.views.locked_out"
+# The same client address as the rate limits: behind a proxy, REMOTE_ADDR is the proxy.
+AXES_CLIENT_IP_CALLABLE = "briefings.http.known_client_ip"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False  # registered by briefings.staff.admin, for superusers only
 AXES_VERBOSE = False
@@ -277,6 +314,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Probes from the load balancer speak plain HTTP to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
 SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -284,14 +323,66 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies (load balancer, Varnish, …) append to X-Forwarded-For in front of the app:
+# the client's address is the entry that many from the right (briefings.http.client_ip).
+TRUSTED_PROXIES = int(
+    env("DJANGO_TRUSTED_PROXIES", "1" if env_bool("DJANGO_BEHIND_PROXY") else "0")
+)
 X_FRAME_OPTIONS = "DENY"
+# One policy for every page, with no nonce, so cached pages stay valid for everyone: scripts
+# and styles come from our own static files only. The JSON-LD block is a data block
+# (type="application/ld+json"), which browsers never execute, so the policy does not apply.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# JSON lines in production (LOG_FORMAT=json|text overrides), each with the request's id.
+LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "briefings.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "briefings.logs.JSONFormatter"},
+        "text": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

@@ -10,5 +10,6 @@ handler500 = "briefings.site.views.pages.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("email/", include("briefings.digests.webhooks")),
     path("", include("briefings.site.urls")),
 ]

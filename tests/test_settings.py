@@ -139,3 +139,48 @@ def test_staff_security_and_error_mail_come_from_the_environment():
     assert seen["server_email"] == "errors@desk.example.org"
     off = settings_seen(STAFF, DJANGO_STAFF_OTP_REQUIRED="0", **PRODUCTION)
     assert off["otp"] is False
+
+
+def test_an_email_provider_takes_the_default_mailer_and_digests_keep_smtp():
+    code = (
+        "from django.conf import settings; import json; print(json.dumps({"
+        "'mailers': settings.MAILERS, 'anymail': settings.ANYMAIL,"
+        "'proxies': settings.TRUSTED_PROXIES, 'log': settings.LOG_FORMAT}))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        EMAIL_PROVIDER="mailgun",
+        EMAIL_HOST="smtp.mailgun.org",
+        EMAIL_PORT="587",
+        ANYMAIL_MAILGUN_API_KEY="key-1",
+        ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY="signing-1",
+        DJANGO_BEHIND_PROXY="1",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["mailers"]["default"] == {"BACKEND": "anymail.backends.mailgun.EmailBackend"}
+    assert seen["mailers"]["digests"]["OPTIONS"]["host"] == "smtp.mailgun.org"
+    assert seen["anymail"] == {
+        "MAILGUN_API_KEY": "key-1",
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-1",
+    }
+    assert seen["proxies"] == 1  # behind a proxy, one by default
+    assert seen["log"] == "json"
+
+
+def test_an_unknown_email_provider_refuses_to_start():
+    result = manage("check", EMAIL_PROVIDER="carrier-pigeon", **PRODUCTION)
+    assert result.returncode != 0
+    assert "EMAIL_PROVIDER must be one of mailgun, mailersend." in result.stderr
+
+
+def test_digests_can_go_through_the_providers_api_too():
+    code = "from django.conf import settings; print(settings.MAILERS['digests']['BACKEND'])"
+    result = manage(
+        "shell", "-c", code, EMAIL_PROVIDER="mailersend", DIGEST_SEND_VIA="api", **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "anymail.backends.mailersend.EmailBackend"

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from briefings.digests import editions, mime, rendering, transport
-from briefings.digests.models import Alert, Delivery, Edition, Subscriber
+from briefings.digests.models import Alert, Delivery, Edition, FeedbackEvent, Subscriber
 from briefings.staff import reauth
 
 
@@ -36,6 +36,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "unsubscribed_at",
         "last_digest_at",
         "hard_bounces",
+        "soft_bounces",
         "last_bounce",
     ]
     fieldsets = [
@@ -213,4 +214,34 @@ class AlertAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FeedbackEvent)
+class FeedbackEventAdmin(admin.ModelAdmin):
+    """What the email provider's webhooks reported: a record, never edited by hand."""
+
+    list_display = ["received_at", "kind", "recipient", "provider", "subscriber", "delivery"]
+    list_filter = ["kind", "provider"]
+    search_fields = ["recipient", "message_id"]
+    list_select_related = ["subscriber", "delivery__edition", "delivery__subscriber"]
+    date_hierarchy = "received_at"
+    readonly_fields = [
+        "provider",
+        "event_id",
+        "kind",
+        "recipient",
+        "message_id",
+        "description",
+        "subscriber",
+        "delivery",
+        "alert",
+        "occurred_at",
+        "received_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from briefings.digests import mime, rendering, selection, transport
@@ -110,6 +110,7 @@ class Marks:
         self.lease = lease  # the chunk or alert batch being worked, as a one-row queryset
         self.sent, self.refused, self.deferred = [], {}, {}
         self.since = None
+        self.totals = dict.fromkeys(Delivery.State, 0)  # outcomes of the whole run
 
     def __len__(self):
         return len(self.sent) + len(self.refused) + len(self.deferred)
@@ -129,6 +130,7 @@ class Marks:
         """Record one outcome; commit the batch when it is full or old enough."""
         if self.since is None:
             self.since = time.monotonic()
+        self.totals[outcome] += 1
         if outcome == Delivery.State.SENT:
             self.sent.append(subscriber_id)
         elif outcome == Delivery.State.FAILED:
@@ -179,10 +181,41 @@ def send_chunk(chunk_id):
         if chunk.done_at:
             return 0
         EditionChunk.objects.filter(pk=chunk.pk).renew()
-        temporary = ChunkRun(chunk).run()
+        started = time.monotonic()
+        run = ChunkRun(chunk)
+        temporary = run.run()
         if not temporary:
             finish_chunk(chunk)
+        log_progress(chunk, run.marks.totals, time.monotonic() - started)
         return temporary
+
+
+def log_progress(chunk, totals, seconds):
+    """The edition's progress as numbers (JSON fields in production logs), after each chunk."""
+    edition = Edition.objects.with_counts().get(pk=chunk.edition_id)
+    chunks = edition.chunks.aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(done_at__isnull=False))
+    )
+    progress = {
+        "edition": edition.pk,
+        "chunk": chunk.pk,
+        "chunk_sent": totals[Delivery.State.SENT],
+        "chunk_failed": totals[Delivery.State.FAILED],
+        "chunk_deferred": totals[Delivery.State.CLAIMED],
+        "chunk_seconds": round(seconds, 3),
+        "chunks_done": chunks["done"],
+        "chunks_total": chunks["total"],
+        "edition_sent": edition.sent_count,
+        "edition_failed": edition.failed_count,
+        "edition_pending": edition.pending_count,
+    }
+    logger.info(
+        "Digest %(edition)s: chunk %(chunk)s sent %(chunk_sent)s, failed %(chunk_failed)s, "
+        "deferred %(chunk_deferred)s in %(chunk_seconds)s s; %(chunks_done)s of "
+        "%(chunks_total)s chunks done, %(edition_sent)s sent in all",
+        progress,
+        extra=progress,
+    )
 
 
 def finish_chunk(chunk):

@@ -158,12 +158,24 @@ class FollowsForm(forms.Form):
 
 
 class OneLineEmailField(forms.EmailField):
-    """Refuses line breaks before stripping, so a header-injection attempt gets named as such."""
+    """Refuses line breaks before stripping, so a header-injection attempt gets named as such.
+
+    Quoted local parts (`"victim@example.org"@example.org`) are refused too: RFC 5321 allows
+    them, but they hide a second address inside the first, for readers, filters and logs alike.
+    """
 
     def to_python(self, value):
         if isinstance(value, str) and any(char in value for char in "\r\n\x00"):
             raise ValidationError("Enter one email address, on a single line.", code="one_line")
         return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if '"' in value or "\\" in value:
+            raise ValidationError(
+                "Please enter the address without quotation marks or backslashes.",
+                code="quoted_local_part",
+            )
 
 
 class SubscribeForm(FollowsForm):

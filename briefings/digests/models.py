@@ -43,7 +43,7 @@ class Subscriber(models.Model):
         PENDING = "pending", "Pending confirmation"
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
-        SUPPRESSED = "suppressed", "Suppressed (bounces)"
+        SUPPRESSED = "suppressed", "Suppressed (bounces or a complaint)"
 
     class Frequency(models.TextChoices):
         DAILY = "daily", "Daily"
@@ -75,6 +75,9 @@ class Subscriber(models.Model):
         "the value it was issued at, so a used or superseded link is refused.",
     )
     hard_bounces = models.PositiveSmallIntegerField(default=0)
+    soft_bounces = models.PositiveSmallIntegerField(
+        default=0, help_text="Temporary failures the email provider reported."
+    )
     last_bounce = models.TextField(blank=True)
 
     objects = SubscriberQuerySet.as_manager()
@@ -199,13 +202,25 @@ class Subscriber(models.Model):
         self.save(update_fields=fields)
         self.refresh_from_db(fields=["link_generation"])
 
-    def record_hard_bounce(self, reason):
-        """Count a permanent refusal; enough of them and the address gets nothing more."""
+    def record_hard_bounce(self, reason, *, suppress=False):
+        """Count a permanent refusal; enough of them and the address gets nothing more.
+
+        `suppress` for a provider's final word (a hard bounce after its own retries, a
+        complaint): one is enough.
+        """
         self.hard_bounces += 1
         self.last_bounce = reason[:1000]
-        if self.hard_bounces >= settings.DIGEST_HARD_BOUNCE_LIMIT:
+        if suppress or self.hard_bounces >= settings.DIGEST_HARD_BOUNCE_LIMIT:
             self.state = self.State.SUPPRESSED
         self.save(update_fields=["hard_bounces", "last_bounce", "state"])
+
+    def record_soft_bounce(self, reason):
+        """A temporary failure the provider gave up on for now; many of them also suppress."""
+        self.soft_bounces += 1
+        self.last_bounce = reason[:1000]
+        if self.soft_bounces >= settings.DIGEST_SOFT_BOUNCE_LIMIT:
+            self.state = self.State.SUPPRESSED
+        self.save(update_fields=["soft_bounces", "last_bounce", "state"])
 
     def follows_summary(self):
         if self.follow_all:
@@ -448,3 +463,50 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"Alert of {self.briefing_id} to {self.subscriber}"
+
+
+class FeedbackEvent(models.Model):
+    """One event an email provider's signed webhook reported about a message we sent.
+
+    Kept once per provider event id, so a webhook the provider retries changes nothing twice.
+    Opens and clicks are not kept: the desk does not track readers.
+    """
+
+    class Kind(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", "Hard bounce"
+        SOFT_BOUNCE = "soft_bounce", "Soft bounce"
+        COMPLAINT = "complaint", "Complaint"
+        UNSUBSCRIBE = "unsubscribe", "Unsubscribe"
+
+    provider = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.CharField(max_length=254)
+    message_id = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    subscriber = models.ForeignKey(
+        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    alert = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"], name="feedbackevent_unique_provider_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["hard_bounce", "soft_bounce", "complaint", "unsubscribe"]),
+                name="feedbackevent_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient} ({self.provider})"

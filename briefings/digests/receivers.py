@@ -1,7 +1,8 @@
+from anymail.signals import tracking
 from django.db import transaction
 from django.dispatch import receiver
 
-from briefings.digests import tasks
+from briefings.digests import feedback, tasks
 from briefings.digests.models import AlertBatch
 from briefings.newsroom.models import Briefing
 from briefings.newsroom.signals import briefing_published
@@ -18,3 +19,9 @@ def record_alerts(sender, briefing, **kwargs):
         return
     AlertBatch.objects.record(briefing)
     transaction.on_commit(lambda: tasks.send_alerts.delay(briefing.pk), robust=True)
+
+
+@receiver(tracking, dispatch_uid="digests.provider_feedback")
+def provider_feedback(sender, event, esp_name, **kwargs):
+    """An email provider's signed webhook reported a bounce, complaint or unsubscribe."""
+    feedback.record(event, esp_name)

@@ -1,7 +1,12 @@
 """SMTP transport: one connection per batch, MAIL/RCPT/DATA pipelined where the server allows.
 
+With an email provider's HTTP API as the digests' mailer (DIGEST_SEND_VIA=api), the same
+Postman sends each message through that mailer's connection instead (one per batch, Django's
+mailer API), refusals sorted the same way; see `provider_message`.
+
 The messages are bytes already, and a Django mail backend sends `EmailMessage` objects, so the
-transport dials the server itself, with the options of `MAILERS["default"]`. Each refusal is
+transport dials the server itself, with the options of `MAILERS["digests"]` when an email
+provider takes the default mailer (its SMTP relay), else of `MAILERS["default"]`. Each refusal is
 sorted into temporary (retry later) or permanent (bounce) for the caller.
 """
 
@@ -10,8 +15,11 @@ import functools
 import smtplib
 import socket
 import ssl
+from email import message_from_bytes, policy
 
+from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 
 from briefings.digests.mime import address_of
@@ -70,18 +78,25 @@ class Postman:
     """
 
     def __init__(self):
-        config = settings.MAILERS["default"]
+        self.alias = "digests" if settings.MAILERS.get("digests") else "default"
+        config = settings.MAILERS[self.alias]
         self.backend = config.get("BACKEND", SMTP_BACKEND)
         self.options = config.get("OPTIONS", {})
         self.sender = address_of(settings.DEFAULT_FROM_EMAIL)
         self.smtp = None
+        self.api = None
 
     def __enter__(self):
         if self.backend == SMTP_BACKEND:
             self.open()
+        elif self.backend.startswith(API_BACKENDS):
+            self.api = mail.mailers[self.alias]
+            self.api.open()
         return self
 
     def __exit__(self, *exc_info):
+        if self.api is not None:
+            self.api.close()
         if self.smtp is not None:
             with contextlib.suppress(OSError):  # smtplib.SMTPException is an OSError
                 self.smtp.quit()
@@ -100,9 +115,11 @@ class Postman:
             smtp.close()
 
     def send(self, to, data):
+        if self.api is not None:
+            return self.send_api(to, data)
         if self.backend != SMTP_BACKEND:
             raise ImproperlyConfigured(
-                f"Digests are sent over SMTP; MAILERS['default'] uses {self.backend}."
+                f"Digests are sent over SMTP; their mailer uses {self.backend}."
             )
         try:
             if self.smtp is None:
@@ -121,6 +138,45 @@ class Postman:
         except OSError as exc:  # smtplib.SMTPException included
             self.drop()
             raise TemporaryFailure(f"SMTP connection lost: {exc}") from exc
+
+    def send_api(self, to, data):
+        """One message through the provider's API: refused recipients bounce, anything else
+        (API down, throttled, bad credentials) is temporary, so a misconfiguration can never
+        suppress the whole list."""
+        try:
+            self.api.send_messages([provider_message(to, data)])
+        except AnymailRecipientsRefused as exc:
+            raise PermanentFailure(f"refused by the provider: {exc}") from exc
+        except (AnymailError, OSError) as exc:
+            raise TemporaryFailure(f"provider API: {exc}") from exc
+
+
+API_BACKENDS = ("anymail.backends.",)
+# The headers of our message bytes the provider's API must carry over (it writes the rest).
+API_HEADERS = [
+    "Message-ID",
+    "Date",
+    "List-Id",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+    "Auto-Submitted",
+]
+
+
+def provider_message(to, data):
+    """The message bytes `mime` built, as the EmailMessage a provider's API backend sends:
+    same subject, sender, parts and Message-ID, so feedback finds its delivery."""
+    parsed = message_from_bytes(data, policy=policy.default)
+    headers = {name: " ".join(str(parsed[name]).split()) for name in API_HEADERS if parsed[name]}
+    message = mail.EmailMultiAlternatives(
+        str(parsed["Subject"]),
+        parsed.get_body(preferencelist=("plain",)).get_content(),
+        str(parsed["From"]),
+        [to],
+        headers=headers,
+    )
+    message.attach_alternative(parsed.get_body(preferencelist=("html",)).get_content(), "text/html")
+    return message
 
 
 def dot_stuff(data):

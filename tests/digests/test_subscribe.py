@@ -147,6 +147,9 @@ def test_resubscribing_reuses_the_record(client, smtp_server, celery_worker):
         ("a" * 250 + "@mail.example", "at most 254 characters"),
         ("ana@mail.example\r\nBcc: all@victims.example", "single line"),
         ("ana@mail.example\nSubject: hi", "single line"),
+        ('"victim@example.org"@example.org', "without quotation marks"),
+        ('"ana"@mail.example', "without quotation marks"),
+        ('"a\\"b"@mail.example', "without quotation marks"),
         ("", "This field is required"),
     ],
 )
@@ -442,3 +445,34 @@ def test_a_link_from_before_generations_is_refused(client):
     assert_superseded(client.post(reverse("digests:confirm", kwargs={"token": token})))
     subscriber.refresh_from_db()
     assert subscriber.state == Subscriber.State.PENDING
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_each_reader_has_their_own_bucket(client, settings):
+    """The proxy (10.0.0.1) is every request's REMOTE_ADDR; X-Forwarded-For names the client."""
+    settings.TRUSTED_PROXIES = 1
+    settings.DIGEST_RATE_PER_IP = (3, 3600)
+
+    def attempt(forwarded):
+        bad = form("not-an-address")
+        return client.post(SUBSCRIBE, bad, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert [attempt("203.0.113.9").status_code for _ in range(3)] == [200, 200, 200]
+    assert attempt("203.0.113.9").status_code == 429
+    # Prepending someone else's address changes nothing: the proxy's entry is the last one.
+    assert attempt("198.51.100.7, 203.0.113.9").status_code == 429
+    assert attempt("198.51.100.7").status_code == 200
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_forwarded_for_is_ignored(client, settings):
+    settings.TRUSTED_PROXIES = 0
+    settings.DIGEST_RATE_PER_IP = (2, 3600)
+    statuses = [
+        client.post(
+            SUBSCRIBE, form("nope"), REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=forged
+        ).status_code
+        for forged in ["198.51.100.1", "198.51.100.2", "198.51.100.3"]
+    ]
+    assert statuses == [200, 200, 429]
+    assert client.post(SUBSCRIBE, form("nope"), REMOTE_ADDR="203.0.113.10").status_code == 200

@@ -149,7 +149,13 @@ class BriefingQuerySet(SearchableQuerySet):
                 late = (timezone.now() - briefing.publish_at).total_seconds()
                 note = f"Published by {via}, {late:.1f} s late"
                 done.append(briefing.transition(Briefing.Status.PUBLISHED, by=None, note=note))
-            logger.info("Published briefing %s by %s, %.3f s late", pk, via, late)
+            logger.info(
+                "Published briefing %s by %s, %.3f s late",
+                pk,
+                via,
+                late,
+                extra={"briefing": pk, "via": via, "publication_lag_seconds": round(late, 3)},
+            )
         return done
 
     def next_visibility_change(self, now=None):

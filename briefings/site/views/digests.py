@@ -54,8 +54,7 @@ def superseded_link(request):
 def subscribe(request):
     """Sign up; the answer is the same whatever the address's history, so nothing leaks."""
     if request.method == "POST":
-        ip = request.META.get("REMOTE_ADDR", "unknown")
-        if not ratelimits.allow("ip", ip, *settings.DIGEST_RATE_PER_IP):
+        if not ratelimits.allow_client("ip", request, *settings.DIGEST_RATE_PER_IP):
             response = render(
                 request,
                 "site/digests/rate_limited.html",
