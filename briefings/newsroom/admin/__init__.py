@@ -9,6 +9,7 @@ is assembled from mixins by concern: the workflow (workflow.py) and no lost work
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
@@ -50,6 +51,12 @@ class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
             {"fields": ["state", "publication", "expiry", "first_published", "created_by"]},
         ),
     ]
+
+    def view_on_site(self, obj):
+        """Readers' page once public (or withdrawn: its note); the staff preview before."""
+        if obj.is_public() or obj.status == Status.WITHDRAWN:
+            return obj.get_absolute_url()
+        return reverse("newsroom:desk_preview", args=[obj.pk])
 
     def get_queryset(self, request):
         return (

@@ -1,0 +1,86 @@
+"""Nothing typed is lost, in the real browser: moves save first, leaving asks first."""
+
+import pytest
+from django.urls import reverse
+
+from briefings.newsroom.models import Briefing
+from tests.conftest import screenshot
+from tests.factories import DraftFactory, writer
+from tests.newsroom.test_admin_briefing_browser import log_in
+from tests.newsroom.test_scheduling import roles  # noqa: F401  (groups survive the flush)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles")]
+
+
+def own_draft(author, **kwargs):
+    briefing = DraftFactory(created_by=author, **kwargs)
+    briefing.authors.add(author)
+    return briefing
+
+
+def change_url(live_server, briefing):
+    return live_server.url + reverse("admin:newsroom_briefing_change", args=[briefing.pk])
+
+
+def test_submit_for_review_with_an_unsaved_dek_keeps_the_dek(live_server, page):
+    author = writer(username="desk-writer")
+    briefing = own_draft(author, headline="SAFE access talks", dek="Old dek")
+    log_in(page, live_server, author)
+    page.goto(change_url(live_server, briefing))
+    page.fill("#id_dek", "Canada joins SAFE talks, typed and never saved")
+    page.get_by_role("button", name="Submit for review").click()
+
+    assert "is now in review" in page.locator(".messagelist .success").inner_text()
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.REVIEW
+    assert briefing.dek == "Canada joins SAFE talks, typed and never saved"
+    assert page.locator(".field-dek .readonly").inner_text() == briefing.dek
+    screenshot(page, "admin-briefing-moved-with-edits")
+
+
+def test_an_invalid_form_is_not_moved_and_keeps_the_text(live_server, page):
+    author = writer(username="desk-writer")
+    briefing = own_draft(author, headline="SAFE access talks")
+    log_in(page, live_server, author)
+    page.goto(change_url(live_server, briefing))
+    page.fill("#id_headline", "")
+    page.fill("#id_body", "Two paragraphs I must not lose.")
+    page.get_by_role("button", name="Submit for review").click()
+
+    assert "The move was not made" in page.locator(".messagelist .error").inner_text()
+    assert page.locator("#id_body").input_value() == "Two paragraphs I must not lose."
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.DRAFT
+
+
+def test_leaving_with_unsaved_edits_asks_first(live_server, page):
+    author = writer(username="desk-writer")
+    briefing = own_draft(author, headline="SAFE access talks")
+    log_in(page, live_server, author)
+    page.goto(change_url(live_server, briefing))
+    page.click("#id_dek")
+    page.keyboard.type("An edit")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_role("link", name="History").click()
+    page.wait_for_function("() => true")
+    assert asked == ["beforeunload"]
+    assert page.url == change_url(live_server, briefing)
+    assert page.locator("#id_dek").input_value().endswith("An edit")
+
+
+def test_enter_in_a_field_saves_and_moves_nothing(live_server, page):
+    author = writer(username="desk-writer")
+    briefing = own_draft(author, headline="SAFE access talks")
+    log_in(page, live_server, author)
+    page.goto(change_url(live_server, briefing))
+    page.fill("#id_headline", "SAFE access talks resume")
+    page.press("#id_headline", "Enter")
+    page.wait_for_selector(".messagelist .success")
+    briefing.refresh_from_db()
+    assert (briefing.headline, briefing.status) == ("SAFE access talks resume", "draft")
