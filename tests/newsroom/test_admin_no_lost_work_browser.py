@@ -84,3 +84,55 @@ def test_enter_in_a_field_saves_and_moves_nothing(live_server, page):
     page.wait_for_selector(".messagelist .success")
     briefing.refresh_from_db()
     assert (briefing.headline, briefing.status) == ("SAFE access talks resume", "draft")
+
+
+def test_close_the_page_mid_edit_reopen_and_restore(live_server, browser):
+    author = writer(username="desk-writer")
+    briefing = own_draft(author, headline="SAFE access talks", body="Saved body.")
+    first = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = first.new_page()
+    log_in(tab, live_server, author)
+    tab.goto(change_url(live_server, briefing))
+    tab.fill("#id_body", "Saved body.\n\nA paragraph typed, never saved.")
+    status = tab.locator(".autosave-status")
+    status.filter(has_text="Unsaved changes kept on the desk at").wait_for()
+    first.close()  # the tab is gone: a crash, a closed window
+
+    second = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = second.new_page()
+    log_in(tab, live_server, author)
+    tab.goto(change_url(live_server, briefing))
+    prompt = tab.locator(".autosave-prompt")
+    assert prompt.locator("h2").inner_text().startswith("Restore unsaved changes from ")
+    assert tab.locator("#id_body").input_value() == "Saved body."
+    screenshot(tab, "admin-briefing-autosave-prompt")
+    prompt.get_by_role("button", name="Restore").click()
+    assert tab.locator("#id_body").input_value().endswith("A paragraph typed, never saved.")
+    tab.get_by_role("button", name="Submit for review").click()
+    assert "is now in review" in tab.locator(".messagelist .success").inner_text()
+    briefing.refresh_from_db()
+    assert briefing.body.endswith("A paragraph typed, never saved.")
+    assert not briefing.autosaves.exists()
+    second.close()
+
+
+def test_a_new_briefing_typed_then_closed_is_offered_back(live_server, browser):
+    author = writer(username="desk-writer")
+    first = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = first.new_page()
+    log_in(tab, live_server, author)
+    tab.goto(live_server.url + reverse("admin:newsroom_briefing_add"))
+    tab.fill("#id_headline", "Canada and the EU sign a defence pact")
+    tab.fill("#id_body", "Brussels, 23 June.")
+    tab.locator(".autosave-status").filter(has_text="kept on the desk").wait_for()
+    first.close()
+
+    second = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = second.new_page()
+    log_in(tab, live_server, author)
+    tab.goto(live_server.url + reverse("admin:newsroom_briefing_add"))
+    tab.locator(".autosave-prompt").get_by_role("button", name="Restore").click()
+    assert tab.locator("#id_headline").input_value() == "Canada and the EU sign a defence pact"
+    assert tab.locator("#id_slug").input_value() == "canada-and-the-eu-sign-a-defence-pact"
+    assert tab.locator("#id_body").input_value() == "Brussels, 23 June."
+    second.close()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from briefings.newsroom.admin.autosave import AutosaveMixin
 from briefings.newsroom.admin.clocks import desk_and_utc
 from briefings.newsroom.admin.filters import AuthorFilter, StatusFilter
 from briefings.newsroom.admin.forms import BriefingForm
@@ -30,7 +31,7 @@ from briefings.newsroom.workflow import Status
 
 
 @admin.register(Briefing)
-class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
+class BriefingAdmin(WorkflowMixin, AutosaveMixin, NoLostWorkMixin, admin.ModelAdmin):
     list_display = ["headline", "state", "publication", "expiry", "byline", "updated_at"]
     list_filter = [StatusFilter, AuthorFilter, "article_type"]
     list_select_related = ["created_by"]
@@ -130,6 +131,8 @@ class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
         if briefing is not None:
             extra_context["workflow"] = self.workflow_panel(request, briefing)
             extra_context["no_lost_work"] = self.no_lost_work_panel(request, briefing)
+            if self.has_change_permission(request, briefing):
+                extra_context["autosave"] = self.autosave_panel(request, briefing)
         return super().change_view(request, object_id, form_url, extra_context)
 
 
