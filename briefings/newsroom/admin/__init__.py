@@ -29,6 +29,9 @@ from briefings.newsroom.admin.workflow import WorkflowMixin
 from briefings.newsroom.models import Briefing, BriefingDeletion, Correction
 from briefings.newsroom.workflow import Status
 
+# The desk's home: the dashboard above Django's app list (see admin/dashboard.py).
+admin.site.index_template = "admin/newsroom/dashboard.html"
+
 
 @admin.register(Briefing)
 class BriefingAdmin(WorkflowMixin, AutosaveMixin, NoLostWorkMixin, admin.ModelAdmin):
