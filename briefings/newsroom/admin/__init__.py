@@ -24,6 +24,7 @@ from briefings.newsroom.admin.inlines import (
     SourceInline,
     TransitionInline,
 )
+from briefings.newsroom.admin.layout import FormLayoutMixin
 from briefings.newsroom.admin.revisions import NoLostWorkMixin
 from briefings.newsroom.admin.workflow import WorkflowMixin
 from briefings.newsroom.models import Briefing, BriefingDeletion, Correction
@@ -34,7 +35,9 @@ admin.site.index_template = "admin/newsroom/dashboard.html"
 
 
 @admin.register(Briefing)
-class BriefingAdmin(WorkflowMixin, AutosaveMixin, NoLostWorkMixin, admin.ModelAdmin):
+class BriefingAdmin(
+    WorkflowMixin, AutosaveMixin, FormLayoutMixin, NoLostWorkMixin, admin.ModelAdmin
+):
     list_display = ["headline", "state", "publication", "expiry", "byline", "updated_at"]
     list_filter = [StatusFilter, AuthorFilter, "article_type"]
     list_select_related = ["created_by"]
@@ -47,14 +50,6 @@ class BriefingAdmin(WorkflowMixin, AutosaveMixin, NoLostWorkMixin, admin.ModelAd
     form = BriefingForm
     change_form_template = "admin/newsroom/briefing/revision_change_form.html"
     readonly_fields = ["state", "publication", "expiry", "first_published", "created_by"]
-    fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "article_type"]}),
-        ("Byline and links", {"fields": ["authors", "tags", "actors", "agreements", "events"]}),
-        (
-            "Workflow",
-            {"fields": ["state", "publication", "expiry", "first_published", "created_by"]},
-        ),
-    ]
 
     def view_on_site(self, obj):
         """Readers' page once public (or withdrawn: its note); the staff preview before."""
