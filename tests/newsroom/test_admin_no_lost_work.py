@@ -118,3 +118,28 @@ def test_view_on_site_links_the_public_page_once_public(client):
     client.force_login(editor())
     html = client.get(change_url(briefing)).text
     assert f'href="{briefing.get_absolute_url()}" class="viewsitelink"' in html
+
+
+def test_a_new_briefing_is_saved_and_submitted_in_one_press(client):
+    author = writer()
+    client.force_login(author)
+    add = reverse("admin:newsroom_briefing_add")
+    assert 'name="_move" value="review"' in client.get(add).text
+    data = form_data(Briefing(headline="Fresh", slug="fresh", body="Typed"), _move="review")
+    del data["base_version"]
+    response = client.post(add, data)
+    briefing = Briefing.objects.get(slug="fresh")
+    assert response.status_code == 302
+    assert response["Location"] == change_url(briefing)
+    assert (briefing.status, briefing.body, briefing.created_by) == (Status.REVIEW, "Typed", author)
+    assert briefing.revisions.count() == 1
+
+
+def test_an_invalid_new_briefing_is_not_submitted_and_keeps_the_text(client):
+    client.force_login(writer())
+    data = form_data(Briefing(headline="", slug="fresh", body="Keep me"), _move="review")
+    del data["base_version"]
+    response = client.post(reverse("admin:newsroom_briefing_add"), data)
+    assert response.status_code == 200
+    assert "Keep me" in response.text and "The move was not made" in response.text
+    assert not Briefing.objects.exists()

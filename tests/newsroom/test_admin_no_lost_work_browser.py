@@ -136,3 +136,17 @@ def test_a_new_briefing_typed_then_closed_is_offered_back(live_server, browser):
     assert tab.locator("#id_slug").input_value() == "canada-and-the-eu-sign-a-defence-pact"
     assert tab.locator("#id_body").input_value() == "Brussels, 23 June."
     second.close()
+
+
+def test_a_new_briefing_is_submitted_without_saving_first(live_server, page):
+    author = writer(username="desk-writer")
+    log_in(page, live_server, author)
+    page.goto(live_server.url + reverse("admin:newsroom_briefing_add"))
+    page.fill("#id_headline", "Canada and EU seal security and defence agreement")
+    page.fill("#id_body", "Brussels, 23 June. The partnership was signed at the summit.")
+    page.get_by_role("button", name="Save and submit for review").click()
+    assert "is now in review" in page.locator(".messagelist .success").inner_text()
+    briefing = Briefing.objects.get()
+    assert briefing.status == Briefing.Status.REVIEW
+    assert briefing.slug == "canada-and-eu-seal-security-and-defence-agreement"
+    assert briefing.body.startswith("Brussels, 23 June.")

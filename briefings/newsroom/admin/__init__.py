@@ -123,6 +123,14 @@ class BriefingAdmin(
     def byline(self, obj):
         return ", ".join(u.get_full_name() or u.get_username() for u in obj.authors.all())
 
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "autosave": self.autosave_panel(request),
+            "workflow": self.new_workflow_panel(request),
+        }
+        return super().add_view(request, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         briefing = self.get_object(request, object_id)
         extra_context = extra_context or {}

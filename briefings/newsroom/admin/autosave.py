@@ -82,10 +82,6 @@ class AutosaveMixin:
             }
         return panel
 
-    def add_view(self, request, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "autosave": self.autosave_panel(request)}
-        return super().add_view(request, form_url, extra_context)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         Autosave.objects.of(request.user, form.instance if change else None).delete()

@@ -116,6 +116,30 @@ class WorkflowMixin:
         """
         if "_move" not in request.POST:
             return super().response_change(request, obj)
+        return self.move_after_save(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """ "Save and submit for review" on a new briefing: saved, then moved, as on a change."""
+        if "_move" not in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return self.move_after_save(request, obj)
+
+    def new_workflow_panel(self, request):
+        """The add form's one move: a writer need not save a new briefing before submitting."""
+        form = TransitionForm()
+        form_id = f"{self.opts.model_name}_form"
+        for field in form.fields.values():
+            field.widget.attrs["form"] = form_id
+        return {
+            "buttons": [(Status.REVIEW, "Save and submit for review")],
+            "in_form": True,
+            "form_id": form_id,
+            "wants_time": False,
+            "form": form,
+            "desk_zone": settings.DESK_TIME_ZONE,
+        }
+
+    def move_after_save(self, request, obj):
         change_url = reverse("admin:newsroom_briefing_change", args=[obj.pk])
         form = TransitionForm(
             {
