@@ -74,3 +74,11 @@ def test_the_add_and_change_forms_run_constant_queries(
         client.get(url)
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200
+
+
+def test_a_new_briefing_shows_no_empty_history_nor_withdrawal_note(client):
+    client.force_login(writer())
+    html = client.get(ADD).text
+    assert 'id="transitions-group"' not in html
+    assert "required to withdraw" not in html
+    assert "Note for the editor (optional)" in html

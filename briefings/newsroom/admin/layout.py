@@ -7,7 +7,7 @@ hides the times it does not have. Topics are typed with suggestions from the pub
 from django.http import JsonResponse
 from django.urls import path
 
-from briefings.newsroom.models import Briefing
+from briefings.newsroom.models import Briefing, Transition
 
 # Read-only rows shown only when they hold something.
 OPTIONAL_ROWS = {"publication", "expiry", "first_published", "created_by"}
@@ -59,6 +59,13 @@ class FormLayoutMixin:
             else (name, options)
             for name, options in fieldsets
         ]
+
+    def get_inlines(self, request, obj):
+        """A new briefing has no workflow history to show."""
+        inlines = super().get_inlines(request, obj)
+        if obj is None:
+            return [inline for inline in inlines if inline.model is not Transition]
+        return inlines
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

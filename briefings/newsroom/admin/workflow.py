@@ -132,6 +132,7 @@ class WorkflowMixin:
             field.widget.attrs["form"] = form_id
         return {
             "buttons": [(Status.REVIEW, "Save and submit for review")],
+            "new": True,
             "in_form": True,
             "form_id": form_id,
             "wants_time": False,
