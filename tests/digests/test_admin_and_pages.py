@@ -149,3 +149,15 @@ def test_dev_mailbox_receives_and_shows_mail(client, settings, tmp_path):
     assert client.get("/subscribe/dev-mailbox/..%2Fsettings.py/").status_code == 404
     settings.DEBUG = False
     assert client.get("/subscribe/dev-mailbox/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_dev_mailbox_names_the_port_mail_goes_to(client, settings, tmp_path):
+    settings.DEBUG = True
+    settings.DEV_MAILBOX_DIR = str(tmp_path)
+    mailers = {key: dict(value) for key, value in settings.MAILERS.items()}
+    mailers["default"]["OPTIONS"] = {**mailers["default"].get("OPTIONS", {}), "port": 2526}
+    settings.MAILERS = mailers
+    listing = client.get("/subscribe/dev-mailbox/").content.decode()
+    assert "127.0.0.1:2526" in listing
+    assert "1025" not in listing

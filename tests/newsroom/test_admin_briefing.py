@@ -195,7 +195,9 @@ def test_editor_sees_the_buttons_for_a_briefing_in_review(client):
     briefing = DraftFactory(status=Status.REVIEW)
     client.force_login(boss)
     page = client.get(change_url(briefing)).content.decode()
-    buttons = re.findall(r'<button type="submit" name="to" value="(\w+)"', page)
+    buttons = re.findall(
+        r'<button type="submit" form="briefing_form" name="_move" value="(\w+)"', page
+    )
     assert buttons == ["draft", "scheduled", "published"]
     assert 'name="status"' not in page  # status is never a form field
 

@@ -8,10 +8,12 @@ is assembled from mixins by concern: the workflow (workflow.py) and no lost work
 
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from briefings.newsroom.admin.autosave import AutosaveMixin
 from briefings.newsroom.admin.clocks import desk_and_utc
 from briefings.newsroom.admin.contributors import ContributorAdmin
 from briefings.newsroom.admin.filters import AuthorFilter, StatusFilter
@@ -23,6 +25,7 @@ from briefings.newsroom.admin.inlines import (
     SourceInline,
     TransitionInline,
 )
+from briefings.newsroom.admin.layout import FormLayoutMixin
 from briefings.newsroom.admin.revisions import NoLostWorkMixin
 from briefings.newsroom.admin.workflow import WorkflowMixin
 from briefings.newsroom.admin.writing import WritingSurfaceMixin
@@ -37,9 +40,19 @@ from briefings.newsroom.workflow import Status
 
 __all__ = ["BriefingAdmin", "ContributorAdmin"]
 
+# The desk's home: the dashboard above Django's app list (see admin/dashboard.py).
+admin.site.index_template = "admin/newsroom/dashboard.html"
+
 
 @admin.register(Briefing)
-class BriefingAdmin(WritingSurfaceMixin, WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
+class BriefingAdmin(
+    WritingSurfaceMixin,
+    WorkflowMixin,
+    AutosaveMixin,
+    FormLayoutMixin,
+    NoLostWorkMixin,
+    admin.ModelAdmin,
+):
     list_display = ["headline", "state", "publication", "expiry", "byline", "updated_at"]
     list_filter = [StatusFilter, AuthorFilter, "article_type"]
     list_select_related = ["created_by"]
@@ -51,14 +64,12 @@ class BriefingAdmin(WritingSurfaceMixin, WorkflowMixin, NoLostWorkMixin, admin.M
     form = BriefingForm
     change_form_template = "admin/newsroom/briefing/revision_change_form.html"
     readonly_fields = ["state", "publication", "expiry", "first_published", "created_by"]
-    fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "article_type"]}),
-        ("Links", {"fields": ["tags", "actors", "agreements", "events"]}),
-        (
-            "Workflow",
-            {"fields": ["state", "publication", "expiry", "first_published", "created_by"]},
-        ),
-    ]
+
+    def view_on_site(self, obj):
+        """Readers' page once public (or withdrawn: its note); the staff preview before."""
+        if obj.is_public() or obj.status == Status.WITHDRAWN:
+            return obj.get_absolute_url()
+        return reverse("newsroom:desk_preview", args=[obj.pk])
 
     def get_queryset(self, request):
         return (
@@ -126,12 +137,22 @@ class BriefingAdmin(WritingSurfaceMixin, WorkflowMixin, NoLostWorkMixin, admin.M
     def byline(self, obj):
         return ", ".join(c.name for c in obj.byline())
 
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "autosave": self.autosave_panel(request),
+            "workflow": self.new_workflow_panel(request),
+        }
+        return super().add_view(request, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         briefing = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if briefing is not None:
             extra_context["workflow"] = self.workflow_panel(request, briefing)
             extra_context["no_lost_work"] = self.no_lost_work_panel(request, briefing)
+            if self.has_change_permission(request, briefing):
+                extra_context["autosave"] = self.autosave_panel(request, briefing)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

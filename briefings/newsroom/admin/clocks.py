@@ -3,6 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
@@ -28,3 +29,10 @@ def desk_and_utc(value):
 def desk_city():
     """The desk's clock as a heading: "Europe/Brussels" → "Brussels"."""
     return settings.DESK_TIME_ZONE.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def desk_time(value, now=None):
+    """A recent moment on the desk's clock, briefly: "14:32" today, "Mon 30 Nov, 14:32" before."""
+    local = value.astimezone(desk_zone())
+    today = (now or timezone.now()).astimezone(desk_zone()).date()
+    return date_format(local, "H:i" if local.date() == today else "D j M, H:i")

@@ -1,6 +1,7 @@
 """The briefing admin's forms: content with the version it started from, and workflow moves."""
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -48,6 +49,19 @@ class BriefingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        if "tags" in self.fields:
+            self.fields["tags"].widget.attrs.update(
+                {
+                    "class": "vTextField topic-input",
+                    "autocomplete": "off",
+                    "data-suggest-url": reverse("admin:newsroom_briefing_topic_suggestions"),
+                }
+            )
+            self.fields[
+                "tags"
+            ].help_text = (
+                "Separate topics with commas. Suggestions come from the topics readers already see."
+            )
         if self.instance.pk and "base_version" in self.fields:
             self.fields["base_version"].initial = self.instance.version
 

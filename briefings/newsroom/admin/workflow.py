@@ -58,17 +58,26 @@ class WorkflowMixin:
             if frm == briefing.status and to in moves
         ]
         wants_time = bool(moves & {Status.SCHEDULED, Status.PUBLISHED})
+        in_form = self.has_change_permission(request, briefing)
+        form_id = f"{self.opts.model_name}_form"
+        form = form or TransitionForm(
+            initial={
+                "version": briefing.version,
+                "publish_at": briefing.publish_at,
+                "expires_at": briefing.expires_at,
+            }
+        )
+        if in_form:
+            for field in form.fields.values():
+                field.widget.attrs["form"] = form_id
         return {
             "buttons": buttons,
+            # Whoever may edit moves through the change form itself, which saves first; a
+            # read-only form (a writer's briefing in review) posts to transition_view.
+            "in_form": in_form,
+            "form_id": form_id,
             "wants_time": wants_time,
-            "form": form
-            or TransitionForm(
-                initial={
-                    "version": briefing.version,
-                    "publish_at": briefing.publish_at,
-                    "expires_at": briefing.expires_at,
-                }
-            ),
+            "form": form,
             "url": reverse("admin:newsroom_briefing_transition", args=[briefing.pk]),
             "desk_zone": settings.DESK_TIME_ZONE,
         }
@@ -104,6 +113,79 @@ class WorkflowMixin:
         else:
             messages.success(request, self.success_message(briefing))
         return HttpResponseRedirect(change_url)
+
+    def response_change(self, request, obj):
+        """A move button on the change form: the form is saved (valid and current), then moved.
+
+        An invalid or stale form never gets here: the admin shows it again with its errors
+        and nothing is moved (see render_change_form). A refused move keeps the save.
+        """
+        if "_move" not in request.POST:
+            return super().response_change(request, obj)
+        return self.move_after_save(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """ "Save and submit for review" on a new briefing: saved, then moved, as on a change."""
+        if "_move" not in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return self.move_after_save(request, obj)
+
+    def new_workflow_panel(self, request):
+        """The add form's one move: a writer need not save a new briefing before submitting."""
+        form = TransitionForm()
+        form_id = f"{self.opts.model_name}_form"
+        for field in form.fields.values():
+            field.widget.attrs["form"] = form_id
+        return {
+            "buttons": [(Status.REVIEW, "Save and submit for review")],
+            "new": True,
+            "in_form": True,
+            "form_id": form_id,
+            "wants_time": False,
+            "form": form,
+            "desk_zone": settings.DESK_TIME_ZONE,
+        }
+
+    def move_after_save(self, request, obj):
+        change_url = reverse("admin:newsroom_briefing_change", args=[obj.pk])
+        form = TransitionForm(
+            {
+                "to": request.POST["_move"],
+                "version": obj.version,
+                **{k: request.POST.get(k, "") for k in ("publish_at", "expires_at", "note")},
+            }
+        )
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                messages.error(request, f"Saved, but not moved: {field}: {' '.join(errors)}")
+            return HttpResponseRedirect(change_url)
+        data = form.cleaned_data
+        try:
+            obj.transition(
+                data["to"],
+                by=request.user,
+                note=data["note"],
+                publish_at=data["publish_at"],
+                expires_at=data["expires_at"],
+                expected_version=data["version"],
+            )
+        except PermissionDenied:
+            messages.error(request, "Saved, but not moved. You may not make this move.")
+        except (EditConflict, ValidationError) as error:
+            text = " ".join(getattr(error, "messages", [str(error)]))
+            messages.error(request, f"Saved, but not moved: {text}")
+        else:
+            messages.success(request, format_html("Saved. {}", self.success_message(obj)))
+        return HttpResponseRedirect(change_url)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and "_move" in request.POST:
+            messages.error(
+                request,
+                "The move was not made: the form could not be saved. "
+                "Your text is kept below; correct it and press the button again.",
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def success_message(self, briefing):
         if briefing.status == Status.SCHEDULED:

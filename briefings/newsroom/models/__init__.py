@@ -1,5 +1,6 @@
 """The newsroom's models, one module per concern; import them from here."""
 
+from briefings.newsroom.models.autosaves import Autosave, AutosaveQuerySet
 from briefings.newsroom.models.briefing import (
     Briefing,
     BriefingDeletion,
@@ -18,6 +19,8 @@ from briefings.newsroom.models.previews import PreviewLink
 from briefings.newsroom.models.revisions import Revision, RevisionQuerySet
 
 __all__ = [
+    "Autosave",
+    "AutosaveQuerySet",
     "Briefing",
     "BriefingDeletion",
     "BriefingQuerySet",

@@ -20,6 +20,7 @@ from briefings.newsroom import richtext
 from briefings.newsroom.models.contributors import Byline, Contributor
 from briefings.newsroom.models.outbox import Outbox
 from briefings.newsroom.models.revisions import REVISIONED_FIELDS, Revision
+from briefings.newsroom.notices import notified
 from briefings.newsroom.search import SearchableQuerySet
 from briefings.newsroom.signals import briefing_scheduled
 from briefings.newsroom.workflow import MOVES, Status, apply_move
@@ -358,6 +359,7 @@ class Briefing(models.Model):
         `version`. A publication records its side effects as an Outbox entry in the same
         transaction, which the dispatcher performs (sending `briefing_published`) whether or
         not the broker is reachable now; a scheduling sends `briefing_scheduled` after commit.
+        A move someone must hear of (notices.py: review emails) records its own entry.
         """
         with transaction.atomic():
             current = Briefing.objects.select_for_update().get(pk=self.pk)
@@ -403,6 +405,8 @@ class Briefing(models.Model):
                 current.outbox_entries.create(
                     kind=Outbox.Kind.BRIEFING_PUBLISHED, published_at=current.publish_at
                 )
+            if notified(current, from_status, to_status, by):
+                current.outbox_entries.create(kind=Outbox.Kind.REVIEW_NOTICE, published_at=now)
         for field in ("status", "publish_at", "expires_at", "first_published_at", "version"):
             setattr(self, field, getattr(current, field))
         self.withdrawn_at, self.withdrawal_note = current.withdrawn_at, current.withdrawal_note

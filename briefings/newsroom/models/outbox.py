@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from briefings.newsroom.notices import send_review_notice
 from briefings.newsroom.signals import briefing_published
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class Outbox(models.Model):
 
     class Kind(models.TextChoices):
         BRIEFING_PUBLISHED = "briefing_published", "briefing_published signal"
+        REVIEW_NOTICE = "review_notice", "review email"
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     briefing = models.ForeignKey(
@@ -72,7 +74,7 @@ class Outbox(models.Model):
     )
     # Which publication: the briefing's publication time. With kind and briefing it is unique,
     # so however a publication is reached (task, sweep, "Publish now") its effects are
-    # recorded once.
+    # recorded once. For a review notice, the time of the move it tells of.
     published_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
@@ -113,6 +115,8 @@ class Outbox(models.Model):
         if self.kind == self.Kind.BRIEFING_PUBLISHED:
             briefing = self.briefing
             briefing_published.send(sender=type(briefing), briefing=briefing)
+        elif self.kind == self.Kind.REVIEW_NOTICE:
+            send_review_notice(self)
         self.attempts += 1
         self.done_at = timezone.now()
         self.save(update_fields=["attempts", "done_at"])

@@ -226,9 +226,13 @@ def dev_mailbox(request):
                 "date": message["date"],
             }
         )
-    return render(
-        request, "site/digests/dev_mailbox.html", {"items": items, "title": "Dev mailbox"}
-    )
+    options = settings.MAILERS["default"].get("OPTIONS", {})
+    context = {
+        "items": items,
+        "title": "Dev mailbox",
+        "mail_address": f"{options.get('host', '127.0.0.1')}:{options.get('port', 25)}",
+    }
+    return render(request, "site/digests/dev_mailbox.html", context)
 
 
 @dev_only

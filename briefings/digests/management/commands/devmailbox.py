@@ -29,8 +29,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=1025)
+        # By default it listens where the desk sends mail (MAILERS["default"], EMAIL_PORT).
+        options = settings.MAILERS["default"].get("OPTIONS", {})
+        parser.add_argument("--host", default=options.get("host", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=options.get("port", 1025))
 
     def handle(self, host, port, **options):
         folder = Path(settings.DEV_MAILBOX_DIR)
