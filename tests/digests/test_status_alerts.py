@@ -25,6 +25,7 @@ from tests.factories import (
     DraftFactory,
     PartyActionFactory,
     PartyFactory,
+    editor,
 )
 from tests.support import wait_until
 
@@ -225,3 +226,20 @@ def test_headlines_follow_the_action_and_its_precision():
     change = statuschange.StatusChange.since("none", party.pk)
     assert change.headline == f"EU began provisionally applying {agreement} in September 2017"
     assert editions.status_alert_recipients(party.agreement_id, party.actor_id).count() == 0
+
+
+@pytest.mark.django_db
+def test_the_desk_sees_status_alerts_read_only(client, ceta, django_assert_max_num_queries):
+    party = ceta["party"]
+    PartyActionFactory(party=party, kind="ratification", date=datetime.date(2025, 3, 14))
+    statuschange.announce(statuschange.StatusChange.since("signed", party.pk), "A <note>", None)
+    batch = StatusAlertBatch.objects.get()
+    client.force_login(editor(is_superuser=True))
+    url = admin_url(StatusAlertBatch, "changelist")
+    with django_assert_max_num_queries(12):
+        listing = client.get(url)
+    page = client.get(admin_url(batch, "change", batch.pk))
+
+    assert HEADLINE in listing.content.decode()
+    assert "A &lt;note&gt;" in page.content.decode() and 'name="_save"' not in page.content.decode()
+    assert client.post(admin_url(batch, "delete", batch.pk)).status_code == 403
