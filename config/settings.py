@@ -130,6 +130,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The dossier dump's bundles (/data/dossier.zip): shared by the web and worker processes.
+    "dossier": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("DOSSIER_DUMP_ROOT", str(BASE_DIR / "var" / "dossier"))},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -221,6 +226,19 @@ CELERY_BEAT_SCHEDULE["digests-purge-pending"] = {
     "task": "digests.purge_pending",
     "schedule": 3600.0,
 }
+# The dossier dump is rebuilt on commit of any change (debounced); hourly catches a lost enqueue.
+CELERY_BEAT_SCHEDULE["site-dossier-dump"] = {
+    "task": "site.regenerate_dossier_dump",
+    "schedule": 3600.0,
+    "options": {"expires": 600.0},
+}
+DOSSIER_DUMP_DEBOUNCE = float(env("DOSSIER_DUMP_DEBOUNCE", "60"))
+DOSSIER_DUMP_KEEP = int(env("DOSSIER_DUMP_KEEP", "5"))
+DOSSIER_DUMP_LICENCE = env(
+    "DOSSIER_DUMP_LICENCE",
+    "Open Data Commons Attribution License (ODC-By) v1.0: "
+    "https://opendatacommons.org/licenses/by/1-0/ — credit “Briefing Desk”.",
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
