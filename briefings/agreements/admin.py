@@ -179,10 +179,16 @@ class StatusAlertForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.preview is not None:
-            self.add_error("alert_decision", self.preview_message())
+            self.add_error(None, self.preview_message())
+            self.add_error(
+                "alert_decision",
+                "Nothing is saved yet. Choose to send the alert (with an optional note) or a "
+                "silent correction, then save again.",
+            )
         return cleaned
 
     def preview_message(self):
+        """What the save would change and whom it would alert, shown at the top of the form."""
         lines = []
         for change in self.preview.changes:
             count = statuschange.audience(change.party)
@@ -190,10 +196,6 @@ class StatusAlertForm(forms.ModelForm):
                 f"{change.headline}: status {change.old_label} → {change.new_label}. "
                 f"This will alert {count:,} follower{'' if count == 1 else 's'}."
             )
-        lines.append(
-            "Nothing is saved yet. Choose to send the alert (with an optional note) or a "
-            "silent correction, then save again."
-        )
         return " ".join(lines)
 
 
