@@ -226,7 +226,13 @@ CELERY_BEAT_SCHEDULE["digests-purge-pending"] = {
     "task": "digests.purge_pending",
     "schedule": 3600.0,
 }
-# The dossier dump is rebuilt on commit of any change (debounced); hourly catches a lost enqueue.
+# The dossier dump: rebuilt once a change is DOSSIER_DUMP_DEBOUNCE seconds old (the sweep),
+# and hourly whatever happened (a bundle of unchanged data is not written again).
+CELERY_BEAT_SCHEDULE["site-dossier-dump-sweep"] = {
+    "task": "site.sweep_dossier_dump",
+    "schedule": 10.0,
+    "options": {"expires": 10.0},
+}
 CELERY_BEAT_SCHEDULE["site-dossier-dump"] = {
     "task": "site.regenerate_dossier_dump",
     "schedule": 3600.0,

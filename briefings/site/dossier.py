@@ -17,6 +17,7 @@ import re
 import zipfile
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.template.loader import render_to_string
@@ -29,6 +30,7 @@ from briefings.events.models import Event, Participation
 logger = logging.getLogger(__name__)
 
 NAME = re.compile(r"^dossier-(\d{8}T\d{6}Z)-([0-9a-f]{12})\.zip$")
+CHANGED_KEY = "site:dossier-changed-since"
 SKIPPED_FIELDS = {"created_at"}
 
 
@@ -154,3 +156,29 @@ def regenerate(now=None):
         target.delete(old)
     logger.info("Dossier dump written: %s (%d bytes)", name, len(content))
     return name
+
+
+def mark_changed():
+    """Note that the records changed; the first change since the last rebuild sets the time."""
+    cache.add(CHANGED_KEY, timezone.now().timestamp(), timeout=None)
+
+
+def regenerate_if_due(now=None):
+    """Rebuild once the first unbuilt change is DOSSIER_DUMP_DEBOUNCE seconds old.
+
+    Many edits in a minute give one rebuild, a minute after the first. Deleting the mark is
+    the claim: of two sweeps at once only the one whose delete removed it builds. It goes
+    before the build, so an edit committed while it runs marks again and gets a rebuild of
+    its own; a build that fails puts the mark back for the next sweep.
+    """
+    since = cache.get(CHANGED_KEY)
+    now = now or timezone.now()
+    if since is None or now.timestamp() - since < settings.DOSSIER_DUMP_DEBOUNCE:
+        return None
+    if not cache.delete(CHANGED_KEY):
+        return None
+    try:
+        return regenerate(now)
+    except Exception:
+        cache.add(CHANGED_KEY, since, timeout=None)
+        raise

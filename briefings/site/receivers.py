@@ -1,22 +1,18 @@
-"""The dossier dump kept fresh: any committed change to the reference records rebuilds it once.
+"""The dossier dump kept fresh: a committed change to the reference records marks it stale.
 
-Debounced through a mark in the cache: many edits in a minute (an editor's afternoon, a demo
-load in one transaction) give one rebuild, DOSSIER_DUMP_DEBOUNCE seconds after the first.
+The mark (in the cache, set on commit, so a rolled-back edit marks nothing) is all an edit
+costs; `site.sweep_dossier_dump` rebuilds once the first change is DOSSIER_DUMP_DEBOUNCE
+seconds old, so many edits in a minute give one rebuild. No message waits in the broker for
+the debounce: a worker holding an ETA message can exit when Redis crashes (kombu 5.7).
 """
 
-import logging
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event, Participation
-from briefings.site import tasks
-
-logger = logging.getLogger(__name__)
+from briefings.site import dossier
 
 DUMPED = [
     Actor,
@@ -32,23 +28,8 @@ DUMPED = [
 ]
 
 
-def schedule_regeneration():
-    """Enqueue one rebuild unless one is already waiting; a lost enqueue clears the mark.
-
-    If the broker is down the mark is cleared and the hourly beat run catches up.
-    """
-    debounce = settings.DOSSIER_DUMP_DEBOUNCE
-    if not cache.add(tasks.PENDING_KEY, 1, timeout=int(debounce) + 60):
-        return
-    try:
-        tasks.regenerate_dossier_dump.apply_async(countdown=debounce)
-    except Exception:
-        cache.delete(tasks.PENDING_KEY)
-        raise
-
-
 def dossier_changed(sender, **kwargs):
-    transaction.on_commit(schedule_regeneration, robust=True)
+    transaction.on_commit(dossier.mark_changed, robust=True)
 
 
 for model in DUMPED:

@@ -1,17 +1,16 @@
 from celery import shared_task
-from django.core.cache import cache
 
 from briefings.site import dossier
 
-PENDING_KEY = "site:dossier-dump-pending"
+
+@shared_task(name="site.sweep_dossier_dump")
+def sweep_dossier_dump():
+    """Every 10 s (beat): rebuild the dossier dump if a change has waited out the debounce."""
+    return dossier.regenerate_if_due()
 
 
 @shared_task(name="site.regenerate_dossier_dump")
 def regenerate_dossier_dump():
-    """Rebuild the dossier bundle if its data changed; safe to run any number of times.
-
-    The pending mark goes first, so an edit committed while this runs schedules a rebuild
-    of its own rather than being folded into a build that may have read the rows before it.
-    """
-    cache.delete(PENDING_KEY)
+    """Hourly (beat), and on demand: rebuild if the data changed; safe to run any number of
+    times, as a bundle of unchanged data is not written again."""
     return dossier.regenerate()

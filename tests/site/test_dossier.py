@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -45,11 +46,15 @@ def ceta_record():
 
 
 def test_edits_rebuild_the_dump_once_through_the_worker(celery_worker, settings):
-    settings.DOSSIER_DUMP_DEBOUNCE = 1.0
+    settings.DOSSIER_DUMP_DEBOUNCE = 3600
     settings.DOSSIER_DUMP_KEEP = 10
-    ceta, latvia = ceta_record()  # a dozen commits: one rebuild
-    wait_until(lambda: dossier.names(), message="the first dump")
-    wait_until(lambda: cache.get(tasks.PENDING_KEY) is None)
+    ceta, latvia = ceta_record()  # a dozen commits
+    assert dossier.regenerate_if_due() is None and dossier.names() == []  # not due yet
+    settings.DOSSIER_DUMP_DEBOUNCE = 0
+    tasks.sweep_dossier_dump.delay()  # what beat sends every 10 s
+    wait_until(dossier.names, message="the first dump")
+    wait_until(lambda: cache.get(dossier.CHANGED_KEY) is None)
+    assert dossier.regenerate_if_due() is None  # one rebuild for all of them
     assert len(dossier.names()) == 1
     files = newest()
     tables = json.loads(files["dossier.json"])["tables"]
@@ -63,13 +68,36 @@ def test_edits_rebuild_the_dump_once_through_the_worker(celery_worker, settings)
     assert rows[0]["url"].endswith(latvia.actor.get_absolute_url())
 
     actor = latvia.actor
-    for n in range(10):  # many edits within the debounce: one more bundle, with the last
+    for n in range(10):  # many edits: one more bundle, with the last
         actor.name = f"Latvia {n}"
         actor.save()
+    tasks.sweep_dossier_dump.delay()
+    tasks.sweep_dossier_dump.delay()  # two sweeps at once: one claims the change
     wait_until(lambda: len(dossier.names()) == 2, message="the rebuild")
-    wait_until(lambda: cache.get(tasks.PENDING_KEY) is None)
-    assert len(dossier.names()) == 2
+    wait_until(lambda: cache.get(dossier.CHANGED_KEY) is None)
     assert "Latvia 9" in newest()["csv/actors.csv"]
+    assert dossier.regenerate() is None  # the hourly run: nothing changed, nothing written
+    assert len(dossier.names()) == 2
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_edit_marks_nothing_and_a_failed_build_keeps_the_mark(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.DOSSIER_DUMP_DEBOUNCE = 0
+    capture = django_capture_on_commit_callbacks(execute=True)
+    with capture, pytest.raises(RuntimeError), transaction.atomic():
+        ActorFactory()
+        raise RuntimeError
+    assert cache.get(dossier.CHANGED_KEY) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        ActorFactory()
+    since = cache.get(dossier.CHANGED_KEY)
+    assert since is not None
+    monkeypatch.setattr(dossier, "build", lambda now=None: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        dossier.regenerate_if_due()
+    assert cache.get(dossier.CHANGED_KEY) == since
 
 
 @pytest.mark.django_db
