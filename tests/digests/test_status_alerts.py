@@ -169,17 +169,24 @@ def test_the_preview_saves_nothing_and_a_different_change_is_asked_again(editor_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("note", ["nul\x00byte", "x" * 501])
-def test_a_bad_note_is_a_form_error_and_saves_nothing(editor_client, ceta, note):
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("alert_note", "nul\x00byte"),
+        ("alert_note", "x" * 501),
+        ("alert_decision", "send-twice<script>"),
+        ("alert_change", "\x00"),
+    ],
+)
+def test_bad_decisions_are_form_errors_and_save_nothing(editor_client, ceta, field, value):
     party = ceta["party"]
     url = admin_url(party, "change", party.pk)
     preview = editor_client.post(url, ratification(party))
     change = preview.context["adminform"].form["alert_change"].value()
-    response = editor_client.post(
-        url, ratification(party, alert_decision="send", alert_note=note, alert_change=change)
-    )
+    decision = {"alert_decision": "send", "alert_change": change, field: value}
+    response = editor_client.post(url, ratification(party, **decision))
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["alert_note"]
+    assert response.context["adminform"].form.errors[field]
     assert party.actions.count() == 1 and not StatusAlertBatch.objects.exists()
 
 
