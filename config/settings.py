@@ -164,6 +164,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The dossier dump's bundles (/data/dossier.zip): shared by the web and worker processes.
+    "dossier": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("DOSSIER_DUMP_ROOT", str(BASE_DIR / "var" / "dossier"))},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -284,6 +289,25 @@ CELERY_BEAT_SCHEDULE["digests-purge-pending"] = {
     "task": "digests.purge_pending",
     "schedule": 3600.0,
 }
+# The dossier dump: rebuilt once a change is DOSSIER_DUMP_DEBOUNCE seconds old (the sweep),
+# and hourly whatever happened (a bundle of unchanged data is not written again).
+CELERY_BEAT_SCHEDULE["site-dossier-dump-sweep"] = {
+    "task": "site.sweep_dossier_dump",
+    "schedule": 10.0,
+    "options": {"expires": 10.0},
+}
+CELERY_BEAT_SCHEDULE["site-dossier-dump"] = {
+    "task": "site.regenerate_dossier_dump",
+    "schedule": 3600.0,
+    "options": {"expires": 600.0},
+}
+DOSSIER_DUMP_DEBOUNCE = float(env("DOSSIER_DUMP_DEBOUNCE", "60"))
+DOSSIER_DUMP_KEEP = int(env("DOSSIER_DUMP_KEEP", "5"))
+DOSSIER_DUMP_LICENCE = env(
+    "DOSSIER_DUMP_LICENCE",
+    "Open Data Commons Attribution License (ODC-By) v1.0: "
+    "https://opendatacommons.org/licenses/by/1-0/ — credit “Briefing Desk”.",
+)
 
 # Staff accounts (briefings/staff). A second factor (TOTP, recovery codes) for every staff
 # login: required for all staff in production, optional in development (a user who set one up

@@ -52,3 +52,20 @@ def otp_verified(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def save_with_status_decision(client, url, data, decision, note=""):
+    """Post an admin form whose save changes a party's status: the first post only previews
+    (nothing saved, the form back with the change), the second carries the editor's decision
+    and the change the preview showed. Returns (preview response, final response)."""
+    preview = client.post(url, data)
+    assert preview.status_code == 200, preview
+    form = preview.context["adminform"].form
+    assert "alert_decision" in form.errors, form.errors
+    confirmed = {
+        **data,
+        "alert_decision": decision,
+        "alert_note": note,
+        "alert_change": form["alert_change"].value(),
+    }
+    return preview, client.post(url, confirmed)

@@ -153,6 +153,15 @@ def verified_editor_client(client, settings):
 
 
 @pytest.fixture(autouse=True)
+def _dossier_storage(settings, tmp_path_factory):
+    """Dossier dumps a test (or its worker) writes go to a folder of the test's own."""
+    storages = {key: dict(value) for key, value in settings.STORAGES.items()}
+    location = tmp_path_factory.mktemp("dossier")
+    storages["dossier"] = {**storages["dossier"], "OPTIONS": {"location": str(location)}}
+    settings.STORAGES = storages
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield

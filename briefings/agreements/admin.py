@@ -1,10 +1,12 @@
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
 from briefings.actors.admin import PreloadedAutocompleteMixin
+from briefings.agreements import statuschange
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 
 
@@ -136,6 +138,134 @@ class AgreementAdmin(admin.ModelAdmin):
         )
 
 
+class NeedsConfirmation(Exception):
+    """A save would change a party's status: roll it back and ask the editor first."""
+
+    def __init__(self, changes):
+        super().__init__(changes)
+        self.changes = changes
+        self.key = "|".join(change.key for change in changes)
+
+
+class StatusAlertForm(forms.ModelForm):
+    """The editor's decision on the alert a status change sends, asked only when one would."""
+
+    alert_decision = forms.ChoiceField(
+        label="If this changes the party's status",
+        required=False,
+        choices=[
+            ("send", "Send the alert to followers"),
+            ("silent", "Silent correction: send nothing (e.g. fixing a past action)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    alert_note = forms.CharField(
+        label="Editor's note",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Optional, plain text, at most 500 characters: shown at the top of the alert.",
+    )
+    alert_change = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    preview = None  # the NeedsConfirmation of the save just rolled back, to show and confirm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.preview is not None and self.is_bound:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("alert_change")] = self.preview.key
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.preview is not None:
+            self.add_error(None, self.preview_message())
+            self.add_error(
+                "alert_decision",
+                "Nothing is saved yet. Choose to send the alert (with an optional note) or a "
+                "silent correction, then save again.",
+            )
+        return cleaned
+
+    def preview_message(self):
+        """What the save would change and whom it would alert, shown at the top of the form."""
+        lines = []
+        for change in self.preview.changes:
+            count = statuschange.audience(change.party)
+            lines.append(
+                f"{change.headline}: status {change.old_label} → {change.new_label}. "
+                f"This will alert {count:,} follower{'' if count == 1 else 's'}."
+            )
+        return " ".join(lines)
+
+
+class StatusAlertAdminMixin:
+    """Saves that change a party's derived status stop for the editor's decision first.
+
+    The save runs in the admin's transaction; if a party's status comes out different and
+    the editor has not confirmed that very change, the whole save is rolled back and the
+    form shown again with everything typed still in it, the change and its audience. Once
+    confirmed, `party_status_changed` goes out in the same transaction as the save.
+    """
+
+    form = StatusAlertForm
+    alert_fieldset = (
+        "Status alert",
+        {
+            "fields": ["alert_decision", "alert_note", "alert_change"],
+            "description": "Only used when the save changes the party's derived status.",
+        },
+    )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        preview = getattr(request, "_status_preview", None)
+        if preview is None:
+            return form
+        return type(form.__name__, (form,), {"preview": preview})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except NeedsConfirmation as preview:  # the admin's transaction has rolled back
+            request._status_preview = preview
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def statuses_before(self, party_ids):
+        """Lock each party and note its status before the save touches its actions."""
+        return {
+            pk: statuschange.party_with_actions(pk, lock=True).status
+            for pk in sorted({pk for pk in party_ids if pk is not None})
+        }
+
+    def settle_status_changes(self, request, form, before):
+        changes = [
+            change
+            for pk, status in before.items()
+            if (change := statuschange.StatusChange.since(status, pk)) is not None
+        ]
+        if not changes:
+            return
+        confirmed = form.cleaned_data.get("alert_change") == "|".join(c.key for c in changes)
+        decision = form.cleaned_data.get("alert_decision")
+        if not decision or not confirmed:
+            raise NeedsConfirmation(changes)
+        if decision == "silent":
+            self.message_user(
+                request,
+                "Silent correction: no alert sent for " + "; ".join(c.headline for c in changes),
+                messages.INFO,
+            )
+            return
+        for change in changes:
+            statuschange.announce(change, form.cleaned_data.get("alert_note", ""), request.user)
+        self.message_user(
+            request,
+            "Alert sent to followers: " + "; ".join(c.headline for c in changes),
+            messages.SUCCESS,
+        )
+
+
 class PartyActionInline(admin.TabularInline):
     model = PartyAction
     fields = ["kind", "date", "place", "note", "source_url"]
@@ -143,7 +273,7 @@ class PartyActionInline(admin.TabularInline):
 
 
 @admin.register(Party)
-class PartyAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class PartyAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["actor", "agreement_name", "role", "status", "note"]
     list_select_related = ["actor", "agreement"]
     ordering = ["agreement__title", "actor__name"]
@@ -161,8 +291,22 @@ class PartyAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["agreement", "actor"]
     readonly_fields = ["status"]
-    fields = ["agreement", "actor", "role", "note", "status"]
+    fieldsets = [
+        (None, {"fields": ["agreement", "actor", "role", "note", "status"]}),
+        StatusAlertAdminMixin.alert_fieldset,
+    ]
     inlines = [PartyActionInline]
+
+    def save_model(self, request, obj, form, change):
+        """A new party starts from no status; an existing one from what its actions say."""
+        form.statuses_before = self.statuses_before([obj.pk]) if change else {}
+        super().save_model(request, obj, form, change)
+        if not change:
+            form.statuses_before = {obj.pk: Party.Status.NONE}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.settle_status_changes(request, form, form.statuses_before)
 
     def get_queryset(self, request):
         return (
@@ -182,7 +326,7 @@ class PartyAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(PartyAction)
-class PartyActionAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class PartyActionAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "actor", "agreement", "place", "note"]
     list_select_related = ["party__actor", "party__agreement"]
     list_filter = ["kind", ("party__agreement", admin.RelatedOnlyFieldListFilter)]
@@ -193,7 +337,20 @@ class PartyActionAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["party"]
     date_hierarchy = "date"
-    fields = ["party", "kind", "date", "place", "note", "source_url"]
+    fieldsets = [
+        (None, {"fields": ["party", "kind", "date", "place", "note", "source_url"]}),
+        StatusAlertAdminMixin.alert_fieldset,
+    ]
+
+    def save_model(self, request, obj, form, change):
+        """Both parties count when an action moves: the one it leaves and the one it joins."""
+        previous = form.initial.get("party") if change else None
+        form.statuses_before = self.statuses_before([obj.party_id, previous])
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.settle_status_changes(request, form, form.statuses_before)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("party__actor", "party__agreement")

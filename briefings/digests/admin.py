@@ -2,6 +2,7 @@ import secrets
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,7 +10,14 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from briefings.digests import editions, mime, rendering, transport
-from briefings.digests.models import Alert, Delivery, Edition, FeedbackEvent, Subscriber
+from briefings.digests.models import (
+    Alert,
+    Delivery,
+    Edition,
+    FeedbackEvent,
+    StatusAlertBatch,
+    Subscriber,
+)
 from briefings.staff import reauth
 
 
@@ -244,4 +252,51 @@ class FeedbackEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusAlertBatch)
+class StatusAlertBatchAdmin(admin.ModelAdmin):
+    """The status alerts the desk sent, read-only: they are recorded from the party pages."""
+
+    list_display = ["headline", "created_at", "created_by", "sent", "failed", "done_at"]
+    list_select_related = ["created_by"]
+    search_fields = ["headline", "note"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = [
+        "headline",
+        "agreement",
+        "actor",
+        "old_status",
+        "new_status",
+        "note",
+        "created_by",
+        "created_at",
+        "dispatched_at",
+        "lease_expires_at",
+        "done_at",
+    ]
+
+    def get_queryset(self, request):
+        counts = {
+            state: Count("alerts", filter=Q(alerts__state=state))
+            for state in (Delivery.State.SENT, Delivery.State.FAILED)
+        }
+        return super().get_queryset(request).annotate(**counts)
+
+    @admin.display(description="sent", ordering="sent")
+    def sent(self, obj):
+        return obj.sent
+
+    @admin.display(description="failed", ordering="failed")
+    def failed(self, obj):
+        return obj.failed
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

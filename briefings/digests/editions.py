@@ -24,6 +24,8 @@ from briefings.digests.models import (
     Delivery,
     Edition,
     EditionChunk,
+    StatusAlert,
+    StatusAlertBatch,
     Subscriber,
 )
 from briefings.newsroom.models import Briefing
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 LOCK_CLASS = 0x6467  # "dg": the advisory-lock namespace of digest chunks
 ALERT_LOCK_CLASS = 0x6461  # "da": the namespace of alerts, keyed by briefing
+STATUS_LOCK_CLASS = 0x6473  # "ds": the namespace of status alerts, keyed by batch
 CLAIM_BATCH = 100
 MARK_BATCH = 50  # messages per commit of marks: the most a crash can resend per connection
 MARK_INTERVAL = 0.2  # seconds: marks of a slow run are committed at least this often
@@ -417,6 +420,91 @@ def alert_subscribers(briefing, batch):
                 data = rendered.build(s["email"], msgid, preferences, unsubscribe, date)
                 temporary += deliver(postman, s, data, marks)
     return temporary
+
+
+def status_alert_recipients(agreement_id, actor_id):
+    """Confirmed subscribers with instant alerts who follow the agreement or the party's actor
+    (or everything), as for a briefing's alerts."""
+    followers = Subscriber.agreements.through.objects.filter(agreement_id=agreement_id)
+    actor_followers = Subscriber.actors.through.objects.filter(actor_id=actor_id)
+    return (
+        Subscriber.objects.receiving()
+        .filter(instant_alerts=True)
+        .filter(
+            Q(follow_all=True)
+            | Q(pk__in=followers.values("subscriber_id"))
+            | Q(pk__in=actor_followers.values("subscriber_id"))
+        )
+        .order_by("pk")
+    )
+
+
+def send_status_alerts(batch_id):
+    """Alert every follower of one recorded status change, once each; return temporaries.
+
+    The same claim, send and mark as a briefing's alerts, under a lock of its own namespace;
+    the batch closes once no recipient is left to retry.
+    """
+    batches = StatusAlertBatch.objects.filter(pk=batch_id)
+    with advisory_lock(STATUS_LOCK_CLASS, batch_id) as acquired:
+        if not acquired:
+            logger.info("Status alerts %s are being sent by another worker", batch_id)
+            return 0
+        batch = batches.select_related("agreement", "actor").first()
+        if batch is None or batch.done_at:
+            return 0
+        batches.renew()
+        recipients = status_alert_recipients(batch.agreement_id, batch.actor_id)
+        temporary = status_alert_subscribers(batch, recipients) if recipients.exists() else 0
+        if not temporary:
+            batches.update(done_at=timezone.now())
+        return temporary
+
+
+def status_alert_subscribers(batch, recipients):
+    rendered = rendering.render_status_alert(batch)
+    date = mime.now_header()
+    temporary = 0
+    last_id = 0
+    lease = StatusAlertBatch.objects.filter(pk=batch.pk)
+    marks = Marks(StatusAlert.objects.filter(batch=batch), lease)
+    with transport.Postman() as postman, marks:
+        while True:
+            pending = recipients.filter(pk__gt=last_id).exclude(
+                status_alerts__batch=batch, status_alerts__state__in=["sent", "failed"]
+            )
+            chunk = list(pending.values("id", "email")[:CLAIM_BATCH])
+            if not chunk:
+                break
+            last_id = chunk[-1]["id"]
+            with transaction.atomic():
+                StatusAlert.objects.bulk_create(
+                    [
+                        StatusAlert(
+                            batch=batch,
+                            subscriber_id=s["id"],
+                            message_id=mime.message_id("status", batch.pk, s["id"]),
+                        )
+                        for s in chunk
+                    ],
+                    ignore_conflicts=True,
+                )
+                lease.renew()
+            for s in chunk:
+                preferences, unsubscribe = rendering.personal_links(s["id"])
+                msgid = mime.message_id("status", batch.pk, s["id"])
+                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date)
+                temporary += deliver(postman, s, data, marks)
+    return temporary
+
+
+def dispatch_stranded_status_alerts(now=None):
+    """Ids of recent status-alert batches whose lease ran out, leased anew for dispatch."""
+    now = now or timezone.now()
+    batches = StatusAlertBatch.objects.filter(
+        created_at__gte=now - datetime.timedelta(days=2)
+    ).take_stranded(now)
+    return [b.pk for b in batches]
 
 
 def dispatch_stranded(now=None):

@@ -510,3 +510,73 @@ class FeedbackEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.recipient} ({self.provider})"
+
+
+class StatusAlertBatch(Leased):
+    """The alerts one change of a party's status owes, recorded with the action's save.
+
+    The wording is kept as it was confirmed: a later edit of the action or the party does
+    not rewrite an alert already going out. Worked like an AlertBatch: leased, resumed,
+    closed once no recipient is left to retry.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    old_status = models.CharField(max_length=20)
+    new_status = models.CharField(max_length=20)
+    action_kind = models.CharField(max_length=30, blank=True)
+    action_date = models.DateField(null=True, blank=True)
+    headline = models.CharField(max_length=300, help_text="“Italy ratified CETA on 14 March 2025”")
+    note = models.TextField(blank=True, help_text="The editor's note, plain text.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LeasedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "status alert"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_status=F("new_status")), name="statusalertbatch_is_a_change"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=Q(done_at__isnull=True),
+                name="statusalertbatch_open_idx",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+
+class StatusAlert(models.Model):
+    """One status change's alert to one subscriber, at most once."""
+
+    batch = models.ForeignKey(StatusAlertBatch, on_delete=models.CASCADE, related_name="alerts")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="status_alerts"
+    )
+    state = models.CharField(
+        max_length=10, choices=Delivery.State.choices, default=Delivery.State.CLAIMED
+    )
+    message_id = models.CharField(max_length=255)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "subscriber"], name="statusalert_unique_batch_subscriber"
+            )
+        ]
+
+    def __str__(self):
+        return f"Status alert {self.batch_id} to {self.subscriber}"

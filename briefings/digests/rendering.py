@@ -14,8 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
+from briefings.agreements.statuschange import status_label
 from briefings.digests import mime
 from briefings.digests.models import PREFERENCES_SALT, UNSUBSCRIBE_SALT, Subscriber
+from briefings.newsroom.models import Briefing
 
 # Where the digest frame takes what changes per selection of briefings; secret like the slots.
 _NONCE = secrets.token_hex(8)
@@ -135,6 +137,35 @@ def render_alert(briefing):
     subject = f"Alert: {briefing.headline}"
     context = {"briefing": briefing, "groups": group_by_dossier([briefing])}
     return render("alert", context, subject, list_id=settings.DIGEST_LIST_ID)
+
+
+STATUS_ALERT_BRIEFINGS = 5  # the desk's latest public briefings an alert links
+
+
+def render_status_alert(batch):
+    """A party's status change, the editor's note and the desk's latest public briefings on it.
+
+    Rendered when sent, not when recorded, and from `published()` only: a briefing withdrawn
+    or still a draft in between is never linked.
+    """
+    agreement = batch.agreement
+    briefings = list(
+        Briefing.objects.published()
+        .filter(agreements=agreement)
+        .order_by("-publish_at", "-pk")[:STATUS_ALERT_BRIEFINGS]
+    )
+    for briefing in briefings:
+        briefing.email_url = absolute(briefing.get_absolute_url())
+    context = {
+        "batch": batch,
+        "agreement": agreement,
+        "agreement_url": absolute(agreement.get_absolute_url()),
+        "actor_name": batch.actor.short_name or batch.actor.name,
+        "old_label": status_label(batch.old_status),
+        "new_label": status_label(batch.new_status),
+        "briefings": briefings,
+    }
+    return render("status_alert", context, f"Alert: {batch.headline}", settings.DIGEST_LIST_ID)
 
 
 @functools.lru_cache

@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from briefings.clock import desk_time
 from briefings.digests import editions, rendering, transport
-from briefings.digests.models import AlertBatch, Edition, EditionChunk, Subscriber
+from briefings.digests.models import (
+    AlertBatch,
+    Edition,
+    EditionChunk,
+    StatusAlertBatch,
+    Subscriber,
+)
 
 MAX_RETRIES = 8
 
@@ -53,6 +59,8 @@ def resume():
         transaction.on_commit(lambda pk=pk: send_chunk.delay(pk))
     for pk in briefing_ids:
         transaction.on_commit(lambda pk=pk: send_alerts.delay(pk))
+    for pk in editions.dispatch_stranded_status_alerts():
+        transaction.on_commit(lambda pk=pk: send_status_alerts.delay(pk))
 
 
 @shared_task(name="digests.send_chunk", bind=True, max_retries=MAX_RETRIES)
@@ -76,6 +84,18 @@ def send_alerts(self, briefing_id):
     if temporary:
         countdown = settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries
         AlertBatch.objects.filter(briefing_id=briefing_id).hold(countdown)
+        raise self.retry(countdown=countdown)
+
+
+@shared_task(name="digests.send_status_alerts", bind=True, max_retries=MAX_RETRIES)
+def send_status_alerts(self, batch_id):
+    try:
+        temporary = editions.send_status_alerts(batch_id)
+    except transport.TemporaryFailure:
+        temporary = 1
+    if temporary:
+        countdown = settings.DIGEST_RETRY_BACKOFF * 2**self.request.retries
+        StatusAlertBatch.objects.filter(pk=batch_id).hold(countdown)
         raise self.retry(countdown=countdown)
 
 

@@ -9,5 +9,5 @@ class SiteConfig(AppConfig):
     verbose_name = "Reading site"
 
     def ready(self):
-        # Receivers that keep the public pages' cache fresh.
-        from briefings.site import cache  # noqa: F401
+        # Receivers that keep the public pages' cache and the dossier dump fresh.
+        from briefings.site import cache, receivers  # noqa: F401

@@ -1,14 +1,14 @@
-"""Page purges after commit, through every configured backend (the page cache, Varnish, a CDN).
+"""The site's tasks: page purges after commit, and the dossier dump's rebuilds.
 
-Idempotent: purging a tag twice deletes nothing more. Retried with backoff if a backend is
-unreachable.
+Purges go through every configured backend (the page cache, Varnish, a CDN); idempotent:
+purging a tag twice deletes nothing more. Retried with backoff if a backend is unreachable.
 """
 
 import logging
 
 from celery import shared_task
 
-from briefings.site import purge
+from briefings.site import dossier, purge
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +36,16 @@ def enqueue_purge(tags):
         purge_pages.apply_async((sorted(tags),), retry_policy=FAST_PATH_RETRY)
     except Exception as error:
         logger.warning("Could not enqueue a page purge (%s): %s", error, tags)
+
+
+@shared_task(name="site.sweep_dossier_dump")
+def sweep_dossier_dump():
+    """Every 10 s (beat): rebuild the dossier dump if a change has waited out the debounce."""
+    return dossier.regenerate_if_due()
+
+
+@shared_task(name="site.regenerate_dossier_dump")
+def regenerate_dossier_dump():
+    """Hourly (beat), and on demand: rebuild if the data changed; safe to run any number of
+    times, as a bundle of unchanged data is not written again."""
+    return dossier.regenerate()

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
-from tests.admin_support import admin_url, measure
+from tests.admin_support import admin_url, measure, save_with_status_decision
 from tests.factories import (
     ActorFactory,
     AgreementFactory,
@@ -91,7 +91,8 @@ def test_bound_filter_lists_parties_that_have_not_ratified(editor_client):
 
 def test_party_action_is_added_through_the_party_page(editor_client):
     party = PartyFactory()
-    response = editor_client.post(
+    _, response = save_with_status_decision(
+        editor_client,
         admin_url(party, "change", party.pk),
         {
             "agreement": party.agreement_id,
@@ -106,6 +107,7 @@ def test_party_action_is_added_through_the_party_page(editor_client):
             "actions-0-note": "",
             "actions-0-source_url": "",
         },
+        "silent",
     )
     assert response.status_code == 302, response.context and response.context["errors"]
     party.refresh_from_db()

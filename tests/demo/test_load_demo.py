@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
+from briefings.agreements import statuschange
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
+from briefings.digests.models import Subscriber
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing, Contributor, KeyFigure, Transition
 from tests.factories import CETA_NOT_RATIFIED, editor, role
@@ -390,3 +392,17 @@ def test_a_real_worker_publishes_the_scheduled_briefing_and_a_reload_keeps_it(ce
     assert scheduled.first_published_at == scheduled.publish_at
     published = scheduled.transitions.filter(to_status="published")
     assert published.count() == 1 and published.get().by is None
+
+
+def test_demo_readers_follow_ceta_so_italys_ratification_has_someone_to_alert(settings):
+    """The Done-when walk on the demo: Italy has not ratified CETA, three readers would hear."""
+    settings.DEBUG = True
+    out, _ = load()
+    italy = Party.objects.get(agreement__slug="ceta", actor__slug="italy")
+    assert italy.status != Party.Status.BOUND
+    assert statuschange.audience(italy) == 3
+    assert "ceta-watcher@readers.example: follows CETA" in out
+
+    out, _ = load()
+    assert "ceta-watcher@readers.example: exists, left unchanged" in out
+    assert Subscriber.objects.count() == 3

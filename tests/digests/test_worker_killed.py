@@ -4,20 +4,36 @@ Each test starts real `celery worker` subprocesses on a queue of their own again
 database and a real SMTP server in this process, slowed down so the kill lands mid-run.
 """
 
+import datetime
 import os
 import signal
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
-from briefings.digests.models import Alert, AlertBatch, Delivery, Edition
+from briefings.agreements import statuschange
+from briefings.agreements.models import Party
+from briefings.digests.models import (
+    Alert,
+    AlertBatch,
+    Delivery,
+    Edition,
+    StatusAlert,
+    StatusAlertBatch,
+)
 from briefings.newsroom.models import Briefing
 from briefings.newsroom.signals import briefing_published
 from config.celery import app
 from tests.digests.factories import SubscriberFactory
 from tests.digests.processes import Worker, assert_once_each_within_window, children, slow_down
-from tests.factories import AgreementFactory, BriefingFactory
+from tests.factories import (
+    ActorFactory,
+    AgreementFactory,
+    BriefingFactory,
+    PartyActionFactory,
+    PartyFactory,
+)
 from tests.support import wait_until
 
 pytestmark = pytest.mark.worker  # starts `celery worker` subprocesses itself
@@ -119,3 +135,53 @@ def test_alerts_resume_after_the_worker_is_killed_mid_batch(smtp_server, workers
     for _, rcpts, message in smtp_server.messages:
         subscriber = Alert.objects.get(subscriber__email=rcpts[0]).subscriber_id
         assert message["Message-ID"] == f"<alert.{briefing.pk}.{subscriber}@briefings.example>"
+
+
+def test_status_alerts_resume_after_the_worker_is_killed_mid_batch(smtp_server, workers):
+    """Italy ratifies CETA: every follower is alerted once, though the worker dies mid-batch."""
+    party = PartyFactory(
+        agreement=AgreementFactory(short_name="CETA", slug="ceta"),
+        actor=ActorFactory(name="Italy", short_name=""),
+    )
+    addresses = [
+        SubscriberFactory(
+            email=f"s{n}@mail.example",
+            follow_all=False,
+            agreements=[party.agreement],
+            instant_alerts=True,
+        ).email
+        for n in range(200)
+    ]
+    SubscriberFactory(follow_all=False, agreements=[party.agreement])  # digests only
+    slow_down(smtp_server, 0.02)
+    first = workers()
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = first.queue  # where the receiver's fast path enqueues
+    try:
+        with transaction.atomic():  # as the admin's save does
+            PartyActionFactory(party=party, kind="ratification", date=datetime.date(2025, 3, 14))
+            change = statuschange.StatusChange.since(Party.Status.NONE, party.pk)
+            statuschange.announce(change, "", None)
+    finally:
+        app.conf.task_default_queue = previous
+    batch = StatusAlertBatch.objects.get(done_at__isnull=True)
+    wait_until(lambda: len(smtp_server.messages) >= 40, timeout=60)
+    first.kill()
+    killed = time.monotonic()
+    assert StatusAlert.objects.filter(state="claimed").exists()  # left mid-batch
+    workers(queue=first.queue)
+    wait_until(
+        lambda: StatusAlertBatch.objects.filter(done_at__isnull=False).exists(),
+        timeout=RESUME_WITHIN + 30,
+        interval=0.2,
+        message="the status alerts to complete",
+    )
+    resumed_in = time.monotonic() - killed
+
+    assert resumed_in < RESUME_WITHIN
+    assert_once_each_within_window(smtp_server.messages, addresses)
+    assert StatusAlert.objects.filter(batch=batch, state="sent").count() == 200
+    for _, rcpts, message in smtp_server.messages:
+        subscriber = StatusAlert.objects.get(subscriber__email=rcpts[0]).subscriber_id
+        assert message["Message-ID"] == f"<status.{batch.pk}.{subscriber}@briefings.example>"
+        assert message["Subject"] == "Alert: Italy ratified CETA on 14 March 2025"

@@ -22,11 +22,20 @@ from django.utils.text import slugify
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.demo import dossier
+from briefings.digests.models import Subscriber
 from briefings.events.models import Event, Participation
 from briefings.newsroom.models import Briefing, Byline, Contributor, KeyFigure, Source, Transition
 from briefings.partialdate import Precision
 
 BODIES = Path(dossier.__file__).with_name("briefings")
+
+# Development-only readers with instant alerts, confirmed, so a status change in the admin
+# (Italy ratifying CETA) has followers to alert: email, agreement slugs, actor slugs.
+DEMO_READERS = [
+    ("ceta-watcher@readers.example", ["ceta"], []),
+    ("trade-desk@readers.example", ["ceta", "eu-canada-security-and-defence-partnership"], []),
+    ("rome-correspondent@readers.example", [], ["italy"]),
+]
 
 # Development-only logins: username, password, group (None: superuser).
 DEV_USERS = [
@@ -84,6 +93,7 @@ class Command(BaseCommand):
         self.report()
         if settings.DEBUG or with_dev_users:
             self.create_dev_users()
+            self.create_demo_readers()
         else:
             self.stderr.write(
                 "Not creating development users: DJANGO_DEBUG is off. "
@@ -368,6 +378,25 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name}: {summary}")
         for note in self.briefing_notes:
             self.stdout.write(f"  {note}")
+
+    @transaction.atomic
+    def create_demo_readers(self):
+        """Confirmed subscribers with instant alerts on CETA or Italy; existing ones are kept."""
+        self.stdout.write("Demo readers with instant alerts (their mail lands in the dev mailbox):")
+        for email, agreements, actors in DEMO_READERS:
+            if Subscriber.objects.filter(email__iexact=email).exists():
+                self.stdout.write(f"  {email}: exists, left unchanged")
+                continue
+            reader = Subscriber.objects.create(
+                email=email,
+                state=Subscriber.State.CONFIRMED,
+                confirmed_at=timezone.now(),
+                follow_all=False,
+                instant_alerts=True,
+            )
+            reader.agreements.set(Agreement.objects.filter(slug__in=agreements))
+            reader.actors.set(Actor.objects.filter(slug__in=actors))
+            self.stdout.write(f"  {email}: follows {reader.follows_summary()}")
 
     @transaction.atomic
     def create_dev_users(self):
