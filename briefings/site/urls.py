@@ -1,7 +1,7 @@
 """The public reading site's URLconf. URL names and namespaces are those readers' links use."""
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 
 from briefings.paths import TagSlugConverter
 from briefings.site import feeds
@@ -29,6 +29,19 @@ def directory(views):
     ]
 
 
+agreement_patterns = [
+    *directory(agreements),
+    re_path(
+        r"^(?P<slug>[-a-zA-Z0-9_]+)/parties\.(?P<fmt>csv|json)$",
+        agreements.parties_download,
+        name="parties",
+    ),
+    re_path(
+        r"^(?P<slug>[-a-zA-Z0-9_]+)/actions\.(?P<fmt>csv|json)$",
+        agreements.actions_download,
+        name="actions",
+    ),
+]
 briefing_patterns = [
     path("", briefings.index, name="index"),
     path("<slug:slug>/", briefings.detail, name="detail"),
@@ -89,7 +102,7 @@ urlpatterns = [
     path("favicon.ico", pages.favicon, name="favicon"),
     path("briefings/", include((briefing_patterns, "newsroom"))),
     path("actors/", include((directory(actors), "actors"))),
-    path("agreements/", include((directory(agreements), "agreements"))),
+    path("agreements/", include((agreement_patterns, "agreements"))),
     path("events/", include((directory(events), "events"))),
     path("subscribe/", include((digest_patterns, "digests"))),
 ]
