@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
+    "ninja",  # the API's docs: Swagger UI from its bundled static files, not a CDN
     "briefings.actors",
     "briefings.agreements",
     "briefings.events",
@@ -155,6 +156,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Briefing Desk <desk@briefings.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The public API (/api/v1/): requests a minute per client address; 0 turns the limit off.
+API_RATE_LIMIT = int(env("API_RATE_LIMIT", "300"))
 
 # Email digests. Times are desk-local (DESK_TIME_ZONE); the tick below starts editions when due.
 DIGEST_DAILY_AT = env("DIGEST_DAILY_AT", "07:00")

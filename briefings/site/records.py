@@ -9,6 +9,7 @@ import csv
 import io
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
 from briefings.agreements.models import Party, PartyAction
@@ -107,9 +108,11 @@ def party_data(row):
         "actor": {
             "slug": row.actor.slug,
             "name": row.actor.name,
+            "kind": row.actor.kind,
             "iso_alpha2": row.actor.iso_alpha2,
             "iso_alpha3": row.actor.iso_alpha3,
             "wikidata_qid": row.actor.wikidata_qid,
+            "url": settings.SITE_URL + row.actor.get_absolute_url(),
         },
         "role": row.party.role,
         "status": derived.status,

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path, register_converter
 
 from briefings.paths import TagSlugConverter
 from briefings.site import feeds
+from briefings.site.api import urls as api_urls
 from briefings.site.cache import public_page
 from briefings.site.sitemaps import sitemaps
 from briefings.site.views import (
@@ -105,4 +106,5 @@ urlpatterns = [
     path("agreements/", include((agreement_patterns, "agreements"))),
     path("events/", include((directory(events), "events"))),
     path("subscribe/", include((digest_patterns, "digests"))),
+    path("api/", include((api_urls.urlpatterns, api_urls.app_name), namespace="api")),
 ]
