@@ -274,8 +274,8 @@ class DerivedStatus:
     @property
     def label(self):
         if self.status == Party.Status.BOUND:
-            return self.action.get_kind_display()
-        return Party.Status(self.status).label
+            return self.action.kind_label
+        return STATUS_LABELS[self.status]
 
     @property
     def caveat(self):
@@ -327,8 +327,13 @@ class Party(models.Model):
         return f"{self.actor} in {self.agreement.display_name}"
 
     def _actions(self):
-        """The actions in date order; sorted once per prefetch, as a table row asks often."""
-        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("actions")
+        """The actions in date order; sorted once per prefetch, as a table row asks often.
+
+        A prefetch into `action_list` (to_attr) is read first: Django then skips building a
+        related manager per party, a third of a large API page's time."""
+        prefetched = self.__dict__.get("action_list")  # Prefetch("actions", to_attr=…)
+        if prefetched is None:
+            prefetched = getattr(self, "_prefetched_objects_cache", {}).get("actions")
         if prefetched is None:
             return sorted(self.actions.all(), key=lambda a: (a.date, a.pk or 0))
         memo = self.__dict__.get("_sorted_actions")
@@ -493,6 +498,15 @@ class PartyAction(models.Model):
         return partialdate.format_partial(self.date, self.date_precision)
 
     @property
+    def kind_label(self):
+        """get_kind_display() by a dict: Django's hashes the choices on every call."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
     def period_end(self):
         """The day by which the action had certainly happened (its date's period's end)."""
         return partialdate.period_end(self.date, self.date_precision)
+
+
+KIND_LABELS = dict(PartyAction.Kind.choices)
+STATUS_LABELS = dict(Party.Status.choices)

@@ -90,7 +90,7 @@ def iso(value):
 def action_data(action):
     return {
         "kind": action.kind,
-        "label": action.get_kind_display(),
+        "label": action.kind_label,
         "date": iso(action.date),
         "date_precision": action.date_precision,
         "counts_from": iso(action.period_end),

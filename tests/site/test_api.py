@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from briefings.agreements.models import PartyAction
+from briefings.newsroom.models import Briefing
 from tests.factories import (
     ActorFactory,
     AgreementFactory,
@@ -23,8 +24,10 @@ from tests.factories import (
     PartyActionFactory,
     PartyFactory,
     UserFactory,
+    editor,
 )
 from tests.site.test_hostile_input import FAST, HOSTILE
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -313,3 +316,31 @@ def test_api_endpoints_run_constant_queries(client, count, django_assert_max_num
     for url, budget in API_BUDGETS.items():
         with django_assert_max_num_queries(budget, info=url):
             assert client.get(url).status_code == 200
+
+
+def test_the_answer_cache_serves_a_scheduled_briefing_at_its_time_not_before(client):
+    BriefingFactory(slug="already-out")
+    briefing = DraftFactory(slug="embargoed")
+    publish_at = timezone.now() + datetime.timedelta(seconds=2)
+    briefing.transition(Briefing.Status.SCHEDULED, by=editor(), publish_at=publish_at)
+    assert [b["slug"] for b in get(client, "/api/v1/briefings")["items"]] == ["already-out"]
+
+    def visible():
+        asked_at = timezone.now()
+        listed = [b["slug"] for b in get(client, "/api/v1/briefings")["items"]]
+        detail = client.get("/api/v1/briefings/embargoed").status_code
+        if "embargoed" in listed or detail == 200:
+            assert timezone.now() >= publish_at, "served before its time"
+        return asked_at >= publish_at + datetime.timedelta(milliseconds=200) and (
+            "embargoed" in listed and detail == 200
+        )
+
+    wait_until(visible, timeout=10, interval=0.1, message="the briefing in the API at its time")
+
+
+def test_withdrawal_leaves_the_api_at_once(client):
+    briefing = BriefingFactory(slug="soon-withdrawn")
+    assert client.get("/api/v1/briefings/soon-withdrawn").status_code == 200
+    briefing.transition(Briefing.Status.WITHDRAWN, by=editor(), note="Sourcing failed.")
+    assert client.get("/api/v1/briefings/soon-withdrawn").status_code == 404
+    assert get(client, "/api/v1/briefings")["items"] == []

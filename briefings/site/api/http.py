@@ -106,11 +106,13 @@ def api_endpoint(view):
             response = HttpResponse(body, status=status, content_type=content_type)
             response["ETag"] = etag
         else:
+            # Before the view reads: a due time passing while it runs must end the lifetime,
+            # not be missed by a lifetime reckoned from after it.
+            lifetime = seconds_fresh(token, timezone.now())
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming:
                 etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
                 response["ETag"] = etag
-                lifetime = seconds_fresh(token, timezone.now())
                 if lifetime >= 1:
                     record = (token, 200, response.content, response["Content-Type"], etag)
                     cache.set(key, record, lifetime)
