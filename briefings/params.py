@@ -7,8 +7,10 @@ Control characters are refused everywhere: no slug, token, id or search term car
 Imports no app, so every layer may use it.
 """
 
+import datetime
 import re
 
+from django.core.exceptions import BadRequest
 from django.http import Http404
 
 # C0 controls (NUL included) and DEL, and the C1 controls: never in a slug, token or term.
@@ -56,3 +58,29 @@ def slug_list(values, pattern=SLUG):
 def has_control_in(query):
     """Whether any key or value of a QueryDict (request.GET) carries a control character."""
     return any(has_control(key) or any(map(has_control, values)) for key, values in query.lists())
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(value):
+    """`value` as a date if it is one in ISO 8601 (YYYY-MM-DD), else None: no other shape, no
+    day 31 of February, nothing before year 1."""
+    if not isinstance(value, str) or ISO_DATE.fullmatch(value) is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def date_param(request, name):
+    """The GET parameter `name` as a date, None if absent or empty; BadRequest (400) if it is
+    not an ISO date."""
+    value = request.GET.get(name)
+    if not value:
+        return None
+    parsed = iso_date(value)
+    if parsed is None:
+        raise BadRequest(f"“{name}” must be a date as YYYY-MM-DD.")
+    return parsed

@@ -4,6 +4,8 @@ A partial date is stored as a normal DateField (the first day of its period) bes
 precision field, so it sorts and filters like any date and prints only what is known.
 """
 
+import datetime
+
 from django.db import models
 from django.utils.dates import MONTHS
 
@@ -49,3 +51,40 @@ def format_partial(value, precision):
     if precision == Precision.MONTH:
         return f"{MONTHS[value.month]} {value.year}"
     return day_month_year(value)
+
+
+def period_end(value, precision):
+    """The last day of the period a partial date stands for: an action known only to the month
+    is certain to have happened by the month's end, not before."""
+    if value is None or precision == Precision.DAY:
+        return value
+    if precision == Precision.YEAR:
+        return value.replace(month=12, day=31)
+    following = (
+        value.replace(year=value.year + 1, month=1)
+        if value.month == 12
+        else (value.replace(month=value.month + 1))
+    )
+    return following - datetime.timedelta(days=1)
+
+
+class _PeriodEnd(models.Func):
+    """PostgreSQL: the day before the start of the next period."""
+
+    output_field = models.DateField()
+
+    def __init__(self, expression, unit):
+        super().__init__(expression)
+        self.template = f"((%(expressions)s + interval '1 {unit}' - interval '1 day')::date)"
+
+
+def period_end_expression(date_field, precision_field_name):
+    """period_end() in SQL, for filters and annotations."""
+    return models.Case(
+        models.When(
+            **{precision_field_name: Precision.MONTH}, then=_PeriodEnd(date_field, "month")
+        ),
+        models.When(**{precision_field_name: Precision.YEAR}, then=_PeriodEnd(date_field, "year")),
+        default=models.F(date_field),
+        output_field=models.DateField(),
+    )

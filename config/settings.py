@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "taggit",
     "anymail",
+    "ninja",  # the API's docs: Swagger UI from its bundled static files, not a CDN
     "briefings.actors",
     "briefings.agreements",
     "briefings.events",
@@ -221,6 +222,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Briefing Desk <desk@briefings.ex
 # Error reports: ADMINS="Ops <ops@example.org>, oncall@example.org" (a name is optional).
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = env_list("DJANGO_ADMINS")
+
+# The public API (/api/v1/): requests a minute per client address; 0 turns the limit off.
+API_RATE_LIMIT = int(env("API_RATE_LIMIT", "300"))
 
 # Email digests. Times are desk-local (DESK_TIME_ZONE); the tick below starts editions when due.
 DIGEST_DAILY_AT = env("DIGEST_DAILY_AT", "07:00")

@@ -98,6 +98,17 @@ class AgreementAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Adoption (instruments no party ratifies)",
+            {
+                "fields": [
+                    "needs_ratification",
+                    ("adopted_on", "adopted_precision"),
+                    "adopted_by",
+                    "applies_from",
+                ]
+            },
+        ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -117,6 +128,8 @@ class AgreementAdmin(admin.ModelAdmin):
     @admin.display(description="parties", ordering="-not_bound_count")
     def consent(self, obj):
         """“18 of 30 bound · 12 not”, each number opening the parties it counts."""
+        if not obj.needs_ratification:
+            return "not ratified"
         if not obj.party_count:
             return None
         return format_html(
@@ -128,6 +141,8 @@ class AgreementAdmin(admin.ModelAdmin):
 
     @admin.display(description="ratification record")
     def ratification_record(self, obj):
+        if obj.pk is not None and not obj.needs_ratification:
+            return "Not ratified: the parties are who it covers."
         if obj.pk is None or not obj.party_count:
             return "No parties yet."
         return format_html(

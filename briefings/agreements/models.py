@@ -1,3 +1,6 @@
+import dataclasses
+import datetime
+
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 
@@ -7,12 +10,15 @@ from briefings.paths import slug_path
 
 
 class AgreementQuerySet(models.QuerySet):
-    def with_party_counts(self):
-        """Annotate party_count, bound_count and not_bound_count in the same query."""
-        bound = Q(party_records__in=Party.objects.bound())
+    def with_party_counts(self, as_of=None):
+        """Annotate party_count, bound_count, ended_count (withdrawn or no longer covered) and
+        not_bound_count in the same query, as of a date (today when None)."""
+        bound = Q(party_records__in=Party.objects.bound(as_of))
+        ended = Q(party_records__in=Party.objects.ended(as_of))
         return self.annotate(
             party_count=Count("party_records", distinct=True),
             bound_count=Count("party_records", filter=bound, distinct=True),
+            ended_count=Count("party_records", filter=ended, distinct=True),
         ).annotate(not_bound_count=F("party_count") - F("bound_count"))
 
     def search(self, text):
@@ -58,6 +64,22 @@ class Agreement(models.Model):
     provisionally_applied_on = models.DateField(null=True, blank=True)
     in_force_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    needs_ratification = models.BooleanField(
+        default=True,
+        help_text=(
+            "Untick for instruments no party ratifies (an EU regulation, a political "
+            "commitment, a funding instrument): their page shows adoption and application "
+            "instead of a ratification table."
+        ),
+    )
+    adopted_on = models.DateField(null=True, blank=True)
+    adopted_precision = partialdate.precision_field()
+    adopted_by = models.CharField(
+        max_length=120, blank=True, help_text="E.g. “Council of the EU”, “NATO summit, Wales”."
+    )
+    applies_from = models.DateField(
+        null=True, blank=True, help_text="Entry into application (or into force) of the instrument."
+    )
     parties = models.ManyToManyField(Actor, through="Party", related_name="agreements")
     related = models.ManyToManyField(
         "self", through="AgreementRelation", symmetrical=False, related_name="related_from"
@@ -124,6 +146,14 @@ class Agreement(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                condition=partialdate.normalised("adopted_on", "adopted_precision"),
+                name="agreement_adopted_normalised",
+                violation_error_message=(
+                    "A date known to the month must be the 1st, one known to the year 1 January "
+                    "(adoption date)."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=partialdate.normalised("concluded_on", "concluded_precision"),
                 name="agreement_concluded_normalised",
                 violation_error_message=(
@@ -150,6 +180,10 @@ class Agreement(models.Model):
     @property
     def concluded_display(self):
         return partialdate.format_partial(self.concluded_on, self.concluded_precision)
+
+    @property
+    def adopted_display(self):
+        return partialdate.format_partial(self.adopted_on, self.adopted_precision)
 
 
 class AgreementRelation(models.Model):
@@ -187,17 +221,73 @@ class AgreementRelation(models.Model):
 
 
 class PartyQuerySet(models.QuerySet):
-    def _has_action(self, kinds):
-        return Exists(PartyAction.objects.filter(party=OuterRef("pk"), kind__in=kinds))
+    """Status filters in SQL, matching Party.status_on() row for row (tested)."""
 
-    def bound(self):
-        """Parties that expressed consent to be bound and have not withdrawn."""
-        return self.filter(self._has_action(PartyAction.CONSENT)).exclude(
-            self._has_action([PartyAction.Kind.WITHDRAWAL])
+    @staticmethod
+    def _actions(kinds, as_of, **outer):
+        actions = PartyAction.objects.filter(kind__in=kinds, **outer)
+        if as_of is not None:
+            end = partialdate.period_end_expression("date", "date_precision")
+            actions = actions.alias(_end=end).filter(_end__lte=as_of)
+        return actions
+
+    def bound(self, as_of=None):
+        """Parties whose latest consent to be bound (as of the date) no withdrawal or end of
+        coverage followed."""
+        ending = self._actions(
+            PartyAction.ENDING, as_of, party=OuterRef(OuterRef("pk")), date__gte=OuterRef("date")
         )
+        consent = self._actions(PartyAction.CONSENT, as_of, party=OuterRef("pk")).filter(
+            ~Exists(ending)
+        )
+        return self.filter(Exists(consent))
 
-    def not_bound(self):
-        return self.exclude(pk__in=self.bound().values("pk"))
+    def not_bound(self, as_of=None):
+        return self.exclude(pk__in=self.bound(as_of).values("pk"))
+
+    def ended(self, as_of=None):
+        """Parties that withdrew or ceased to be covered (as of the date), and did not rejoin."""
+        consent = self._actions(
+            PartyAction.CONSENT, as_of, party=OuterRef(OuterRef("pk")), date__gt=OuterRef("date")
+        )
+        ending = self._actions(PartyAction.ENDING, as_of, party=OuterRef("pk")).filter(
+            ~Exists(consent)
+        )
+        return self.filter(Exists(ending))
+
+
+@dataclasses.dataclass(frozen=True)
+class DerivedStatus:
+    """A party's status on a date, the action that decides it and how sure the record is.
+
+    `approximate`: the deciding action is known only to the month or year, so it is counted
+    from the period's end. `uncertain`: an action known only to a period that contains the date
+    might already have changed the status, and is not counted.
+    """
+
+    status: str
+    action: "PartyAction | None"
+    as_of: datetime.date | None
+    approximate: bool
+    uncertain: bool
+
+    @property
+    def label(self):
+        if self.status == Party.Status.BOUND:
+            return self.action.kind_label
+        return STATUS_LABELS[self.status]
+
+    @property
+    def caveat(self):
+        """What a reader should be told about the dates behind this status, or ""."""
+        if self.uncertain:
+            return "An action known only to the month or year may already have changed this."
+        if self.approximate:
+            return (
+                f"Rests on a date known only to the {self.action.date_precision}; "
+                "counted from its end."
+            )
+        return ""
 
 
 class Party(models.Model):
@@ -213,6 +303,7 @@ class Party(models.Model):
         PROVISIONAL = "provisional", "Provisionally applying"
         BOUND = "bound", "Ratified"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        CEASED = "ceased", "No longer covered"
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_records")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="party_records")
@@ -236,8 +327,13 @@ class Party(models.Model):
         return f"{self.actor} in {self.agreement.display_name}"
 
     def _actions(self):
-        """The actions in date order; sorted once per prefetch, as a table row asks often."""
-        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("actions")
+        """The actions in date order; sorted once per prefetch, as a table row asks often.
+
+        A prefetch into `action_list` (to_attr) is read first: Django then skips building a
+        related manager per party, a third of a large API page's time."""
+        prefetched = self.__dict__.get("action_list")  # Prefetch("actions", to_attr=…)
+        if prefetched is None:
+            prefetched = getattr(self, "_prefetched_objects_cache", {}).get("actions")
         if prefetched is None:
             return sorted(self.actions.all(), key=lambda a: (a.date, a.pk or 0))
         memo = self.__dict__.get("_sorted_actions")
@@ -246,26 +342,69 @@ class Party(models.Model):
             self._sorted_actions = memo
         return memo[1]
 
-    def _latest(self, kinds):
-        return next((a for a in reversed(self._actions()) if a.kind in kinds), None)
+    def _latest(self, kinds, actions=None):
+        actions = self._actions() if actions is None else actions
+        return next((a for a in reversed(actions) if a.kind in kinds), None)
+
+    def status_on(self, as_of=None):
+        """The status the record of actions adds up to on `as_of` (today's record when None).
+
+        The one place statuses are derived (PartyQuerySet filters the same way in SQL): the
+        latest consent decides unless a withdrawal or end of coverage came after it;
+        otherwise provisional application, then signature. An action known only to the month
+        or year counts from the period's end. Uses prefetched actions when present.
+        """
+        if as_of is None:
+            memo = self.__dict__.get("_status_now")
+            if memo is not None and memo[0] is self._actions():
+                return memo[1]
+        actions = self._actions()
+        counted, pending = actions, []
+        if as_of is not None:
+            counted = [a for a in actions if a.period_end <= as_of]
+            pending = [a for a in actions if a.date <= as_of < a.period_end]
+        consent = self._latest(PartyAction.CONSENT, counted)
+        ending = self._latest(PartyAction.ENDING, counted)
+        if ending and (consent is None or ending.date >= consent.date):
+            status = (
+                self.Status.WITHDRAWN
+                if ending.kind == PartyAction.Kind.WITHDRAWAL
+                else self.Status.CEASED
+            )
+            action = ending
+        elif consent:
+            status, action = self.Status.BOUND, consent
+        elif provisional := self._latest([PartyAction.Kind.PROVISIONAL_APPLICATION], counted):
+            status, action = self.Status.PROVISIONAL, provisional
+        elif signature := self._latest(PartyAction.SIGNING, counted):
+            status, action = self.Status.SIGNED, signature
+        else:
+            status, action = self.Status.NONE, None
+        derived = DerivedStatus(
+            status=status,
+            action=action,
+            as_of=as_of,
+            approximate=bool(action and action.date_precision != partialdate.Precision.DAY),
+            uncertain=any(a.kind in PartyAction.STATUS_KINDS for a in pending),
+        )
+        if as_of is None:
+            self._status_now = (actions, derived)
+        return derived
 
     @property
     def status(self):
-        """What the record of actions adds up to; uses prefetched actions when present."""
-        if self._latest([PartyAction.Kind.WITHDRAWAL]):
-            return self.Status.WITHDRAWN
-        if self._latest(PartyAction.CONSENT):
-            return self.Status.BOUND
-        if self._latest([PartyAction.Kind.PROVISIONAL_APPLICATION]):
-            return self.Status.PROVISIONAL
-        if self._latest(PartyAction.SIGNING):
-            return self.Status.SIGNED
-        return self.Status.NONE
+        """Today's derived status; see status_on()."""
+        return self.status_on().status
 
     @property
     def consent(self):
         """The action that bound the party (its ratification, acceptance, accession…)."""
         return self._latest(PartyAction.CONSENT)
+
+    @property
+    def ending(self):
+        """Its withdrawal or the end of its coverage, if any."""
+        return self._latest(PartyAction.ENDING)
 
     @property
     def signature(self):
@@ -274,13 +413,7 @@ class Party(models.Model):
     @property
     def status_action(self):
         """The action that decides the current status, to date it."""
-        kinds = {
-            self.Status.WITHDRAWN: [PartyAction.Kind.WITHDRAWAL],
-            self.Status.BOUND: PartyAction.CONSENT,
-            self.Status.PROVISIONAL: [PartyAction.Kind.PROVISIONAL_APPLICATION],
-            self.Status.SIGNED: PartyAction.SIGNING,
-        }.get(self.status)
-        return self._latest(kinds) if kinds else None
+        return self.status_on().action
 
     @property
     def noted_actions(self):
@@ -293,10 +426,7 @@ class Party(models.Model):
         return [a for a in self.actions.all() if a.note or a.kind in noted]
 
     def get_status_display(self):
-        status = self.status
-        if status == self.Status.BOUND:
-            return self.consent.get_kind_display()
-        return status.label
+        return self.status_on().label
 
 
 class PartyAction(models.Model):
@@ -315,6 +445,7 @@ class PartyAction(models.Model):
         DECLARATION = "declaration", "Declaration"
         RESERVATION = "reservation", "Reservation"
         WITHDRAWAL = "withdrawal", "Denunciation / withdrawal"
+        CEASED_COVERAGE = "ceased_coverage", "Ceased to be covered"
         DOMESTIC_APPROVAL = "domestic_approval", "Domestic approval (vote)"
         DOMESTIC_REJECTION = "domestic_rejection", "Domestic rejection (vote)"
 
@@ -327,6 +458,9 @@ class PartyAction(models.Model):
         Kind.FORMAL_CONFIRMATION,
     ]
     SIGNING = [Kind.SIGNATURE, Kind.SIGNATURE_AD_REFERENDUM]
+    # A withdrawal, or coverage ended from outside (a state leaving the EU leaves its treaties).
+    ENDING = [Kind.WITHDRAWAL, Kind.CEASED_COVERAGE]
+    STATUS_KINDS = {*CONSENT, *SIGNING, *ENDING, Kind.PROVISIONAL_APPLICATION}
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -362,3 +496,17 @@ class PartyAction(models.Model):
     @property
     def date_display(self):
         return partialdate.format_partial(self.date, self.date_precision)
+
+    @property
+    def kind_label(self):
+        """get_kind_display() by a dict: Django's hashes the choices on every call."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def period_end(self):
+        """The day by which the action had certainly happened (its date's period's end)."""
+        return partialdate.period_end(self.date, self.date_precision)
+
+
+KIND_LABELS = dict(PartyAction.Kind.choices)
+STATUS_LABELS = dict(Party.Status.choices)

@@ -260,6 +260,9 @@ CETA_DOMESTIC = {
 }
 
 
+UK_CEASED_NOTE = "End of the Brexit transition period: CETA no longer applies to the UK."
+
+
 def _ceta_parties():
     parties = []
     for slug in ["canada", "european-union"]:
@@ -276,6 +279,8 @@ def _ceta_parties():
                 ("ratification", CETA_RATIFICATIONS[slug], notes.get("ratification", ""))
             )
         actions += CETA_DOMESTIC.get(slug, [])
+        if slug == "united-kingdom":
+            actions.append(("ceased_coverage", "2020-12-31", UK_CEASED_NOTE))
         note = (
             "Left the EU in 2020: CETA no longer covers it, and a UK–Canada trade continuity "
             "agreement took its place."
@@ -286,8 +291,7 @@ def _ceta_parties():
     return parties
 
 
-# Reported to the month only: a party action keeps the precision it is known to.
-SIGNED_AT_SUMMIT = ("signature", "2025-06", "At the EU–Canada summit in Brussels.")
+SIGNED_AT_SUMMIT = ("signature", "2025-06-23", "At the EU–Canada summit in Brussels.")
 
 AGREEMENTS = [
     {
@@ -296,7 +300,7 @@ AGREEMENTS = [
         "short_name": "EU–Canada SDP",
         "kind": "security_defence",
         "status": "signed",
-        "signed": "2025-06",
+        "signed": "2025-06-23",
         "signed_place": "Brussels",
         "summary": (
             "A framework for cooperation between Canada and the European Union on military "
@@ -317,6 +321,10 @@ AGREEMENTS = [
         "short_name": "SAFE",
         "kind": "funding",
         "status": "in_force",
+        "needs_ratification": False,
+        "adopted": "2025-05-27",
+        "adopted_by": "Council of the EU (a regulation)",
+        "applies_from": "2025-05-29",
         "summary": (
             "The EU's €150 billion instrument to finance defence procurement by member states, "
             "with a preference for buying together. Countries outside the Union can take part "
@@ -402,6 +410,10 @@ AGREEMENTS = [
         "kind": "alliance",
         "status": "in_force",
         "concluded": "2014",
+        "needs_ratification": False,
+        "adopted": "2014-09-05",
+        "adopted_by": "NATO summit, Wales",
+        "applies_from": "2014-09-05",
         "summary": (
             "The allies' commitment, agreed in 2014, to move towards spending 2% of their GDP "
             "on defence within a decade. Canada spent 1.37% of GDP on defence in 2024."
@@ -449,7 +461,7 @@ EVENTS = [
         "slug": "eu-canada-summit-2025",
         "title": "EU–Canada summit",
         "kind": "summit",
-        "start": "2025-06",
+        "start": "2025-06-23",
         "place_name": "Brussels",
         "country": "belgium",
         "summary": (
@@ -470,7 +482,7 @@ EVENTS = [
         "slug": "signing-eu-canada-security-and-defence-partnership",
         "title": "Signing of the EU–Canada Security and Defence Partnership",
         "kind": "signing",
-        "start": "2025-06",
+        "start": "2025-06-23",
         "place_name": "Brussels",
         "country": "belgium",
         "parent": "eu-canada-summit-2025",
@@ -486,7 +498,7 @@ EVENTS = [
         "slug": "schoonselhof-visit-2025",
         "title": "Visit to the Schoonselhof military cemetery",
         "kind": "visit",
-        "start": "2025-06",
+        "start": "2025-06-22",
         "place_name": "Schoonselhof cemetery, Antwerp",
         "country": "belgium",
         "summary": (
@@ -505,7 +517,7 @@ EVENTS = [
         "slug": "schoonselhof-wreath-laying-2025",
         "title": "Wreath laying at Schoonselhof",
         "kind": "commemoration",
-        "start": "2025-06",
+        "start": "2025-06-22",
         "place_name": "Schoonselhof cemetery, Antwerp",
         "country": "belgium",
         "parent": "schoonselhof-visit-2025",

@@ -62,3 +62,47 @@ def news_article(briefing):
             for c in briefing.corrections.all()
         ],
     }
+
+
+ACTOR_TYPES = {"state": "Country", "person": "Person"}
+
+
+def thing(actor):
+    """An actor as schema.org Country, Person or Organization, tied to Wikidata by sameAs."""
+    data = {
+        "@type": ACTOR_TYPES.get(actor.kind, "Organization"),
+        "name": actor.name,
+        "url": settings.SITE_URL + actor.get_absolute_url(),
+    }
+    if actor.wikidata_qid:
+        data["sameAs"] = f"https://www.wikidata.org/wiki/{actor.wikidata_qid}"
+    return data
+
+
+def actor_page(actor):
+    return {
+        "@context": "https://schema.org",
+        **thing(actor),
+        "description": actor.summary,
+        **({"alternateName": actor.short_name} if actor.short_name else {}),
+    }
+
+
+def legislation(agreement, parties):
+    """schema.org Legislation for an agreement page: its dates and parties (prefetched)."""
+    date = agreement.signed_on or agreement.adopted_on or agreement.concluded_on
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "name": agreement.title,
+        "alternateName": agreement.short_name or None,
+        "description": agreement.summary,
+        "url": settings.SITE_URL + agreement.get_absolute_url(),
+        "legislationType": agreement.get_kind_display(),
+        "legislationDate": date.isoformat() if date else None,
+        "legislationLegalForce": (
+            "InForce" if agreement.status == agreement.Status.IN_FORCE else None
+        ),
+        "legislationPassedBy": [thing(party.actor) for party in parties],
+    }
+    return {key: value for key, value in data.items() if value not in (None, "", [])}

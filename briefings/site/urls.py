@@ -1,10 +1,11 @@
 """The public reading site's URLconf. URL names and namespaces are those readers' links use."""
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 
 from briefings.paths import TagSlugConverter
 from briefings.site import feeds
+from briefings.site.api import urls as api_urls
 from briefings.site.cache import public_page
 from briefings.site.sitemaps import sitemaps
 from briefings.site.views import (
@@ -31,6 +32,19 @@ def directory(views):
     ]
 
 
+agreement_patterns = [
+    *directory(agreements),
+    re_path(
+        r"^(?P<slug>[-a-zA-Z0-9_]+)/parties\.(?P<fmt>csv|json)$",
+        agreements.parties_download,
+        name="parties",
+    ),
+    re_path(
+        r"^(?P<slug>[-a-zA-Z0-9_]+)/actions\.(?P<fmt>csv|json)$",
+        agreements.actions_download,
+        name="actions",
+    ),
+]
 briefing_patterns = [
     path("", briefings.index, name="index"),
     path("<slug:slug>/", briefings.detail, name="detail"),
@@ -102,11 +116,12 @@ urlpatterns = [
     path("data/dossier.zip", dossier.dump, name="dossier_dump"),
     path("briefings/", include((briefing_patterns, "newsroom"))),
     path("actors/", include((directory(actors), "actors"))),
-    path("agreements/", include((directory(agreements), "agreements"))),
+    path("agreements/", include((agreement_patterns, "agreements"))),
     path("events/", include((directory(events), "events"))),
     path(
         "contributors/<slug:slug>/",
         include(([path("", contributors.detail, name="detail")], "contributors")),
     ),
     path("subscribe/", include((digest_patterns, "digests"))),
+    path("api/", include((api_urls.urlpatterns, api_urls.app_name), namespace="api")),
 ]

@@ -196,3 +196,15 @@ def test_duplicate_party_is_a_readable_form_error(editor_client):
     assert response.status_code == 200
     assert "This actor is already a party to this agreement." in response.content.decode()
     assert Party.objects.count() == 1
+
+
+def test_an_instrument_no_party_ratifies_is_listed_as_such(editor_client):
+    safe = AgreementFactory(title="Security Action for Europe", kind="funding")
+    safe.needs_ratification = False
+    safe.save()
+    PartyFactory(agreement=safe)
+    listing = editor_client.get(admin_url(Agreement, "changelist")).content.decode()
+    assert "not ratified" in listing and "0 of 1 bound" not in listing
+    change = editor_client.get(admin_url(safe, "change", safe.pk)).content.decode()
+    assert "Not ratified: the parties are who it covers." in change
+    assert 'name="adopted_on"' in change and 'name="applies_from"' in change

@@ -227,3 +227,97 @@ def test_an_action_known_to_the_month_counts_and_prints_as_known():
         PartyActionFactory(
             party=party, kind="ratification", date=datetime.date(2025, 6, 9), date_precision="month"
         )
+
+
+def test_status_on_a_date_counts_only_the_actions_before_it():
+    party = party_with(
+        (K.SIGNATURE, D(2016, 10, 30)),
+        (K.RATIFICATION, D(2018, 11, 8)),
+        (K.CEASED_COVERAGE, D(2020, 12, 31)),
+    )
+    assert party.status_on(D(2016, 10, 29)).status == Party.Status.NONE
+    assert party.status_on(D(2016, 10, 30)).status == Party.Status.SIGNED
+    on_2019 = party.status_on(D(2019, 1, 1))
+    assert (on_2019.status, on_2019.action.kind, on_2019.label) == (
+        Party.Status.BOUND,
+        K.RATIFICATION,
+        "Ratification",
+    )
+    assert not on_2019.approximate and not on_2019.uncertain and on_2019.caveat == ""
+    assert party.status == Party.Status.CEASED
+    assert party.get_status_display() == "No longer covered"
+    assert party.status_action.kind == K.CEASED_COVERAGE
+
+
+def test_an_action_known_to_the_month_counts_from_the_months_end():
+    party = PartyFactory()
+    PartyActionFactory(party=party, kind=K.SIGNATURE, date=D(2024, 2, 1), date_precision="month")
+    PartyActionFactory(party=party, kind=K.RATIFICATION, date=D(2025, 1, 1), date_precision="year")
+    party = Party.objects.prefetch_related("actions").get(pk=party.pk)
+    mid_february = party.status_on(D(2024, 2, 15))
+    assert mid_february.status == Party.Status.NONE and mid_february.uncertain
+    assert "may already have changed" in mid_february.caveat
+    leap_day = party.status_on(D(2024, 2, 29))
+    assert leap_day.status == Party.Status.SIGNED and leap_day.approximate
+    assert leap_day.caveat == "Rests on a date known only to the month; counted from its end."
+    assert party.status_on(D(2025, 12, 30)).status == Party.Status.SIGNED
+    assert party.status_on(D(2025, 12, 31)).status == Party.Status.BOUND
+    for as_of, bound in [
+        (D(2024, 2, 28), False),
+        (D(2025, 12, 30), False),
+        (D(2025, 12, 31), True),
+    ]:
+        assert Party.objects.bound(as_of).filter(pk=party.pk).exists() is bound
+
+
+def test_sql_filters_agree_with_status_on_row_for_row():
+    records = [
+        [],
+        [(K.SIGNATURE, D(2016, 10, 30))],
+        [(K.RATIFICATION, D(2017, 3, 9))],
+        [(K.RATIFICATION, D(2017, 3, 9)), (K.WITHDRAWAL, D(2019, 6, 1))],
+        [(K.RATIFICATION, D(2017, 3, 9)), (K.CEASED_COVERAGE, D(2020, 12, 31))],
+        [
+            (K.RATIFICATION, D(2017, 3, 9)),
+            (K.WITHDRAWAL, D(2018, 1, 1)),
+            (K.ACCESSION, D(2021, 5, 5)),
+        ],
+    ]
+    parties = [party_with(*actions) for actions in records]
+    for as_of in [
+        None,
+        D(2017, 3, 8),
+        D(2017, 3, 9),
+        D(2018, 6, 1),
+        D(2020, 1, 1),
+        D(2021, 1, 1),
+        D(2022, 1, 1),
+    ]:
+        bound = {p.pk for p in parties if p.status_on(as_of).status == Party.Status.BOUND}
+        ended = {
+            p.pk
+            for p in parties
+            if p.status_on(as_of).status in (Party.Status.WITHDRAWN, Party.Status.CEASED)
+        }
+        assert set(Party.objects.bound(as_of).values_list("pk", flat=True)) == bound, as_of
+        assert set(Party.objects.ended(as_of).values_list("pk", flat=True)) == ended, as_of
+        assert (
+            set(Party.objects.not_bound(as_of).values_list("pk", flat=True))
+            == {p.pk for p in parties} - bound
+        )
+
+
+def test_party_counts_on_a_date_count_the_ended_apart():
+    ceta = AgreementFactory()
+    for actions in [
+        [(K.RATIFICATION, D(2017, 3, 9))],
+        [(K.RATIFICATION, D(2018, 11, 8)), (K.CEASED_COVERAGE, D(2020, 12, 31))],
+        [(K.SIGNATURE, D(2016, 10, 30))],
+    ]:
+        party = PartyFactory(agreement=ceta)
+        for kind, date in actions:
+            PartyActionFactory(party=party, kind=kind, date=date)
+    now = Agreement.objects.with_party_counts().get(pk=ceta.pk)
+    assert (now.party_count, now.bound_count, now.ended_count, now.not_bound_count) == (3, 1, 1, 2)
+    then = Agreement.objects.with_party_counts(D(2019, 1, 1)).get(pk=ceta.pk)
+    assert (then.bound_count, then.ended_count) == (2, 0)

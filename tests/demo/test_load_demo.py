@@ -151,7 +151,7 @@ def test_ceta_record(demo):
 def test_the_pact(demo):
     pact = Agreement.objects.get(slug="eu-canada-security-and-defence-partnership")
     assert set(pact.parties.values_list("name", flat=True)) == {"Canada", "European Union"}
-    assert pact.signed_display == "June 2025"
+    assert pact.signed_display == "23 June 2025"
     assert AgreementRelation.objects.filter(
         source=pact, target__slug="eu-uk-security-and-defence-partnership", kind="mirrors"
     ).exists()
@@ -191,7 +191,9 @@ def test_offices_and_memberships(demo):
 
 def test_events(demo):
     summit = Event.objects.get(slug="eu-canada-summit-2025")
-    assert summit.date_display == "June 2025"
+    assert summit.date_display == "23 June 2025"
+    visit = Event.objects.get(slug="schoonselhof-visit-2025")
+    assert visit.start_date == summit.start_date - datetime.timedelta(days=1)
     assert summit.place_display == "Brussels, Belgium"
     signing = Event.objects.get(slug="signing-eu-canada-security-and-defence-partnership")
     assert signing.parent == summit
@@ -406,3 +408,35 @@ def test_demo_readers_follow_ceta_so_italys_ratification_has_someone_to_alert(se
     out, _ = load()
     assert "ceta-watcher@readers.example: exists, left unchanged" in out
     assert Subscriber.objects.count() == 3
+
+
+def test_ceta_bound_on_1_january_2019_are_the_deposits_before_it(demo):
+    as_of = datetime.date(2019, 1, 1)
+    expected = {name for name, date in DEPOSITS.items() if date < as_of.isoformat()}
+    parties = Party.objects.filter(agreement__slug="ceta").select_related("actor")
+    bound = parties.bound(as_of)
+    assert {p.actor.name for p in bound} == expected
+    assert len(expected) == 11 and "United Kingdom" in expected and "Finland" not in expected
+    derived = {
+        p.actor.name
+        for p in parties.prefetch_related("actions")
+        if p.status_on(as_of).status == "bound"
+    }
+    assert derived == expected
+
+
+def test_the_united_kingdom_is_no_longer_covered_by_ceta(demo):
+    uk = Party.objects.prefetch_related("actions").get(
+        agreement__slug="ceta", actor__slug="united-kingdom"
+    )
+    assert uk.status == Party.Status.CEASED
+    assert not Party.objects.bound().filter(pk=uk.pk).exists()
+    ceta = Agreement.objects.with_party_counts().get(slug="ceta")
+    assert (ceta.party_count, ceta.bound_count, ceta.ended_count) == (30, 17, 1)
+
+
+def test_instruments_no_party_ratifies_say_so(demo):
+    safe = Agreement.objects.get(slug="safe")
+    assert not safe.needs_ratification
+    assert safe.adopted_display == "27 May 2025"
+    assert Agreement.objects.get(slug="ceta").needs_ratification

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from briefings.newsroom.models import Briefing
 from tests.conftest import screenshot
-from tests.factories import DraftFactory, writer
+from tests.factories import DraftFactory, add_byline, writer
 from tests.newsroom.test_admin_briefing_browser import log_in
 from tests.newsroom.test_scheduling import roles  # noqa: F401  (groups survive the flush)
 
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 def own_draft(author, **kwargs):
     briefing = DraftFactory(created_by=author, **kwargs)
-    briefing.authors.add(author)
+    add_byline(briefing, author)
     return briefing
 
 

@@ -1,6 +1,8 @@
 """Actor pages: profile, offices, memberships, agreements with status, timeline, briefings."""
 
 import datetime
+import json
+import re
 
 import pytest
 
@@ -150,3 +152,21 @@ def test_actor_pages_run_constant_queries(client, count, django_assert_max_num_q
         assert client.get("/actors/holder/").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/actors/").status_code == 200
+
+
+def test_actor_pages_carry_json_ld_tied_to_wikidata(client):
+    cases = [
+        (ActorFactory(kind="state", iso_alpha2="CA", wikidata_qid="Q16"), "Country"),
+        (ActorFactory(kind="person", wikidata_qid="Q7374"), "Person"),
+        (ActorFactory(kind="organisation", name="NATO </script><svg>"), "Organization"),
+    ]
+    for actor, schema_type in cases:
+        page = client.get(actor.get_absolute_url()).content.decode()
+        raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
+        assert "<svg" not in raw
+        data = json.loads(raw)
+        assert (data["@type"], data["name"]) == (schema_type, actor.name)
+        if actor.wikidata_qid:
+            assert data["sameAs"] == f"https://www.wikidata.org/wiki/{actor.wikidata_qid}"
+        else:
+            assert "sameAs" not in data

@@ -105,6 +105,9 @@ QUERY_PARAMETERS = [
     ("/events/", ["actor", "agreement", "kind", "from", "to", "page"]),
     ("/actors/", ["page"]),
     ("/agreements/", ["page"]),
+    ("/agreements/ceta/", ["as_of"]),
+    ("/agreements/ceta/parties.csv", ["as_of"]),
+    ("/agreements/ceta/actions.json", ["as_of"]),
     ("/tags/", ["letter", "page"]),
     ("/search/", ["q", "page"]),
     ("/subscribe/", ["tag", "actor", "agreement", "email"]),
@@ -120,6 +123,8 @@ PATHS = [
     "/actors/{}/atom/",
     "/agreements/{}/",
     "/agreements/{}/rss/",
+    "/agreements/{}/parties.csv",
+    "/agreements/{}/actions.json",
     "/events/{}/",
     "/tags/{}/",
     "/tags/{}/rss/",
@@ -136,7 +141,7 @@ QUERIES = [(url, name) for url, names in QUERY_PARAMETERS for name in names]
 @pytest.fixture
 def desk():
     """A little of everything, so that filters and follow lists have something to match."""
-    actor, agreement = ActorFactory(), AgreementFactory()
+    actor, agreement = ActorFactory(), AgreementFactory(slug="ceta")
     briefing = BriefingFactory(tags=["Trade"])
     briefing.actors.add(actor)
     briefing.agreements.add(agreement)

@@ -13,6 +13,7 @@ feed turns a name into live HTML, RSS channel titles and descriptions included.
 
 import datetime
 import io
+import json
 import re
 import time
 import uuid
@@ -73,7 +74,19 @@ def extract_links(response):
         return parser.links
     if "xml" in content_type:
         return [a or b for a, b in XML_LINK.findall(text)]
+    if "json" in content_type:  # the API: every address in it (urls of records, next pages)
+        return [value for value in json_strings(json.loads(text)) if value.startswith("http")]
     return []
+
+
+def json_strings(data):
+    if isinstance(data, dict):
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            yield from json_strings(item)
+    elif isinstance(data, str):
+        yield data
 
 
 def same_site_path(base, link, hosts):
@@ -338,6 +351,36 @@ def seeds_for(data):
         *(f"/search/?{urlencode({'q': q})}" for q in searches),
         *(f"/briefings/?{urlencode(f)}" for f in filters),
         *(f"/events/?{urlencode(f)}" for f in event_filters),
+        *api_seeds(data, filters, event_filters),
+    ]
+
+
+def api_seeds(data, filters, event_filters):
+    """Every API endpoint, its filters, each record's own answer, and the planted slugs."""
+    records = [
+        *(f"/api/v1/actors/{a.slug}" for a in data["actors"]),
+        *(f"/api/v1/agreements/{a.slug}" for a in data["agreements"]),
+        *(f"/api/v1/agreements/{a.slug}/parties?as_of=2020-01-01" for a in data["agreements"]),
+        *(f"/api/v1/events/{e.slug}" for e in data["events"]),
+        *(
+            f"/api/v1/briefings/{b.slug}"
+            for b in data["published"] + list(data["planted"].values())
+        ),
+    ]
+    api_filters = [
+        {k.replace("type", "kind"): v} for f in filters for k, v in f.items() if k != "tag"
+    ]
+    return [
+        "/api/docs",
+        "/api/v1/openapi.json",
+        "/api/v1/actors?limit=2",
+        "/api/v1/agreements?limit=1",
+        "/api/v1/events?limit=1",
+        "/api/v1/briefings?limit=2",
+        *(f"/api/v1/briefings?{urlencode(f)}" for f in api_filters),
+        *(f"/api/v1/events?{urlencode(f)}" for f in event_filters if "from" not in f),
+        *(f"/api/v1/actors?{urlencode({'agreement': a.slug})}" for a in data["agreements"]),
+        *records,
     ]
 
 

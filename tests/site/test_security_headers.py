@@ -19,6 +19,10 @@ from tests.site.test_leak import (
 PERMISSIONS = "camera=(), "
 
 
+# Script types a browser never executes: JSON-LD, and the API docs' settings block.
+DATA_BLOCKS = {"application/ld+json", "application/json"}
+
+
 class InlineFinder(HTMLParser):
     """What the policy would block: inline scripts (other than data blocks), <style>, style
     attributes and on* handlers."""
@@ -29,7 +33,7 @@ class InlineFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script" and not attrs.get("src") and attrs.get("type") != "application/ld+json":
+        if tag == "script" and not attrs.get("src") and attrs.get("type") not in DATA_BLOCKS:
             self.found.append(f"inline script {attrs}")
         if tag == "style":
             self.found.append("<style>")

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor, Membership, OfficeTerm
 from briefings.site.cache import RECORDS, briefing_tags, public_page, tag_page
+from briefings.site.jsonld import actor_page
 
 TIMELINE_SIZE = 30
 # The directory's headings: each kind in the plural.
@@ -84,6 +85,7 @@ def detail(request, slug):
             "parties": parties,
             "participations": participations,
             "briefings": briefings,
+            "jsonld": actor_page(actor),
             "title": actor.name,
             "description": actor.summary[:300] or f"{actor.name} in the desk's dossiers.",
             "nav": "actors",

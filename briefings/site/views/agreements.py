@@ -1,41 +1,17 @@
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from briefings import partialdate
 from briefings.agreements.models import Agreement, AgreementRelation, Party
+from briefings.params import date_param
+from briefings.site import records
 from briefings.site.cache import RECORDS, briefing_tags, public_page, tag_page
+from briefings.site.jsonld import legislation
 
 # The latest events on an agreement's page; the events timeline, filtered, has them all.
 TIMELINE_SIZE = 20
-
-# The order readers scan a ratification table in: who is bound first, who has done nothing last.
-STATUS_ORDER = [
-    Party.Status.BOUND,
-    Party.Status.PROVISIONAL,
-    Party.Status.SIGNED,
-    Party.Status.WITHDRAWN,
-    Party.Status.NONE,
-]
-GROUP_TITLES = {
-    Party.Status.BOUND: "Ratified or otherwise bound",
-    Party.Status.PROVISIONAL: "Provisionally applying",
-    Party.Status.SIGNED: "Signed, not ratified",
-    Party.Status.WITHDRAWN: "Withdrawn",
-    Party.Status.NONE: "No action yet",
-}
-
-
-def party_groups(parties):
-    """Parties grouped by derived status; the bound sorted by the date they were bound."""
-    groups = {status: [] for status in STATUS_ORDER}
-    for party in parties:
-        groups[party.status].append(party)
-    groups[Party.Status.BOUND].sort(key=lambda p: (p.consent.date, p.actor.name))
-    return [
-        {"status": status, "title": GROUP_TITLES[status], "parties": rows}
-        for status, rows in groups.items()
-        if rows
-    ]
 
 
 @require_safe
@@ -54,22 +30,31 @@ def index(request):
     )
 
 
+def _agreement(slug, relations=True):
+    prefetches = [
+        Prefetch(
+            "party_records",
+            queryset=Party.objects.select_related("actor").prefetch_related("actions"),
+        )
+    ]
+    if relations:
+        prefetches += [
+            Prefetch("relations_out", queryset=AgreementRelation.objects.select_related("target")),
+            Prefetch("relations_in", queryset=AgreementRelation.objects.select_related("source")),
+        ]
+    return get_object_or_404(Agreement.objects.prefetch_related(*prefetches), slug=slug)
+
+
 @require_safe
 @public_page
 def detail(request, slug):
-    agreement = get_object_or_404(
-        Agreement.objects.prefetch_related(
-            Prefetch(
-                "party_records",
-                queryset=Party.objects.select_related("actor").prefetch_related("actions"),
-            ),
-            Prefetch("relations_out", queryset=AgreementRelation.objects.select_related("target")),
-            Prefetch("relations_in", queryset=AgreementRelation.objects.select_related("source")),
-        ),
-        slug=slug,
-    )
+    as_of = date_param(request, "as_of")
+    agreement = _agreement(slug)
     parties = list(agreement.party_records.all())
-    events = agreement.events.select_related("country").order_by("-start_date", "title")
+    rows = records.rows(parties, as_of)
+    events = agreement.events.select_related("country").order_by(
+        "-start_date", "start_precision", "title"
+    )
     briefings = list(agreement.briefings.published().listed()[:10])
     tag_page(request, f"agreement:{agreement.pk}", RECORDS, *briefing_tags(briefings))
     return render(
@@ -77,12 +62,64 @@ def detail(request, slug):
         "site/agreements/agreement_detail.html",
         {
             "agreement": agreement,
-            "party_groups": party_groups(parties),
+            "as_of": as_of,
+            "as_of_display": as_of and partialdate.day_month_year(as_of),
+            "caveats": [row for row in rows if row.derived.caveat],
+            "party_groups": records.party_groups(rows),
             "party_count": len(parties),
             "events": events[:TIMELINE_SIZE],
             "briefings": briefings,
+            "jsonld": legislation(agreement, parties),
             "title": agreement.title,
             "description": agreement.summary[:300] or f"{agreement.title}: status and parties.",
             "nav": "agreements",
         },
     )
+
+
+def _download(request, slug, what, fmt):
+    as_of = date_param(request, "as_of")
+    agreement = _agreement(slug, relations=False)
+    rows = records.rows(agreement.party_records.all(), as_of)
+    name = f"{agreement.slug}-{what}{'-' + as_of.isoformat() if as_of else ''}.{fmt}"
+    if fmt == "csv":
+        body = records.parties_csv(rows) if what == "parties" else records.actions_csv(rows)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        data = {
+            "agreement": {
+                "slug": agreement.slug,
+                "title": agreement.title,
+                "short_name": agreement.short_name,
+                "url": request.build_absolute_uri(agreement.get_absolute_url()),
+            },
+            "as_of": as_of,
+            "parties": [records.party_data(row) for row in rows],
+        }
+        if what == "actions":
+            data["actions"] = [
+                {"party": row.actor.slug, **records.action_data(a)}
+                for row in rows
+                for a in row.actions
+            ]
+            del data["parties"]
+        body = records.dumps(data)
+        content_type = "application/json; charset=utf-8"
+    response = HttpResponse(body.encode(), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+@public_page
+def parties_download(request, slug, fmt):
+    """The parties table, one row per party (status, dates), as CSV or JSON."""
+    return _download(request, slug, "parties", fmt)
+
+
+@require_safe
+@public_page
+def actions_download(request, slug, fmt):
+    """The action record, one row per dated action, as CSV or JSON."""
+    return _download(request, slug, "actions", fmt)

@@ -192,6 +192,7 @@ class Command(BaseCommand):
         for data in dossier.AGREEMENTS:
             signed_on, signed_precision = partial(data.get("signed"))
             concluded_on, concluded_precision = partial(data.get("concluded"))
+            adopted_on, adopted_precision = partial(data.get("adopted"))
             agreement = self.upsert(
                 Agreement,
                 {"slug": data["slug"]},
@@ -207,6 +208,11 @@ class Command(BaseCommand):
                     "concluded_on": concluded_on,
                     "concluded_precision": concluded_precision,
                     "provisionally_applied_on": day(data.get("provisionally_applied_on")),
+                    "needs_ratification": data.get("needs_ratification", True),
+                    "adopted_on": adopted_on,
+                    "adopted_precision": adopted_precision,
+                    "adopted_by": data.get("adopted_by", ""),
+                    "applies_from": day(data.get("applies_from")),
                 },
             )
             agreements[data["slug"]] = agreement

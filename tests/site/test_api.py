@@ -1,0 +1,347 @@
+"""The public JSON API: its schema, its answers against the schema, status as of a date,
+filters, keyset pagination, ETags, CORS, the rate limit, hostile input and query budgets."""
+
+import datetime
+from urllib.parse import quote
+
+import jsonschema
+import pytest
+from django.utils import timezone
+from django.utils.text import slugify
+from hypothesis import given
+from hypothesis import strategies as st
+from openapi_spec_validator import validate
+
+from briefings.agreements.models import PartyAction
+from briefings.newsroom.models import Briefing
+from tests.factories import (
+    ActorFactory,
+    AgreementFactory,
+    AgreementRelationFactory,
+    BriefingFactory,
+    ContributorFactory,
+    DraftFactory,
+    EventFactory,
+    PartyActionFactory,
+    PartyFactory,
+    add_byline,
+    editor,
+)
+from tests.site.test_hostile_input import FAST, HOSTILE
+from tests.support import wait_until
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+K = PartyAction.Kind
+
+
+@pytest.fixture
+def ceta():
+    """A slice of CETA's record: two deposits before 2019, one after, the UK's end of
+    coverage, Canada's provisional application and a signature-only party."""
+    ceta = AgreementFactory(slug="ceta", short_name="CETA", signed_on=D(2016, 10, 30))
+    record = {
+        "Latvia": [(K.RATIFICATION, D(2017, 3, 9))],
+        "United Kingdom": [(K.RATIFICATION, D(2018, 11, 8)), (K.CEASED_COVERAGE, D(2020, 12, 31))],
+        "Finland": [(K.RATIFICATION, D(2019, 1, 3))],
+        "France": [],
+        "Canada": [(K.PROVISIONAL_APPLICATION, D(2017, 9, 21))],
+    }
+    for name, actions in record.items():
+        party = PartyFactory(agreement=ceta, actor=ActorFactory(name=name, slug=slugify(name)))
+        PartyActionFactory(party=party, kind=K.SIGNATURE, date=D(2016, 10, 30))
+        for kind, date in actions:
+            PartyActionFactory(party=party, kind=kind, date=date)
+    return ceta
+
+
+def get(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, response.content[:300])
+    return response.json()
+
+
+@pytest.fixture
+def schema(client):
+    return get(client, "/api/v1/openapi.json")
+
+
+def check_against_schema(schema, path, data):
+    """Validate `data` against the 200 response schema of `path` in the OpenAPI document."""
+    operation = schema["paths"][path]["get"]
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    jsonschema.validate(
+        data, {**body, "components": schema["components"]}, cls=jsonschema.Draft202012Validator
+    )
+
+
+def test_the_schema_is_valid_openapi_3_and_the_docs_serve_it_from_our_static(client, schema):
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+    assert {
+        "/api/v1/actors",
+        "/api/v1/actors/{slug}",
+        "/api/v1/agreements",
+        "/api/v1/agreements/{slug}",
+        "/api/v1/agreements/{slug}/parties",
+        "/api/v1/events",
+        "/api/v1/events/{slug}",
+        "/api/v1/briefings",
+        "/api/v1/briefings/{slug}",
+    } <= set(schema["paths"])
+    docs = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs and "https://" not in docs
+    assert "/api/v1/openapi.json" in docs
+
+
+def test_every_endpoint_answers_as_its_schema_says(client, schema, ceta):
+    event = EventFactory(slug="summit")
+    event.agreements.add(ceta)
+    event.participations.create(actor=ceta.party_records.first().actor, role="host")
+    briefing = BriefingFactory(slug="piece", body="## Where CETA stands\n\nText.")
+    briefing.agreements.add(ceta)
+    add_byline(briefing, ContributorFactory())
+    AgreementRelationFactory(source=ceta, target=AgreementFactory(slug="other"))
+    answers = {
+        "/api/v1/actors": "/api/v1/actors",
+        "/api/v1/actors/{slug}": "/api/v1/actors/latvia",
+        "/api/v1/agreements": "/api/v1/agreements",
+        "/api/v1/agreements/{slug}": "/api/v1/agreements/ceta?as_of=2019-01-01",
+        "/api/v1/agreements/{slug}/parties": "/api/v1/agreements/ceta/parties",
+        "/api/v1/events": "/api/v1/events",
+        "/api/v1/events/{slug}": "/api/v1/events/summit",
+        "/api/v1/briefings": "/api/v1/briefings",
+        "/api/v1/briefings/{slug}": "/api/v1/briefings/piece",
+    }
+    for path, url in answers.items():
+        data = get(client, url)
+        check_against_schema(schema, path, data)
+    assert "<h2" in get(client, "/api/v1/briefings/piece")["body_html"]
+
+
+def test_ceta_parties_bound_on_1_january_2019(client, ceta):
+    data = get(client, "/api/v1/agreements/ceta/parties", as_of="2019-01-01", status="bound")
+    assert [p["actor"]["name"] for p in data["items"]] == ["Latvia", "United Kingdom"]
+    assert data["as_of"] == "2019-01-01"
+    assert data["counts"]["bound"] == 2 and data["counts"]["ceased"] == 0
+    uk = data["items"][1]
+    assert (uk["status"], uk["bound_on"]) == ("bound", "2018-11-08")
+    assert [a["kind"] for a in uk["actions"]] == ["signature", "ratification"]  # no later ones
+
+    today = get(client, "/api/v1/agreements/ceta/parties")
+    statuses = {p["actor"]["name"]: p["status"] for p in today["items"]}
+    assert statuses == {
+        "Latvia": "bound",
+        "United Kingdom": "ceased",
+        "Finland": "bound",
+        "France": "signed",
+        "Canada": "provisional",
+    }
+
+
+def test_an_imprecise_date_is_said_so(client, ceta):
+    party = PartyFactory(agreement=ceta, actor=ActorFactory(name="Malta", slug="malta"))
+    PartyActionFactory(party=party, kind=K.RATIFICATION, date=D(2017, 7, 1), date_precision="month")
+    during = get(client, "/api/v1/agreements/ceta/parties", as_of="2017-07-20")
+    malta = next(p for p in during["items"] if p["actor"]["slug"] == "malta")
+    assert (malta["status"], malta["uncertain"]) == ("none", True)
+    after = get(client, "/api/v1/agreements/ceta/parties", as_of="2017-07-31")
+    malta = next(p for p in after["items"] if p["actor"]["slug"] == "malta")
+    assert (malta["status"], malta["approximate"]) == ("bound", True)
+    assert malta["actions"][0]["counts_from"] == "2017-07-31"
+
+
+def test_filters(client, ceta):
+    AgreementFactory(slug="safe", kind="funding", status="in_force")
+    assert [a["slug"] for a in get(client, "/api/v1/agreements", kind="funding")["items"]] == [
+        "safe"
+    ]
+    assert [a["slug"] for a in get(client, "/api/v1/agreements", actor="latvia")["items"]] == [
+        "ceta"
+    ]
+    signed = get(client, "/api/v1/agreements", signed_from="2016-01-01", signed_to="2016-12-31")
+    assert [a["slug"] for a in signed["items"]] == ["ceta"]
+    future = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    assert get(client, "/api/v1/agreements", updated_since=future)["items"] == []
+    actors = get(client, "/api/v1/actors", agreement="ceta")["items"]
+    assert {a["slug"] for a in actors} == {
+        "latvia",
+        "united-kingdom",
+        "finland",
+        "france",
+        "canada",
+    }
+    EventFactory(slug="old", start_date=D(2016, 10, 30), kind="signing").agreements.add(ceta)
+    EventFactory(slug="new", start_date=D(2025, 6, 23), kind="summit")
+    assert [e["slug"] for e in get(client, "/api/v1/events", agreement="ceta")["items"]] == ["old"]
+    assert [e["slug"] for e in get(client, "/api/v1/events", kind="summit")["items"]] == ["new"]
+    ranged = get(client, "/api/v1/events", start_from="2025-01-01", start_to="2025-12-31")
+    assert [e["slug"] for e in ranged["items"]] == ["new"]
+
+
+def test_keyset_pagination_walks_every_row_once_in_a_stable_order(client):
+    for n in range(7):
+        BriefingFactory(
+            slug=f"b{n}",
+            publish_at=timezone.now() - datetime.timedelta(hours=n // 2),  # ties on purpose
+        )
+    seen, url = [], "/api/v1/briefings?limit=3"
+    while url:
+        data = get(client, url)
+        seen += [b["slug"] for b in data["items"]]
+        url = data["next"]
+        if url:
+            url = url[url.index("/api/") :]
+    assert sorted(seen) == [f"b{n}" for n in range(7)] and len(seen) == 7
+    assert client.get("/api/v1/briefings", {"cursor": "bm9wZQ"}).status_code == 400
+    assert client.get("/api/v1/briefings", {"limit": "1000"}).status_code == 400
+
+
+def test_only_published_briefings_reach_the_api(client):
+    BriefingFactory(slug="out", headline="Out now")
+    DraftFactory(slug="draft", headline="Secret draft")
+    BriefingFactory(
+        slug="later", headline="Not yet", publish_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    assert [b["slug"] for b in get(client, "/api/v1/briefings")["items"]] == ["out"]
+    assert client.get("/api/v1/briefings/draft").status_code == 404
+    assert client.get("/api/v1/briefings/later").status_code == 404
+
+
+def test_etag_answers_304_and_cors_allows_any_origin(client, ceta):
+    first = client.get("/api/v1/agreements/ceta", HTTP_ORIGIN="https://elsewhere.example")
+    assert first["Access-Control-Allow-Origin"] == "*"
+    etag = first["ETag"]
+    again = client.get("/api/v1/agreements/ceta", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again["ETag"] == etag and not again.content
+    preflight = client.options("/api/v1/agreements/ceta")
+    assert preflight.status_code == 204 and "GET" in preflight["Access-Control-Allow-Methods"]
+    assert client.post("/api/v1/agreements/ceta").status_code == 405
+
+
+def test_a_change_shows_at_once_despite_the_answer_cache(client, ceta):
+    before = client.get("/api/v1/agreements/ceta/parties")
+    france = ceta.party_records.get(actor__slug="france")
+    PartyActionFactory(party=france, kind=K.RATIFICATION, date=D(2024, 5, 1))
+    after = client.get("/api/v1/agreements/ceta/parties", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    statuses = {p["actor"]["slug"]: p["status"] for p in after.json()["items"]}
+    assert statuses["france"] == "bound"
+
+
+def test_rate_limit_answers_429_with_retry_after(client, settings, ceta):
+    settings.API_RATE_LIMIT = 3
+    codes = [client.get("/api/v1/agreements/ceta").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = client.get("/api/v1/agreements/ceta")
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    other = client.get("/api/v1/agreements/ceta", REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 200  # per client
+
+
+API_QUERIES = [
+    ("/api/v1/actors", ["kind", "agreement", "updated_since", "cursor", "limit"]),
+    (
+        "/api/v1/agreements",
+        ["kind", "status", "actor", "signed_from", "signed_to", "updated_since", "as_of"],
+    ),
+    ("/api/v1/agreements/ceta", ["as_of"]),
+    ("/api/v1/agreements/ceta/parties", ["as_of", "status"]),
+    ("/api/v1/events", ["agreement", "actor", "kind", "start_from", "start_to", "cursor"]),
+    ("/api/v1/briefings", ["agreement", "actor", "kind", "published_from", "updated_since"]),
+]
+API_PATHS = [
+    "/api/v1/actors/{}",
+    "/api/v1/agreements/{}",
+    "/api/v1/agreements/{}/parties",
+    "/api/v1/events/{}",
+    "/api/v1/briefings/{}",
+]
+
+
+def sane(response):
+    return response.status_code < 500
+
+
+@FAST
+@given(value=HOSTILE)
+def test_hostile_parameters_answer_4xx_never_500(client, ceta, value):
+    for url, names in API_QUERIES:
+        for name in names:
+            response = client.get(url, {name: value})
+            assert sane(response), (url, name, value)
+    for path in API_PATHS:
+        assert sane(client.get(path.format(quote(value, safe="")))), path
+
+
+@FAST
+@given(values=st.lists(HOSTILE, min_size=2, max_size=3))
+def test_repeated_parameters_answer_no_500(client, ceta, values):
+    for url, names in API_QUERIES:
+        for name in names:
+            assert sane(client.get(url, {name: values})), (url, name, values)
+
+
+def build(count):
+    for n in range(count):
+        agreement = AgreementFactory()
+        AgreementRelationFactory(source=agreement, target=AgreementFactory())
+        for _ in range(3):
+            party = PartyFactory(agreement=agreement)
+            PartyActionFactory(party=party)
+            PartyActionFactory(party=party, kind=K.RATIFICATION, date=D(2018, 1, 1))
+        event = EventFactory()
+        event.agreements.add(agreement)
+        event.participations.create(actor=party.actor, role="host")
+        briefing = BriefingFactory(tags=[f"t{n}"])
+        briefing.agreements.add(agreement)
+        briefing.actors.add(party.actor)
+        briefing.events.add(event)
+        add_byline(briefing, ContributorFactory())
+        party.actor.memberships.create(organisation=ActorFactory(), role="member")
+
+
+# One more than the endpoint's own queries: the cache lifetime (published()'s next change).
+API_BUDGETS = {
+    "/api/v1/actors": 4,
+    "/api/v1/agreements?as_of=2019-01-01": 7,
+    "/api/v1/events": 5,
+    "/api/v1/briefings": 8,
+}
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_api_endpoints_run_constant_queries(client, count, django_assert_max_num_queries):
+    build(count)
+    for url, budget in API_BUDGETS.items():
+        with django_assert_max_num_queries(budget, info=url):
+            assert client.get(url).status_code == 200
+
+
+def test_the_answer_cache_serves_a_scheduled_briefing_at_its_time_not_before(client):
+    BriefingFactory(slug="already-out")
+    briefing = DraftFactory(slug="embargoed")
+    publish_at = timezone.now() + datetime.timedelta(seconds=2)
+    briefing.transition(Briefing.Status.SCHEDULED, by=editor(), publish_at=publish_at)
+    assert [b["slug"] for b in get(client, "/api/v1/briefings")["items"]] == ["already-out"]
+
+    def visible():
+        asked_at = timezone.now()
+        listed = [b["slug"] for b in get(client, "/api/v1/briefings")["items"]]
+        detail = client.get("/api/v1/briefings/embargoed").status_code
+        if "embargoed" in listed or detail == 200:
+            assert timezone.now() >= publish_at, "served before its time"
+        return asked_at >= publish_at + datetime.timedelta(milliseconds=200) and (
+            "embargoed" in listed and detail == 200
+        )
+
+    wait_until(visible, timeout=10, interval=0.1, message="the briefing in the API at its time")
+
+
+def test_withdrawal_leaves_the_api_at_once(client):
+    briefing = BriefingFactory(slug="soon-withdrawn")
+    assert client.get("/api/v1/briefings/soon-withdrawn").status_code == 200
+    briefing.transition(Briefing.Status.WITHDRAWN, by=editor(), note="Sourcing failed.")
+    assert client.get("/api/v1/briefings/soon-withdrawn").status_code == 404
+    assert get(client, "/api/v1/briefings")["items"] == []
