@@ -29,6 +29,7 @@ from taggit.models import Tag
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event, Participation
+from briefings.images.models import Image
 from briefings.newsroom.models import Briefing, Correction, KeyFigure, Source, TaggedBriefing
 from briefings.newsroom.signals import briefing_published
 
@@ -43,6 +44,7 @@ WATCHED = [
     Actor, Membership, Office, OfficeTerm,
     Agreement, AgreementRelation, Party, PartyAction,
     Event, Participation,
+    Image,
 ]  # fmt: skip
 BRIEFING_LINKS = (
     Briefing.actors.through,

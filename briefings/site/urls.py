@@ -13,6 +13,7 @@ from briefings.site.views import (
     briefings,
     digests,
     events,
+    images,
     pages,
     search,
     topics,
@@ -44,6 +45,9 @@ digest_patterns = [
     path("dev-mailbox/", digests.dev_mailbox, name="dev_mailbox"),
     path("dev-mailbox/<str:name>/", digests.dev_message, name="dev_message"),
     path("dev-mailbox/<str:name>/html/", digests.dev_message_html, name="dev_message_html"),
+]
+image_patterns = [
+    path("<int:pk>/<str:signature>/<str:key>", images.rendition, name="rendition"),
 ]
 # Feeds live at the top: they list briefings for other apps' objects.
 feed_patterns = [
@@ -92,4 +96,5 @@ urlpatterns = [
     path("agreements/", include((directory(agreements), "agreements"))),
     path("events/", include((directory(events), "events"))),
     path("subscribe/", include((digest_patterns, "digests"))),
+    path("images/", include((image_patterns, "images"))),
 ]
