@@ -54,16 +54,16 @@ class ImageForm(forms.ModelForm):
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
-    list_display = ["thumbnail", "title", "credit", "licence", "size", "is_public", "created_at"]
+    list_display = ["thumbnail", "title", "credit", "licence", "size", "markdown", "is_public"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["is_public", "licence"]
     search_fields = ["title", "alt_text", "caption", "credit"]
-    readonly_fields = ["focal_point_picker", "size"]
+    readonly_fields = ["focal_point_picker", "size", "markdown"]
     fieldsets = [
         (None, {"fields": ["file", "focal_point_picker", "focal_x", "focal_y"]}),
         ("Description", {"fields": ["title", "alt_text", "caption"]}),
         ("Rights", {"fields": ["credit", "licence", "source_url", "is_public"]}),
-        ("File", {"fields": ["size"]}),
+        ("File", {"fields": ["size", "markdown"]}),
     ]
 
     class Media:
@@ -76,6 +76,13 @@ class ImageAdmin(admin.ModelAdmin):
             '<img src="{}" width="80" height="80" alt="" class="image-thumb" loading="lazy">',
             obj.rendition_url("square-160.jpeg"),
         )
+
+    @admin.display(description="In a body")
+    def markdown(self, obj):
+        """The line that places the image in a briefing's body (richtext resolves it)."""
+        if not obj.pk:
+            return "—"
+        return format_html('<code class="image-ref">![](image:{})</code>', obj.pk)
 
     @admin.display(description="Size")
     def size(self, obj):

@@ -161,6 +161,16 @@ class Image(models.Model):
     def absolute_url(self, key):
         return settings.SITE_URL + self.rendition_url(key)
 
+    def social_card(self):
+        """What OpenGraph and Twitter cards take: an absolute JPEG address, its size, its alt."""
+        width, height = self.rendition_size(RATIOS["social"], 1200)
+        return {
+            "url": self.absolute_url("social-1200.jpeg"),
+            "width": width,
+            "height": height,
+            "alt": self.alt_text,
+        }
+
     def rendition_size(self, ratio, width):
         """The pixel size a rendition has, computed, so markup needs no rendition rows."""
         left, top, right, bottom = processing.crop_box(

@@ -36,7 +36,7 @@ class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["actors", "agreements", "events"]
+    autocomplete_fields = ["actors", "agreements", "events", "lead_image"]
     filter_horizontal = ["authors"]
     inlines = [KeyFigureInline, SourceInline, CorrectionInline, TransitionInline]
     form = BriefingForm
@@ -45,6 +45,15 @@ class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "article_type"]}),
         ("Byline and links", {"fields": ["authors", "tags", "actors", "agreements", "events"]}),
+        (
+            "Images",
+            {
+                "fields": ["lead_image"],
+                "description": "Place a library image in the body with "
+                "<code>![alt text](image:ID)</code> (leave the alt text empty to use the "
+                "library's); the image library shows each image's line to paste.",
+            },
+        ),
         (
             "Workflow",
             {"fields": ["state", "publication", "expiry", "first_published", "created_by"]},

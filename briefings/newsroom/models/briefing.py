@@ -62,8 +62,10 @@ class BriefingQuerySet(SearchableQuerySet):
         The tags land in `tag_list`: prefetched into the manager instead, taggit would build
         a queryset per briefing to hold them, 0.1 ms each.
         """
-        return self.defer("body", "search_vector", "rank_vector").prefetch_related(
-            models.Prefetch("tags", to_attr="tag_list")
+        return (
+            self.defer("body", "search_vector", "rank_vector")
+            .select_related("lead_image")
+            .prefetch_related(models.Prefetch("tags", to_attr="tag_list"))
         )
 
     def image_ids(self):

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from briefings.agreements.models import Agreement, AgreementRelation, Party
 from briefings.site.cache import public_page
+from briefings.site.maps.charts import fragment as charts_fragment
 
 # The latest events on an agreement's page; the events timeline, filtered, has them all.
 TIMELINE_SIZE = 20
@@ -78,6 +79,7 @@ def detail(request, slug):
             "agreement": agreement,
             "party_groups": party_groups(parties),
             "party_count": len(parties),
+            "charts": charts_fragment(agreement, parties),
             "events": events[:TIMELINE_SIZE],
             "briefings": briefings,
             "title": agreement.title,

@@ -90,15 +90,19 @@ def index(request):
 
 def detail_queryset(briefings=None):
     published = Briefing.objects.published() if briefings is None else briefings
-    return published.defer("search_vector", "rank_vector").prefetch_related(
-        "authors",
-        "tags",
-        "key_figures",
-        "sources",
-        "corrections",
-        "actors",
-        "agreements",
-        Prefetch("events", queryset=Event.objects.select_related("country")),
+    return (
+        published.defer("search_vector", "rank_vector")
+        .select_related("lead_image")
+        .prefetch_related(
+            "authors",
+            "tags",
+            "key_figures",
+            "sources",
+            "corrections",
+            "actors",
+            "agreements",
+            Prefetch("events", queryset=Event.objects.select_related("country")),
+        )
     )
 
 
@@ -143,6 +147,7 @@ def render_briefing(request, briefing, preview=False):
             "preview": preview,
             "title": briefing.headline,
             "description": briefing.dek,
+            "social_image": briefing.lead_image.social_card() if briefing.lead_image else None,
             "nav": "briefings",
         },
     )
