@@ -377,3 +377,15 @@ def test_a_real_worker_publishes_the_scheduled_briefing_and_a_reload_keeps_it(ce
     assert scheduled.first_published_at == scheduled.publish_at
     published = scheduled.transitions.filter(to_status="published")
     assert published.count() == 1 and published.get().by is None
+
+
+def test_the_pact_briefing_has_a_credited_lead_image(demo, client):
+    briefing = Briefing.objects.get(slug="canada-eu-sign-security-and-defence-partnership")
+    image = briefing.lead_image
+    assert image is not None
+    assert (image.credit, image.licence) == ("Illustration: Briefing Desk", "CC BY 4.0")
+    assert image.alt_text and (image.width, image.height) == (2400, 1350)
+    html = client.get(briefing.get_absolute_url()).content.decode()
+    assert f'<meta property="og:image" content="{image.absolute_url("social-1200.jpeg")}">' in html
+    assert "Illustration: Briefing Desk (CC BY 4.0)" in html
+    assert client.get(image.rendition_url("wide-960.webp")).status_code == 200
