@@ -104,7 +104,7 @@ def test_a_published_briefings_image_is_served_and_cached_publicly(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/webp"
     assert "public" in response["Cache-Control"]
-    body = b"".join(response.streaming_content)
+    body = response.content
     assert PILImage.open(io.BytesIO(body)).size == (960, 540)
     assert image.renditions.filter(key="wide-960.webp").exists(), "made on first request"
 

@@ -10,7 +10,7 @@ missing from storage is made on this first request, once.
 import re
 
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
@@ -37,8 +37,9 @@ def rendition(request, pk, signature, key):
     if image is None or not image.check_signature(key, signature):
         raise Http404("No such image.")
     made = image.rendition(key)
-    response = FileResponse(made.file.open("rb"), content_type=made.content_type)
-    response["Content-Length"] = made.file.size
+    # Renditions are small (tens of KB): read whole, which any storage backend does well.
+    with made.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=made.content_type)
     if staff:
         patch_cache_control(response, private=True, no_store=True)
     else:
