@@ -184,38 +184,54 @@ class Image(models.Model):
         with self.file.open("rb") as source:
             return processing.load(source)
 
-    def rendition(self, key, original=None):
+    def storage_name(self, key):
+        return f"images/renditions/{self.signature(key)}-{key}"
+
+    def rendition(self, key):
         """The stored rendition for `key`, made now if it is missing (made once: a race
-        between two requests ends with one row and one file). `original`, the decoded
-        original, spares decoding it again for each of many renditions."""
+        between two requests ends with one row and one file)."""
         existing = self.renditions.filter(key=key).first()
         if existing is not None:
             return existing
-        ratio, width, fmt = parse_key(key)
-        name = f"images/renditions/{self.signature(key)}-{key}"
-        if not default_storage.exists(name):
-            content, w, h = processing.render(
-                original or self.load_original(),
-                ratio=ratio.value,
-                width=width,
-                fmt=fmt,
-                focal=(self.focal_x, self.focal_y),
-            )
-            name = default_storage.save(name, ContentFile(content))
-        else:
-            w, h = self.rendition_size(ratio, width)
-        try:
-            with transaction.atomic():
-                return self.renditions.create(key=key, file=name, width=w, height=h)
-        except IntegrityError:
-            return self.renditions.get(key=key)
+        ratio, width, _ = parse_key(key)
+        if default_storage.exists(self.storage_name(key)):
+            return self._record(key, *self.rendition_size(ratio, width))
+        return self.make_renditions([key])[0]
 
     def make_renditions(self, keys=None):
-        """Every rendition (or those named), skipping the ones already made."""
+        """Every rendition (or those named) not made yet, from one decode of the original and
+        one resampling per ratio (processing.render_set)."""
         done = set(self.renditions.values_list("key", flat=True))
         todo = [key for key in keys or rendition_keys() if key not in done]
-        original = self.load_original() if todo else None
-        return [self.rendition(key, original) for key in todo]
+        if not todo:
+            return []
+        original = self.load_original()
+        by_ratio = {}
+        for key in todo:
+            ratio, width, fmt = parse_key(key)
+            by_ratio.setdefault(ratio, []).append((key, width, fmt))
+        made = {}
+        for ratio, wanted in by_ratio.items():
+            encoded = processing.render_set(
+                original,
+                ratio=ratio.value,
+                sizes=[(width, fmt) for _, width, fmt in wanted],
+                focal=(self.focal_x, self.focal_y),
+            )
+            for key, width, fmt in wanted:
+                content, w, h = encoded[(width, fmt)]
+                default_storage.save(self.storage_name(key), ContentFile(content))
+                made[key] = self._record(key, w, h)
+        return [made[key] for key in todo]
+
+    def _record(self, key, width, height):
+        try:
+            with transaction.atomic():
+                return self.renditions.create(
+                    key=key, file=self.storage_name(key), width=width, height=height
+                )
+        except IntegrityError:
+            return self.renditions.get(key=key)
 
     def discard_renditions(self):
         """Forget renditions of an old content or focal point; files go with them."""

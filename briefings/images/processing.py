@@ -157,12 +157,31 @@ def render(image, *, ratio, width, fmt, focal=(0.5, 0.5)):
     """Encode one rendition of a loaded image: crop to `ratio`, scale to `width` (never up),
     encode as `fmt`. Returns (bytes, width, height).
     """
-    box = crop_box(image.width, image.height, ratio, *focal)
-    image = image.crop(box)
-    target_w = min(width, image.width)
-    target_h = max(1, round(image.height * target_w / image.width))
-    if (target_w, target_h) != image.size:
-        image = image.resize((target_w, target_h), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+    return render_set(image, ratio=ratio, sizes=[(width, fmt)], focal=focal)[(width, fmt)]
+
+
+def render_set(image, *, ratio, sizes, focal=(0.5, 0.5)):
+    """Several renditions of one crop: {(width, fmt): (bytes, width, height)}.
+
+    The crop is scaled once to the largest width and each smaller width is scaled from the
+    last, so a 24-megapixel original is resampled once, not once per rendition; each scaled
+    image is encoded in every format asked for it.
+    """
+    cropped = image.crop(crop_box(image.width, image.height, ratio, *focal))
+    out, current = {}, cropped
+    for width in sorted({w for w, _ in sizes}, reverse=True):
+        target_w = min(width, cropped.width)
+        target_h = max(1, round(cropped.height * target_w / cropped.width))
+        if (target_w, target_h) != current.size:
+            current = current.resize(
+                (target_w, target_h), PILImage.Resampling.LANCZOS, reducing_gap=3.0
+            )
+        for fmt in [f for w, f in sizes if w == width]:
+            out[(width, fmt)] = encode(current, fmt)
+    return out
+
+
+def encode(image, fmt):
     if fmt == "jpeg" and image.mode != "RGB":
         image = flatten(image)
     elif image.mode not in ("RGB", "RGBA"):
