@@ -24,7 +24,8 @@ class ImageForm(forms.ModelForm):
             "is_public",
         ]
         widgets = {
-            "file": forms.ClearableFileInput(
+            # No "Currently: <link>": originals are not served; the preview above is.
+            "file": forms.FileInput(
                 attrs={"accept": ",".join(f"image/{f.lower()}" for f in processing.ACCEPTED)}
             ),
             "focal_x": forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 1}),
