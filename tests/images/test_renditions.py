@@ -122,6 +122,16 @@ def test_an_image_in_a_published_body_is_reachable(client):
     assert client.get(image.rendition_url("full-480.jpeg")).status_code == 200
 
 
+def test_a_rendition_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    image = ImageFactory()
+    BriefingFactory(lead_image=image)
+    BriefingFactory(body=f"![](image:{image.pk})")
+    url = image.rendition_url("wide-480.webp")
+    assert client.get(url).status_code == 200  # made on this first request
+    with django_assert_max_num_queries(2):  # the image behind the public gate, its rendition
+        assert client.get(url).status_code == 200
+
+
 def test_marked_public_images_are_reachable_unused(client):
     image = ImageFactory(is_public=True)
     assert client.get(image.rendition_url("square-160.jpeg")).status_code == 200

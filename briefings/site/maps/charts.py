@@ -23,7 +23,7 @@ from briefings.agreements.models import Party, PartyAction
 
 SHAPES = Path(__file__).with_name("shapes.json")
 FRAGMENT_SECONDS = 24 * 3600
-VERSION = 1  # bump when the markup changes
+VERSION = 2  # bump when the markup changes
 
 # The timeline's lanes, top to bottom: which action kinds each shows.
 LANES = [
