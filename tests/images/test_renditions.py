@@ -163,6 +163,23 @@ def test_tampered_addresses_answer_404(client, tamper):
     assert client.get(tamper(url)).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/images/99999999999999999999999/{sig}/wide-960.jpeg",
+        "/images/{pk}/{sig}/wide-960.jpeg%00",
+        "/images/{pk}/{sig}%00/wide-960.jpeg",
+        "/images/{pk}/{sig}/" + "w" * 5000,
+        "/images/{pk}/<script>/wide-960.jpeg",
+        "/images/-1/{sig}/wide-960.jpeg",
+    ],
+)
+def test_hostile_addresses_answer_404_never_500(client, path):
+    image = ImageFactory(is_public=True)
+    url = path.format(pk=image.pk, sig=image.signature("wide-960.jpeg"))
+    assert client.get(url).status_code == 404
+
+
 def test_another_images_signature_opens_nothing(client):
     public, private = ImageFactory(is_public=True), ImageFactory(is_public=True)
     url = public.rendition_url("wide-960.jpeg").replace(f"/{public.pk}/", f"/{private.pk}/")

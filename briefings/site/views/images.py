@@ -18,6 +18,7 @@ from briefings.images.models import Image, parse_key
 from briefings.newsroom.models import Briefing
 
 SIGNATURE = re.compile(r"[0-9a-f]{32}")
+MAX_PK = 2**31 - 1  # beyond an integer column: no image, and no query to find that out
 PUBLIC_MAX_AGE = 3600  # a withdrawn briefing's images leave shared caches within the hour
 
 
@@ -29,7 +30,7 @@ def public_images():
 
 @require_safe
 def rendition(request, pk, signature, key):
-    if not SIGNATURE.fullmatch(signature) or parse_key(key) is None:
+    if not SIGNATURE.fullmatch(signature) or parse_key(key) is None or pk > MAX_PK:
         raise Http404("No such image.")
     staff = request.user.is_authenticated and request.user.is_staff
     images = Image.objects.all() if staff else public_images()
