@@ -140,3 +140,19 @@ def test_the_focal_point_picker_sets_the_point(live_server, page):
     image.refresh_from_db()
     assert abs(image.focal_x - 0.25) <= 0.02 and abs(image.focal_y - 0.75) <= 0.02
     expect(page.locator("[data-focal-picker] img")).to_be_visible()
+
+
+def test_the_image_chooser_puts_an_image_into_the_body(live_server, page):
+    user = editor(username="lou")
+    image = ImageFactory(title="Summit <b>photo</b>")
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("input[type=submit]")
+    page.goto(live_server.url + reverse("admin:newsroom_briefing_add"))
+    page.fill("#id_body", "First paragraph.")
+    choice = page.locator(f'[data-image-ref="![](image:{image.pk})"]')
+    expect(choice).to_contain_text("Summit <b>photo</b>")
+    choice.click()
+    assert page.input_value("#id_body") == f"First paragraph.\n\n![](image:{image.pk})\n"
+    screenshot(page, "admin-briefing-image-chooser")

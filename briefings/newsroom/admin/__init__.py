@@ -16,6 +16,7 @@ from taggit.models import Tag
 from briefings.newsroom.admin.clocks import desk_and_utc
 from briefings.newsroom.admin.filters import AuthorFilter, StatusFilter
 from briefings.newsroom.admin.forms import BriefingForm
+from briefings.newsroom.admin.images import ImageChooserMixin
 from briefings.newsroom.admin.inlines import (
     CorrectionInline,
     KeyFigureInline,
@@ -29,7 +30,7 @@ from briefings.newsroom.workflow import Status
 
 
 @admin.register(Briefing)
-class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
+class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, ImageChooserMixin, admin.ModelAdmin):
     list_display = ["headline", "state", "publication", "expiry", "byline", "updated_at"]
     list_filter = [StatusFilter, AuthorFilter, "article_type"]
     list_select_related = ["created_by"]
@@ -41,14 +42,21 @@ class BriefingAdmin(WorkflowMixin, NoLostWorkMixin, admin.ModelAdmin):
     inlines = [KeyFigureInline, SourceInline, CorrectionInline, TransitionInline]
     form = BriefingForm
     change_form_template = "admin/newsroom/briefing/revision_change_form.html"
-    readonly_fields = ["state", "publication", "expiry", "first_published", "created_by"]
+    readonly_fields = [
+        "state",
+        "publication",
+        "expiry",
+        "first_published",
+        "created_by",
+        "image_chooser",
+    ]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "article_type"]}),
         ("Byline and links", {"fields": ["authors", "tags", "actors", "agreements", "events"]}),
         (
             "Images",
             {
-                "fields": ["lead_image"],
+                "fields": ["lead_image", "image_chooser"],
                 "description": "Place a library image in the body with "
                 "<code>![alt text](image:ID)</code> (leave the alt text empty to use the "
                 "library's); the image library shows each image's line to paste.",
