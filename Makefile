@@ -29,13 +29,14 @@ if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]
 endef
 export CREATEDB
 
-.PHONY: help venv db run test test-fast lint format bench browser loadtools varnish
+.PHONY: help venv db run test test-fast lint format bench browser loadtools varnish map
 
 help:
 	@echo "make run       - demo site on http://127.0.0.1:8000 with Celery worker, beat and dev mailbox"
 	@echo "make test      - the whole suite (lint, migrations check, tests, tiny benchmarks)"
 	@echo "make test-fast - the same checks and tests without browser, worker and benchmark tests"
 	@echo "make bench     - the benchmarks at full size"
+	@echo "make map       - rebuild the agreement map's country shapes (Natural Earth, via npm)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
 	@py=$$($(find_python)) || { echo "error: Django 6.1 needs Python >= 3.12; none found (tried pyenv $(WANT), python3.13, python3.12)." >&2; exit 1; }; \
@@ -87,6 +88,12 @@ test-fast: db
 
 bench: db loadtools
 	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# The agreement map's country shapes: Natural Earth (public domain) from the npm package
+# world-atlas, projected and simplified once into briefings/site/maps/shapes.json (committed).
+map: venv
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack -q world-atlas@2.0.2 >/dev/null && tar xzf world-atlas-2.0.2.tgz) && \
+	 $(PY) -m briefings.site.maps.build $$tmp/package/countries-50m.json; rm -rf $$tmp
 
 lint: venv
 	$(VENV)/bin/ruff check --fix .

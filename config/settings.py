@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "taggit",
     "anymail",
     "ninja",  # the API's docs: Swagger UI from its bundled static files, not a CDN
+    "briefings.images",
     "briefings.actors",
     "briefings.agreements",
     "briefings.events",
@@ -163,6 +164,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # serves the hashed, compressed files collectstatic wrote to STATIC_ROOT.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploaded images and their renditions go through Django's storage API ("default" below):
+# the filesystem under MEDIA_ROOT here, an S3-compatible bucket through django-storages at
+# scale (README). Readers reach renditions only through /images/…, which checks the image is
+# public; never serve MEDIA_ROOT itself.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+IMAGE_MAX_UPLOAD_BYTES = int(env("IMAGE_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+IMAGE_MAX_PIXELS = int(env("IMAGE_MAX_PIXELS", str(40_000_000)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # The dossier dump's bundles (/data/dossier.zip): shared by the web and worker processes.

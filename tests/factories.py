@@ -1,14 +1,18 @@
 import datetime
 import importlib
+import io
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event, Participation
+from briefings.images import processing
+from briefings.images.models import Image
 from briefings.newsroom.models import (
     Briefing,
     Byline,
@@ -62,9 +66,10 @@ def role(name):
     if created:
         roles = importlib.import_module("briefings.newsroom.migrations.0002_roles")
         bylines = importlib.import_module("briefings.newsroom.migrations.0010_d2_contributor_roles")
+        images = importlib.import_module("briefings.images.migrations.0002_e_roles")
         wanted = {
-            "writer": roles.WRITER + bylines.WRITER,
-            "editor": roles.EDITOR + bylines.EDITOR,
+            "writer": roles.WRITER + bylines.WRITER + images.WRITER,
+            "editor": roles.EDITOR + bylines.EDITOR + images.EDITOR,
         }
         for app_label, codename in wanted[name]:
             group.permissions.add(
@@ -264,3 +269,37 @@ class TransitionFactory(factory.django.DjangoModelFactory):
     briefing = factory.SubFactory(BriefingFactory)
     from_status = Briefing.Status.DRAFT
     to_status = Briefing.Status.REVIEW
+
+
+def image_bytes(fmt="PNG", size=(1200, 800), **save):
+    """A small real image: a gradient, so encoders have something to do."""
+    from PIL import Image as PILImage
+
+    picture = PILImage.linear_gradient("L").resize(size).convert("RGB")
+    out = io.BytesIO()
+    picture.save(out, fmt, **save)
+    return out.getvalue()
+
+
+def upload(name="photo.png", content=None):
+    return SimpleUploadedFile(name, image_bytes() if content is None else content)
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library image whose original went through the upload checks."""
+
+    class Meta:
+        model = Image
+
+    title = factory.Sequence(lambda n: f"Picture {n}")
+    alt_text = "A gradient from dark to light."
+    caption = "A test picture."
+    credit = "Briefing Desk"
+    licence = "CC BY 4.0"
+
+    @classmethod
+    def _create(cls, model_class, *args, size=(1200, 800), **kwargs):
+        image = model_class(*args, **kwargs)
+        image.set_content(processing.clean_upload(upload(content=image_bytes(size=size))))
+        image.save()
+        return image

@@ -1,4 +1,6 @@
-"""The layers hold: actors ← agreements ← events ← newsroom ← digests, the site above them all.
+"""The layers hold: images ← actors ← agreements ← events ← newsroom ← digests, the site above
+them all. The image library sits at the bottom: briefings, digests and later actors and events
+(portraits, flags) use it, and it knows nothing of any of them.
 
 An app may import (in Python) or include, extend and load (in templates) only what is in its
 own layer or below. Root modules of `briefings/` (clock, paths, …) sit under every app. The
@@ -11,13 +13,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
-    "actors": 0,
-    "agreements": 1,
-    "events": 2,
-    "newsroom": 3,
-    "digests": 4,
-    "site": 5,
-    "demo": 5,
+    "images": 0,
+    "actors": 1,
+    "agreements": 2,
+    "events": 3,
+    "newsroom": 4,
+    "digests": 5,
+    "site": 6,
+    "demo": 6,
 }
 SHARED = -1  # modules at the root of briefings/, under every app
 # Templates of a root package: briefings/staff's sign-in steps (they extend only Django's own).

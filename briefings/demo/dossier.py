@@ -766,3 +766,18 @@ BRIEFINGS = [
         ],
     },
 ]
+
+# The pact briefing's lead image: drawn by briefings/demo/images.py, the desk's own work.
+LEAD_IMAGE = {
+    "briefing": "canada-eu-sign-security-and-defence-partnership",
+    "title": "Across the Atlantic: Canada and Europe (desk illustration)",
+    "alt_text": (
+        "An abstract map of the North Atlantic: Canada on the left, Europe on the right, "
+        "joined by a dashed red arc."
+    ),
+    "caption": "Canada and the EU: the first security and defence partnership across the Atlantic.",
+    "credit": "Illustration: Briefing Desk",
+    "licence": "CC BY 4.0",
+    "focal_x": 0.5,
+    "focal_y": 0.45,
+}

@@ -373,7 +373,9 @@ def send_alerts(briefing_id):
         if batches.filter(done_at__isnull=False).exists():
             return 0
         batches.renew()
-        briefing = Briefing.objects.published().filter(pk=briefing_id).first()
+        briefing = (
+            Briefing.objects.published().select_related("lead_image").filter(pk=briefing_id).first()
+        )
         # Most publications interest no alert subscriber: then no SMTP connection is opened.
         if briefing is None or not alert_recipients(briefing).exists():
             temporary = 0

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from briefings.agreements.statuschange import status_label
 from briefings.digests import mime
 from briefings.digests.models import PREFERENCES_SALT, UNSUBSCRIBE_SALT, Subscriber
+from briefings.images.models import RATIOS
 from briefings.newsroom.models import Briefing
 
 # Where the digest frame takes what changes per selection of briefings; secret like the slots.
@@ -25,6 +26,9 @@ COUNT_PLACEHOLDER = f"@@{_NONCE}:COUNT@@"
 LEAD_PLACEHOLDER = f"@@{_NONCE}:LEAD@@"
 BODY_PLACEHOLDER = f"@@{_NONCE}:BODY@@"
 FORMATS = ("html", "txt")
+
+
+EMAIL_IMAGE_WIDTH = 544  # the 600-px column less its padding
 
 
 def absolute(path):
@@ -39,6 +43,7 @@ def group_by_dossier(briefings):
             agreements = sorted(briefing.agreements.all(), key=lambda a: a.pk)
             briefing.dossier = agreements[0] if agreements else None
             briefing.email_url = absolute(briefing.get_absolute_url())
+            briefing.email_image = email_image(briefing.lead_image)
         dossier = briefing.dossier
         groups.setdefault(dossier.pk if dossier else None, (dossier, []))[1].append(briefing)
     return [
@@ -49,6 +54,21 @@ def group_by_dossier(briefings):
         }
         for dossier, items in groups.values()
     ]
+
+
+def email_image(image, width=EMAIL_IMAGE_WIDTH):
+    """A lead image as mail clients take it: an absolute JPEG address (public once the briefing
+    is), shown at the column's width, with its alt text for clients that block images."""
+    if image is None:
+        return None
+    ratio = image.rendition_size(RATIOS["wide"], 960)
+    return {
+        "url": image.absolute_url("wide-960.jpeg"),
+        "width": width,
+        "height": round(width * ratio[1] / ratio[0]),
+        "alt": image.alt_text,
+        "credit": image.credit_line,
+    }
 
 
 def personal_context():

@@ -41,6 +41,7 @@ def load_candidates(since, until):
     briefings = list(
         Briefing.objects.published()
         .filter(publish_at__gt=since, publish_at__lte=until)
+        .select_related("lead_image")
         .prefetch_related("agreements", bylines_prefetch())
         .order_by("-publish_at", "-pk")
     )

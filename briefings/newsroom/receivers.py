@@ -16,8 +16,10 @@ from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
+from briefings.images.models import Image
 from briefings.newsroom import tasks
 from briefings.newsroom.models import Briefing, Outbox, TaggedBriefing
+from briefings.newsroom.richtext import image_refs
 from briefings.newsroom.signals import briefing_scheduled
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,16 @@ def enqueue_dispatch(entry_id):
 def briefing_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         Briefing.objects.filter(pk=instance.pk).update_search_vector()
+        sync_body_images(instance)
+
+
+def sync_body_images(briefing):
+    """The body's image references, as rows: the public-image check reads them."""
+    wanted = set(
+        Image.objects.filter(pk__in=image_refs(briefing.body)).values_list("pk", flat=True)
+    )
+    if wanted != set(briefing.body_images.values_list("pk", flat=True)):
+        briefing.body_images.set(wanted)
 
 
 def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -90,7 +102,15 @@ def agreement_renamed(sender, instance, raw=False, created=False, **kwargs):
         Briefing.objects.filter(agreements=instance).update_search_vector()
 
 
+def image_changed(sender, instance, raw=False, created=False, **kwargs):
+    """A stored body holds the image's markup (renditions, alt text): have the bodies that
+    place it rendered again, when next read (see Briefing.rendered_body)."""
+    if not (raw or created):
+        Briefing.objects.filter(body_images=instance).update(body_renderer_version=0)
+
+
 post_save.connect(briefing_saved, sender=Briefing, dispatch_uid="search-briefing")
+post_save.connect(image_changed, sender=Image, dispatch_uid="body-image-changed")
 post_save.connect(tagging_changed, sender=TaggedBriefing, dispatch_uid="search-tagged")
 post_delete.connect(tagging_changed, sender=TaggedBriefing, dispatch_uid="search-untagged")
 post_save.connect(tag_renamed, sender=Tag, dispatch_uid="search-tag")

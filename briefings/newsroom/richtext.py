@@ -10,15 +10,26 @@ The body is rendered once, when the briefing is saved (`Briefing.body_html`, `bo
 with the RENDERER_VERSION it was rendered by; change anything here that changes the output
 (an extension, the allowlist) and bump RENDERER_VERSION: stored bodies of an older version
 are re-rendered when next read, or all at once by `manage.py rerender_bodies`.
+
+Images from the library are placed with `![alt text](image:42)` (the alt may be left empty to
+use the library's). They are resolved at rendering to `<picture>` markup of our own making,
+put in after sanitising, so no markup typed in the body ever gets through with them; a change
+to an image marks the bodies that place it for rendering again (newsroom.receivers).
 """
 
 import html as entities
+import re
+import secrets
 
 import markdown
 import nh3
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-RENDERER_VERSION = 2  # 2: smarty typography
+from briefings.images.markup import figure
+from briefings.images.models import Image
+
+RENDERER_VERSION = 3  # 2: smarty typography; 3: library images resolved in the stored body
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "blockquote", "code", "pre",
@@ -29,11 +40,27 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # smarty: typographic quotes, dashes (-- and ---) and ellipses; code spans and blocks are
 # left as typed, since Markdown takes them out before any inline pattern runs.
 EXTENSIONS = ["extra", "sane_lists", "smarty"]
+IMAGE_REF = re.compile(r"!\[([^\]\n]{0,300})\]\(image:(\d{1,9})\)")
 
 
-def render_markdown(source):
-    """The one renderer: Markdown source to sanitised HTML, marked safe."""
-    html = markdown.markdown(source or "", extensions=EXTENSIONS, output_format="html")
+def image_refs(source):
+    """The library image pks a body places, in order."""
+    return [int(m[2]) for m in IMAGE_REF.finditer(source or "")]
+
+
+def render_markdown(source, images=None):
+    """Sanitised HTML of a body. `images` maps pk to Image; left out, the referenced images
+    are fetched in one query; `{}` drops them (plain text, search)."""
+    source = source or ""
+    refs = []
+    token = f"bdimage{secrets.token_hex(6)}x"
+
+    def stash(match):
+        refs.append(match)
+        return f"\n\n{token}{len(refs) - 1}\n\n"
+
+    source = IMAGE_REF.sub(stash, source)
+    html = markdown.markdown(source, extensions=EXTENSIONS, output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -41,7 +68,21 @@ def render_markdown(source):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+    if refs:
+        if images is None:
+            images = Image.objects.in_bulk([int(m[2]) for m in refs])
+
+        def place(match):
+            ref = refs[int(match[1])]
+            image = images.get(int(ref[2]))
+            if image is None:
+                return ""
+            return figure(image, "full", alt=ref[1].strip() or None, css_class="figure body-image")
+
+        clean = re.sub(rf"<p>{token}(\d+)</p>", place, clean)
+        # A reference inside code or a list item stays the text it was.
+        clean = re.sub(rf"{token}(\d+)", lambda m: escape(refs[int(m[1])][0]), clean)
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above; figures are ours
 
 
 def html_to_text(html):
@@ -51,10 +92,11 @@ def html_to_text(html):
 
 def plain_text(source):
     """The body as plain text, for search, feeds' descriptions and email text parts."""
-    return html_to_text(render_markdown(source))
+    return html_to_text(render_markdown(source, images={}))
 
 
 def render(source):
-    """What a briefing stores of its body: (html, text, RENDERER_VERSION)."""
+    """What a briefing stores of its body: (html, text, RENDERER_VERSION); the text leaves
+    out the images' captions and credits, as search and feeds want."""
     html = render_markdown(source)
-    return str(html), html_to_text(html), RENDERER_VERSION
+    return str(html), html_to_text(render_markdown(source, images={})), RENDERER_VERSION

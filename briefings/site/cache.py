@@ -42,6 +42,7 @@ from taggit.models import Tag
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.events.models import Event, Participation
+from briefings.images.models import Image
 from briefings.newsroom.models import (
     Briefing,
     Byline,
@@ -405,6 +406,12 @@ def contributor_changed(sender, instance, created=False, raw=False, **kwargs):
         purge([EVERY_PAGE])
 
 
+def image_changed(sender, instance, created=False, raw=False, **kwargs):
+    """A new image is on no page; a changed one (file, focal point, alt) may be on any card."""
+    if not (created or raw):
+        purge([EVERY_PAGE])
+
+
 def tag_changed(sender, instance, created=False, raw=False, **kwargs):
     """A new tag is on no page; a renamed or deleted one may be on any card."""
     if not (created or raw):
@@ -439,6 +446,7 @@ def connect():
         name = "save" if signal is post_save else "delete"
         signal.connect(tagging_changed, sender=TaggedBriefing, dispatch_uid=f"{uid}-{name}-tb")
         signal.connect(tag_changed, sender=Tag, dispatch_uid=f"{uid}-{name}-tag")
+        signal.connect(image_changed, sender=Image, dispatch_uid=f"{uid}-{name}-image")
         signal.connect(byline_changed, sender=Byline, dispatch_uid=f"{uid}-{name}-byline")
         signal.connect(
             contributor_changed, sender=Contributor, dispatch_uid=f"{uid}-{name}-contributor"

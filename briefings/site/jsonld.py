@@ -32,7 +32,7 @@ def news_article(briefing):
     """schema.org NewsArticle data for a briefing, from prefetched relations."""
     url = settings.SITE_URL + briefing.get_absolute_url()
     publisher = {"@type": "Organization", "name": "Briefing Desk", "url": settings.SITE_URL}
-    return {
+    data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": briefing.headline,
@@ -62,6 +62,14 @@ def news_article(briefing):
             for c in briefing.corrections.all()
         ],
     }
+    image = briefing.lead_image
+    if image is not None:
+        # Google asks for large images in several ratios; the JPEGs every reader can take.
+        data["image"] = [
+            image.absolute_url("social-1200.jpeg"),
+            image.absolute_url("wide-1440.jpeg"),
+        ]
+    return data
 
 
 ACTOR_TYPES = {"state": "Country", "person": "Person"}

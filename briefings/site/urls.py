@@ -16,6 +16,7 @@ from briefings.site.views import (
     digests,
     dossier,
     events,
+    images,
     pages,
     search,
     topics,
@@ -60,6 +61,9 @@ digest_patterns = [
     path("dev-mailbox/", digests.dev_mailbox, name="dev_mailbox"),
     path("dev-mailbox/<str:name>/", digests.dev_message, name="dev_message"),
     path("dev-mailbox/<str:name>/html/", digests.dev_message_html, name="dev_message_html"),
+]
+image_patterns = [
+    path("<int:pk>/<str:signature>/<str:key>", images.rendition, name="rendition"),
 ]
 # Feeds live at the top: they list briefings for other apps' objects.
 feed_patterns = [
@@ -124,4 +128,5 @@ urlpatterns = [
     ),
     path("subscribe/", include((digest_patterns, "digests"))),
     path("api/", include((api_urls.urlpatterns, api_urls.app_name), namespace="api")),
+    path("images/", include((image_patterns, "images"))),
 ]

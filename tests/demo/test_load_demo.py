@@ -440,3 +440,15 @@ def test_instruments_no_party_ratifies_say_so(demo):
     assert not safe.needs_ratification
     assert safe.adopted_display == "27 May 2025"
     assert Agreement.objects.get(slug="ceta").needs_ratification
+
+
+def test_the_pact_briefing_has_a_credited_lead_image(demo, client):
+    briefing = Briefing.objects.get(slug="canada-eu-sign-security-and-defence-partnership")
+    image = briefing.lead_image
+    assert image is not None
+    assert (image.credit, image.licence) == ("Illustration: Briefing Desk", "CC BY 4.0")
+    assert image.alt_text and (image.width, image.height) == (2400, 1350)
+    html = client.get(briefing.get_absolute_url()).content.decode()
+    assert f'<meta property="og:image" content="{image.absolute_url("social-1200.jpeg")}">' in html
+    assert "Illustration: Briefing Desk (CC BY 4.0)" in html
+    assert client.get(image.rendition_url("wide-960.webp")).status_code == 200

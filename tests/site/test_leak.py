@@ -28,6 +28,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 
+from briefings.images.models import rendition_keys
 from briefings.newsroom.models import Briefing
 from tests.factories import (
     ActorFactory,
@@ -37,6 +38,7 @@ from tests.factories import (
     CorrectionFactory,
     DraftFactory,
     EventFactory,
+    ImageFactory,
     KeyFigureFactory,
     ParticipationFactory,
     PartyActionFactory,
@@ -205,6 +207,19 @@ def plant(canary, state, *, actor, person, agreement, event, shared_tag, secret_
     KeyFigureFactory(briefing=briefing, label=f"{canary} figure", value="€1 billion")
     SourceFactory(briefing=briefing, title=f"{canary} source", publisher=canary)
     CorrectionFactory(briefing=briefing, text=f"{canary} correction.")
+    # Its own images, lead and in the body, with the canary in every text they carry.
+    lead, inline = (
+        ImageFactory(
+            title=f"{canary} {use} image",
+            alt_text=f"{canary} alt",
+            caption=f"{canary} caption",
+            credit=f"{canary} credit",
+        )
+        for use in ("lead", "body")
+    )
+    briefing.lead_image = lead
+    briefing.body += f"\n\n![{canary} inline alt](image:{inline.pk})\n"
+    briefing.save()
     return briefing
 
 
@@ -247,6 +262,7 @@ def newsroom():
             dek="Ottawa joins Brussels in a security and defence partnership.",
             body="The pact covers procurement, cybersecurity and maritime security.",
             publish_at=timezone.now() - datetime.timedelta(hours=n + 2),
+            lead_image=ImageFactory(title=f"Signing, part {n}", alt_text="The signing."),
         )
         briefing.tags.add("defence", "ratification")
         briefing.actors.add(actor, person, bloc)
@@ -426,11 +442,12 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
 
     # Names with markup are text everywhere: in pages, and in every RSS channel's title and
     # description, which readers render as HTML as they do item descriptions. (Data downloads
-    # carry names as typed: a ZIP of JSON and CSV is no page.)
+    # carry names as typed: a ZIP of JSON and CSV is no page. Agreement pages draw their map
+    # as SVG: the payload's own tag is what must not appear.)
     live = [
         url
         for url, r in visited.items()
-        if "<svg" in r.content.decode("utf-8", "replace")
+        if "<svg onload" in r.content.decode("utf-8", "replace")
         and r.get("Content-Type") != "application/zip"
     ]
     assert not live, f"a name became markup on: {live}"
@@ -449,6 +466,35 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
     ]
     assert len(hostile_rss) == 2, f"the hostile records' RSS feeds were not reached: {feeds}"
     assert len(ok) >= 60, f"the crawl reached only {len(ok)} pages"
+    images = [url for url in ok if url.startswith("/images/")]
+    assert len(images) >= 3, f"the published briefings' images were not reached: {images}"
+
+
+@pytest.mark.django_db
+def test_images_of_unpublished_briefings_cannot_be_fetched_or_guessed(client, newsroom):
+    """Their true signed addresses answer 404 even with every rendition made and stored, and
+    no address made from another image's signature, a walked pk or a guess opens one."""
+    hidden = []
+    for state, briefing in newsroom["planted"].items():
+        briefing.refresh_from_db()
+        inline = briefing.body_images.get()
+        for image in (briefing.lead_image, inline):
+            image.make_renditions()
+            hidden.append(image)
+            for key in rendition_keys():
+                response = client.get(image.rendition_url(key))
+                assert response.status_code == 404, (state, key)
+                assert not carries(response, newsroom["canary"], key)
+    public = newsroom["published"][0].lead_image
+    assert client.get(public.rendition_url("wide-960.jpeg")).status_code == 200
+    signature = public.signature("wide-960.jpeg")
+    for image in hidden:
+        for guess in (signature, "0" * 32, uuid.uuid4().hex, image.checksum[:32]):
+            assert client.get(f"/images/{image.pk}/{guess}/wide-960.jpeg").status_code == 404
+    pks = [i.pk for i in hidden] + [public.pk]
+    for pk in range(min(pks) - 2, max(pks) + 3):
+        response = client.get(f"/images/{pk}/{signature}/wide-960.jpeg")
+        assert response.status_code == (200 if pk == public.pk else 404), pk
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from briefings.newsroom.admin.clocks import desk_and_utc
 from briefings.newsroom.admin.contributors import ContributorAdmin
 from briefings.newsroom.admin.filters import AuthorFilter, StatusFilter
 from briefings.newsroom.admin.forms import BriefingForm
+from briefings.newsroom.admin.images import ImageChooserMixin
 from briefings.newsroom.admin.inlines import (
     BylineInline,
     CorrectionInline,
@@ -51,6 +52,7 @@ class BriefingAdmin(
     AutosaveMixin,
     FormLayoutMixin,
     NoLostWorkMixin,
+    ImageChooserMixin,
     admin.ModelAdmin,
 ):
     list_display = ["headline", "state", "publication", "expiry", "byline", "updated_at"]
@@ -59,11 +61,18 @@ class BriefingAdmin(
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["actors", "agreements", "events"]
+    autocomplete_fields = ["actors", "agreements", "events", "lead_image"]
     inlines = [BylineInline, KeyFigureInline, SourceInline, CorrectionInline, TransitionInline]
     form = BriefingForm
     change_form_template = "admin/newsroom/briefing/revision_change_form.html"
-    readonly_fields = ["state", "publication", "expiry", "first_published", "created_by"]
+    readonly_fields = [
+        "state",
+        "publication",
+        "expiry",
+        "first_published",
+        "created_by",
+        "image_chooser",
+    ]
 
     def view_on_site(self, obj):
         """Readers' page once public (or withdrawn: its note); the staff preview before."""

@@ -28,6 +28,15 @@ class FormLayoutMixin:
             },
         ),
         (
+            "Images",
+            {
+                "fields": ["lead_image", "image_chooser"],
+                "description": "Place a library image in the body with "
+                "<code>![alt text](image:ID)</code> (leave the alt text empty to use the "
+                "library's); the image library shows each image's line to paste.",
+            },
+        ),
+        (
             "Address",
             {"fields": ["slug"], "classes": ["collapse"]},
         ),

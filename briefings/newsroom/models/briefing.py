@@ -16,6 +16,7 @@ from taggit.models import Tag, TaggedItemBase
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
+from briefings.images.models import Image
 from briefings.newsroom import richtext
 from briefings.newsroom.models.contributors import Byline, Contributor
 from briefings.newsroom.models.outbox import Outbox
@@ -76,8 +77,10 @@ class BriefingQuerySet(SearchableQuerySet):
         The tags land in `tag_list`: prefetched into the manager instead, taggit would build
         a queryset per briefing to hold them, 0.1 ms each.
         """
-        return self.defer(*HEAVY_FIELDS).prefetch_related(
-            models.Prefetch("tags", to_attr="tag_list"), bylines_prefetch()
+        return (
+            self.defer(*HEAVY_FIELDS)
+            .select_related("lead_image")
+            .prefetch_related(models.Prefetch("tags", to_attr="tag_list"), bylines_prefetch())
         )
 
     def rerender_stale(self, batch=500):
@@ -95,6 +98,13 @@ class BriefingQuerySet(SearchableQuerySet):
             Briefing.objects.bulk_update(rows, RENDERED_FIELDS)
             done += len(rows)
         return done
+
+    def image_ids(self):
+        """Pks of the images these briefings show, lead and body: `published().image_ids()`
+        is what makes an image public (with its own "public before use" flag)."""
+        lead = self.filter(lead_image__isnull=False).values("lead_image")
+        body = Briefing.body_images.through.objects.filter(briefing__in=self).values("image")
+        return lead.union(body)
 
     def carried_tags(self):
         """The tags these briefings carry. `published().carried_tags()` is the one rule for
@@ -221,6 +231,19 @@ class Briefing(models.Model):
     agreements = models.ManyToManyField(Agreement, blank=True, related_name="briefings")
     events = models.ManyToManyField(Event, blank=True, related_name="briefings")
     tags = TaggableManager(through="TaggedBriefing", blank=True)
+    lead_image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_for",
+        help_text="Shown at the top, on cards, in social cards and in digests.",
+    )
+    # The images the body places with ![alt](image:ID), kept in step with the body on save:
+    # what a published briefing shows is what readers may fetch.
+    body_images = models.ManyToManyField(
+        Image, blank=True, related_name="in_bodies", editable=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     # search_vector without the body (weights A and B): results are ranked on it, since ranking

@@ -9,6 +9,7 @@ from briefings.params import date_param
 from briefings.site import records
 from briefings.site.cache import RECORDS, briefing_tags, public_page, tag_page
 from briefings.site.jsonld import legislation
+from briefings.site.maps.charts import fragment as charts_fragment
 
 # The latest events on an agreement's page; the events timeline, filtered, has them all.
 TIMELINE_SIZE = 20
@@ -67,6 +68,8 @@ def detail(request, slug):
             "caveats": [row for row in rows if row.derived.caveat],
             "party_groups": records.party_groups(rows),
             "party_count": len(parties),
+            # Today's map: the as_of table stands alone (the map shows the present record).
+            "charts": None if as_of else charts_fragment(agreement, parties),
             "events": events[:TIMELINE_SIZE],
             "briefings": briefings,
             "jsonld": legislation(agreement, parties),

@@ -101,7 +101,10 @@ DETAIL_RELATIONS = (
 def detail_queryset(briefings=None):
     """Briefings with everything their page shows, in one query (see briefings.inlined)."""
     published = Briefing.objects.published() if briefings is None else briefings
-    return inlined(published.defer("body", "search_vector", "rank_vector"), *DETAIL_RELATIONS)
+    return inlined(
+        published.defer("body", "search_vector", "rank_vector").select_related("lead_image"),
+        *DETAIL_RELATIONS,
+    )
 
 
 def detail_briefing(queryset):
@@ -179,6 +182,7 @@ def render_briefing(request, briefing, preview=False):
             "preview": preview,
             "title": briefing.headline,
             "description": briefing.dek,
+            "social_image": briefing.lead_image.social_card() if briefing.lead_image else None,
             "nav": "briefings",
         },
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -22,8 +23,11 @@ from django.utils.text import slugify
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 from briefings.demo import dossier
+from briefings.demo import images as demo_images
 from briefings.digests.models import Subscriber
 from briefings.events.models import Event, Participation
+from briefings.images import processing
+from briefings.images.models import Image
 from briefings.newsroom.models import Briefing, Byline, Contributor, KeyFigure, Source, Transition
 from briefings.partialdate import Precision
 
@@ -88,6 +92,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.load_reference()
                 self.load_briefings(datetime.timedelta(minutes=publish_in))
+                self.load_images()
         except (PermissionDenied, ValidationError) as error:
             raise CommandError(f"The demo dossier was not loaded: {error}") from error
         self.report()
@@ -376,6 +381,22 @@ class Command(BaseCommand):
             by=editor,
             at=publish_at,
         )
+
+    def load_images(self):
+        """The pact briefing's lead image, drawn by briefings/demo/images.py; made once, and
+        given to the briefing only if it has no lead image yet (an editor's choice stands)."""
+        data = dict(dossier.LEAD_IMAGE)
+        slug = data.pop("briefing")
+        image = Image.objects.filter(title=data["title"], credit=data["credit"]).first()
+        if image is None:
+            upload = SimpleUploadedFile("pact.jpg", demo_images.pact_image())
+            image = Image(**data, is_public=False)
+            image.set_content(processing.clean_upload(upload))
+            image.save()
+            self.counts["images"]["created"] += 1
+        else:
+            self.counts["images"]["unchanged"] += 1
+        Briefing.objects.filter(slug=slug, lead_image=None).update(lead_image=image)
 
     def report(self):
         self.stdout.write("Demo dossier — the Canada–EU security and defence pact:")

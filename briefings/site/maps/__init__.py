@@ -1,0 +1,1 @@
+"""The agreement page's ratification map and timeline: server-rendered, accessible SVG."""
