@@ -7,6 +7,7 @@ import pytest
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import PartyAction
+from tests.admin_support import save_with_status_decision
 from tests.factories import ActorFactory, AgreementFactory, PartyActionFactory, PartyFactory, editor
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,9 @@ def test_an_action_added_in_the_admin_recolours_the_map_through_the_caches(clien
     desk = type(client)()
     desk.force_login(editor())
     france = parties["FRA"]
-    response = desk.post(
+    # A ratification changes France's status: the admin asks first (silent: no readers here).
+    _, response = save_with_status_decision(
+        desk,
         f"/admin/agreements/party/{france.pk}/change/",
         {
             "agreement": agreement.pk,
@@ -93,6 +96,7 @@ def test_an_action_added_in_the_admin_recolours_the_map_through_the_caches(clien
             "actions-1-date": "2024-02-01",
             "actions-1-date_precision": "day",
         },
+        "silent",
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert france.actions.count() == 2
