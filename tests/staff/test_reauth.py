@@ -19,6 +19,7 @@ from briefings.staff import reauth
 from tests.admin_support import otp_verified, totp_code
 from tests.digests.factories import SubscriberFactory
 from tests.factories import BriefingFactory, DraftFactory, UserFactory, editor
+from tests.newsroom.test_admin_briefing import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 Status = Briefing.Status
@@ -89,6 +90,23 @@ def test_publish_now_asks_again_and_keeps_the_form(client, settings):
     transition(client, other, "published")
     other.refresh_from_db()
     assert other.status == Status.PUBLISHED
+
+
+def test_publish_now_from_the_change_form_asks_before_saving_and_keeps_the_edits(client, settings):
+    """The change form's own move buttons (save, then move) pass the same gate."""
+    client.force_login(editor())
+    stale(client, settings)
+    draft = DraftFactory(dek="Old dek")
+    data = form_data(draft, dek="Dek typed before publishing", _move="published")
+    response = client.post(change_url(draft), data)
+    assert response["Location"] == CONFIRM
+    draft.refresh_from_db()
+    assert (draft.status, draft.dek) == (Status.DRAFT, "Old dek")  # nothing saved yet
+
+    done = replay(client, client.post(CONFIRM, {"secret": PASSWORD}))
+    assert done["Location"] == change_url(draft)
+    draft.refresh_from_db()
+    assert (draft.status, draft.dek) == (Status.PUBLISHED, "Dek typed before publishing")
 
 
 def test_withdrawal_asks_again(client, settings):

@@ -114,6 +114,17 @@ class WorkflowMixin:
             messages.success(request, self.success_message(briefing))
         return HttpResponseRedirect(change_url)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Publish-now and withdraw from the change form ask for re-authentication before the
+        form is saved: the whole form is kept and posted again once the user has confirmed."""
+        if (
+            request.method == "POST"
+            and request.POST.get("_move") in REAUTH_MOVES
+            and (confirm := reauth.gate(request))
+        ):
+            return confirm
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def response_change(self, request, obj):
         """A move button on the change form: the form is saved (valid and current), then moved.
 
