@@ -23,14 +23,14 @@ from briefings.agreements.models import Party, PartyAction
 
 SHAPES = Path(__file__).with_name("shapes.json")
 FRAGMENT_SECONDS = 24 * 3600
-VERSION = 2  # bump when the markup changes
+VERSION = 3  # bump when the markup changes
 
 # The timeline's lanes, top to bottom: which action kinds each shows.
 LANES = [
     ("signed", "Signature", set(PartyAction.SIGNING)),
     ("provisional", "Provisional application", {PartyAction.Kind.PROVISIONAL_APPLICATION}),
     ("bound", "Ratification", set(PartyAction.CONSENT)),
-    ("withdrawn", "Withdrawal", {PartyAction.Kind.WITHDRAWAL}),
+    ("withdrawn", "Withdrawal or end of coverage", set(PartyAction.ENDING)),
 ]
 # The timeline's geometry, in SVG user units.
 WIDTH, LEFT, RIGHT = 1000, 190, 24
