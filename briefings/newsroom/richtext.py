@@ -80,11 +80,12 @@ def anchor_headings(clean):
 
 def outline(html):
     """The h2 and h3 subheads of a stored body, as dicts of level, id and plain text, in order:
-    the briefing page's table of contents."""
-    return [
-        {"level": int(m[1][1]), "id": m[2], "text": html_to_text(m[3])}
+    the briefing page's table of contents. A subhead left empty by sanitising is not listed."""
+    entries = (
+        {"level": int(m[1][1]), "id": m[2], "text": " ".join(html_to_text(m[3]).split())}
         for m in ANCHORED_HEADING.finditer(html or "")
-    ]
+    )
+    return [entry for entry in entries if entry["text"]]
 
 
 def render_markdown(source, images=None):
