@@ -117,7 +117,7 @@ def test_a_reader_finds_their_way_through_a_long_briefing(live_server, page, lon
     assert violations(page) == []
 
 
-def test_the_parties_bound_column_is_reachable_on_a_phone(live_server, page):
+def test_the_parties_tables_reflow_on_a_phone_with_bound_first(live_server, page):
     signed = datetime.date(2016, 10, 30)
     ceta = AgreementFactory(title="Comprehensive Economic and Trade Agreement", slug="ceta")
     for name in ["Latvia", "Federal Republic of Germany", "Kingdom of the Netherlands"]:
@@ -129,11 +129,32 @@ def test_the_parties_bound_column_is_reachable_on_a_phone(live_server, page):
     page.set_viewport_size({"width": 390, "height": 844})
     page.add_init_script(LISTEN)
     page.goto(live_server.url + "/agreements/ceta/")
-    bound = page.locator("#parties-bound thead th", has_text="Bound")
-    expect(bound).to_be_visible()
+    table = page.locator("#parties-bound")
+    row = table.locator("tbody tr").filter(has_text="Kingdom of the Netherlands")
+    bound = row.locator("td.bound")
+    expect(bound).to_have_text("9 March 2019")
     bound.scroll_into_view_if_needed()
-    header = box(bound)
-    assert header["x"] >= 0 and header["x"] + header["width"] <= 390, header
+    name, cell = box(row.locator("th")), box(bound)
+    # Reflowed: the party and the day it became bound on screen together, nothing cut off.
+    assert cell["x"] >= 0 and cell["x"] + cell["width"] <= 390, cell
+    assert name["x"] >= 0 and name["y"] < cell["y"], (name, cell)
+    status = box(row.locator("td[data-label=Status]"))
+    assert cell["x"] < status["x"] and cell["y"] == status["y"], "Bound leads, beside Status"
+    label = bound.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Bound"'
+    wrap = page.locator(".table-wrap").filter(has=table)
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")
     no_horizontal_scroll(page)
     screenshot(page, "agreement-parties-390")
     assert violations(page) == []
+
+
+def test_the_parties_table_keeps_its_columns_on_a_desktop(live_server, page):
+    ceta = AgreementFactory(slug="ceta")
+    party = PartyFactory(agreement=ceta, actor=ActorFactory(name="Latvia"))
+    PartyActionFactory(party=party, kind=PartyAction.Kind.RATIFICATION)
+    page.goto(live_server.url + "/agreements/ceta/")
+    expect(page.locator("#parties-bound thead th")).to_have_text(
+        ["Party", "Status", "Signed", "Bound", "Notes"]
+    )
+    assert page.locator("#parties-bound").evaluate("t => getComputedStyle(t).display") == "table"
