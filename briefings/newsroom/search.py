@@ -87,6 +87,18 @@ def reader_query(text):
     return query
 
 
+def snippet_source(field):
+    """What snippets are cut from: the first SNIPPET_CHARS of `field`, markup characters out."""
+    return Func(
+        Left(field, SNIPPET_CHARS),
+        Value(r"[#*_>`|\[\]]+"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=models.TextField(),
+    )
+
+
 def snippet(field, query, marks, **options):
     """A ts_headline of `field` with the matches of `query` between `marks`.
 
@@ -95,18 +107,56 @@ def snippet(field, query, marks, **options):
     first SNIPPET_CHARS are parsed: ts_headline re-parses the whole text, and whole bodies
     cost as much as the rest of the page; the lede is where matches show.
     """
-    text = Func(
-        Left(field, SNIPPET_CHARS),
-        Value(r"[#*_>`|\[\]]+"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=models.TextField(),
-    )
     start, stop = marks
     return SearchHeadline(
-        text, query, config="briefings", start_sel=start, stop_sel=stop, **options
+        snippet_source(field), query, config="briefings", start_sel=start, stop_sel=stop, **options
     )
+
+
+FRAGMENT_DELIMITER = " … "
+SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+# The end of a sentence inside a fragment, then the capital (or figure, or quote) that opens
+# the next one.
+SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"'“‘«(]?[A-Z0-9À-Þ])")
+
+
+def sentence_snippet(snippet, source, marks):
+    """A ts_headline snippet that reads from a sentence's start, or says it does not.
+
+    ts_headline cuts fragments at word boundaries anywhere in a sentence. Each fragment is
+    found in `source` (what it was cut from): one that starts where a sentence does stays as
+    it is; one that starts mid-sentence begins at the next sentence before its first match if
+    there is one, or else opens with an ellipsis; one that stops mid-sentence ends with one.
+    """
+    if not snippet:
+        return snippet
+    start, stop = marks
+    source = source or ""
+    pieces = []
+    for fragment in snippet.split(FRAGMENT_DELIMITER):
+        fragment = fragment.strip()
+        plain = fragment.replace(start, "").replace(stop, "")
+        if not plain:
+            continue
+        at = source.find(plain)
+        if at >= 0:
+            before = source[:at].rstrip()
+            after = source[at + len(plain) :]
+            # A paragraph break (a newline in the stored text) ends a sentence too.
+            opens = not before or "\n" in source[len(before) : at]
+            opens = opens or bool(SENTENCE_END.search(before))
+            closes = not after.strip() or "\n" in after[: len(after) - len(after.lstrip())]
+            closes = closes or bool(SENTENCE_END.search(plain))
+        else:
+            opens = plain[:1].isupper() or plain[:1].isdigit()
+            closes = bool(SENTENCE_END.search(plain))
+        if not opens:
+            head = fragment.split(start, 1)[0]
+            breaks = list(SENTENCE_BREAK.finditer(head))
+            if breaks:
+                fragment, opens = fragment[breaks[-1].end() :], True
+        pieces.append(("" if opens else "… ") + fragment + ("" if closes else " …"))
+    return " ".join(pieces).replace("… …", "…")
 
 
 class SearchableQuerySet(models.QuerySet):
@@ -124,7 +174,8 @@ class SearchableQuerySet(models.QuerySet):
         The `briefings` configuration unaccents and stems, so “Antonio” finds “António” and
         “ratify” finds “ratification”. Each result carries `dek_snippet` and `body_snippet`
         (ts_headline fragments with the matches between `marks`); they are raw text, to be
-        escaped by the caller.
+        escaped by the caller, the body's after `sentence_snippet()` with
+        `body_snippet_source`, the text it was cut from.
         """
         query = reader_query(text)
         return (
@@ -139,8 +190,9 @@ class SearchableQuerySet(models.QuerySet):
                     max_words=40,
                     min_words=20,
                     max_fragments=2,
-                    fragment_delimiter=" … ",
+                    fragment_delimiter=FRAGMENT_DELIMITER,
                 ),
+                body_snippet_source=snippet_source("body_text"),
             )
             .order_by("-rank", "-publish_at", "-pk")
         )

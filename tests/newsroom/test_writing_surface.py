@@ -48,8 +48,8 @@ def test_accepted_offers_render_as_headings():
     for offer in offers:
         markdown = markdown.replace(offer["line"], offer["heading"])
     html = render_markdown(markdown)
-    assert "<h2>I. A NEW TRANSATLANTIC DEFENSE ALLIANCE</h2>" in html
-    assert "<h3>1. Canada and EU Seal Security and Defense Agreement</h3>" in html
+    assert '<h2 id="sec-i-a-new-transatlantic-defense-alliance">I. A NEW TRANSATLANTIC' in html
+    assert '">1. Canada and EU Seal Security and Defense Agreement</h3>' in html
 
 
 @pytest.mark.parametrize(

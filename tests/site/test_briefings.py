@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from briefings.newsroom.models import Briefing
@@ -348,3 +349,46 @@ def test_an_accented_topic_has_working_pages_everywhere(client):
     assert client.get("/briefings/?tag=québec").status_code == 200
     follow = html(client.get("/subscribe/?tag=québec"))
     assert '<input type="checkbox" name="tags" value="québec" id="id_tags_0" checked>' in follow
+
+
+def test_a_long_briefing_opens_with_its_contents_and_share_tools(client):
+    briefing = BriefingFactory(
+        slug="long-read",
+        headline='Pact & "partners" <b>',
+        body="Lede.\n\n## Scope\n\ntext\n\n## Scope\n\n### Who "
+        + XSS
+        + "pays\n\n## "
+        + XSS
+        + "\n\n## Money",
+    )
+    KeyFigureFactory(briefing=briefing, label="SAFE fund", value="€150 billion")
+    page = html(client.get(briefing.get_absolute_url()))
+    nav = re.search(r'<nav class="toc" aria-labelledby="toc-title">.*?</nav>', page, re.S)[0]
+    assert "In this briefing" in nav
+    assert re.findall(r'href="#([^"]+)"', nav) == [
+        "sec-scope",
+        "sec-scope-2",
+        "sec-who-pays",
+        "sec-money",
+    ]
+    assert 'id="sec-section"' in page  # the emptied subhead keeps an id, but is not listed
+    for anchor in re.findall(r'href="#([^"]+)"', nav):
+        assert page.count(f'id="{anchor}"') == 1
+    assert "<script>alert" not in page and "<img src=x" not in page
+    # Key figures come before the body in the markup: a phone shows them after the lede.
+    assert page.index('class="key-figures"') < page.index('class="briefing-body"')
+    url = settings.SITE_URL + "/briefings/long-read/"
+    tools = re.search(r'<div class="share-tools".*?</div>', page, re.S)[0]
+    assert f'data-share-url="{url}"' in tools
+    assert 'data-share-title="Pact &amp; &quot;partners&quot; &lt;b&gt;"' in tools
+    encoded = url.replace(":", "%3A").replace("/", "%2F")
+    assert f"mailto:?subject=Pact%20%26%20%22partners%22%20%3Cb%3E&amp;body={encoded}" in tools
+    assert f"linkedin.com/sharing/share-offsite/?url={encoded}" in tools
+    assert "<script" not in tools and "onclick" not in page
+    assert re.search(r'<script src="[^"]*js/share\.[^"]*js" defer>', page)
+
+
+def test_a_short_briefing_has_no_contents(client):
+    briefing = BriefingFactory(body="Lede.\n\n## One\n\n## Two")
+    page = html(client.get(briefing.get_absolute_url()))
+    assert 'class="toc"' not in page and 'id="sec-one"' in page

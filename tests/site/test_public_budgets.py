@@ -54,7 +54,9 @@ BUDGETS = {
 
 
 def build(count):
-    lead = BriefingFactory(slug="lead", tags=["shared"])
+    lead = BriefingFactory(
+        slug="lead", tags=["shared"], body="Lede.\n\n## One\n\n## Two\n\n### Two, a\n\n## Three"
+    )
     add_byline(lead, ContributorFactory(name="Ana Ferreira", slug="ana-ferreira"))
     for n in range(count):
         briefing = BriefingFactory(tags=["shared", f"topic-{n}"])

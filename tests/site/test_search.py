@@ -7,7 +7,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing
-from briefings.newsroom.search import SNIPPET_CHARS, steered_planner
+from briefings.newsroom.search import SNIPPET_CHARS, sentence_snippet, steered_planner
 from briefings.site.views.search import SearchPaginator
 from tests.factories import (
     ActorFactory,
@@ -252,3 +252,68 @@ def test_snippets_come_from_the_lede_but_matches_from_the_whole_body(client):
     assert sorted(headlines) == ["Long read", "Short read"]
     assert "<mark>Schoonselhof</mark>" in snippets["Short read"]
     assert snippets["Long read"].startswith("Ministers met in Brussels")
+
+
+MARKS = ("[", "]")
+
+
+@pytest.mark.parametrize(
+    ("snippet", "source", "expected"),
+    [
+        # Starts at the text's start and ends at a sentence's end: as it is.
+        ("The [pact] was signed.", "The pact was signed. Then", "The [pact] was signed."),
+        # Mid-sentence in lower case, no sentence start before the match: an ellipsis.
+        (
+            "signed the [pact] in",
+            "Leaders signed the pact in Brussels.",
+            "… signed the [pact] in …",
+        ),
+        # Mid-sentence, but a sentence starts before the match: it starts there.
+        (
+            "in Brussels. Ottawa then [ratified] it.",
+            "Leaders met in Brussels. Ottawa then ratified it.",
+            "Ottawa then [ratified] it.",
+        ),
+        # A capitalised word inside a sentence is not a sentence start.
+        (
+            "Canada and the [EU] agreed",
+            "Both Canada and the EU agreed.",
+            "… Canada and the [EU] agreed …",
+        ),
+        # After a paragraph break (a heading has no full stop) a fragment opens a sentence.
+        ("the [SAFE] fund", "Money\nthe SAFE fund grows", "the [SAFE] fund …"),
+        # Two fragments: each gets its own ellipses, never two in a row.
+        (
+            "one [pact] … two [pact] more",
+            "Here is one pact here, and then two pact more",
+            "… one [pact] … two [pact] more",
+        ),
+        # Not found in the source (whitespace folded): judged on the fragment alone.
+        ("defence [pact]", "other text", "… defence [pact] …"),
+        ("", "anything", ""),
+    ],
+)
+def test_snippets_start_at_a_sentence_or_with_an_ellipsis(snippet, source, expected):
+    assert sentence_snippet(snippet, source, MARKS) == expected
+
+
+def test_search_snippets_never_start_mid_sentence_unmarked(client):
+    BriefingFactory(
+        headline="Mid",
+        body="The ministers of the member states have met for hours in a long and tiring "
+        "session of talks in Brussels, and they finally agreed to open the security and "
+        "defence partnership to Canada after much debate about the procurement rules and "
+        "the shares of the fund that go to firms outside the union.",
+    )
+    BriefingFactory(
+        headline="Second",
+        body="Talks dragged on for weeks and nobody wanted to give way on the rules. "
+        "Ottawa pressed for a deal on procurement.",
+    )
+    response, headlines = results(client, "procurement")
+    snippets = {b.headline: str(b.body_snippet) for b in response.context["page"]}
+    assert sorted(headlines) == ["Mid", "Second"]
+    assert snippets["Mid"].startswith("… ") and "<mark>procurement</mark>" in snippets["Mid"]
+    assert snippets["Second"].startswith(("Talks dragged", "Ottawa pressed"))
+    for text in snippets.values():
+        assert text.startswith("… ") or text[0].isupper()

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
@@ -38,6 +39,8 @@ class EditConflict(Exception):
 HEAVY_FIELDS = ("body", "body_html", "body_text", "search_vector", "rank_vector")
 # Stored at every save from the body by richtext.render().
 RENDERED_FIELDS = ("body_html", "body_text", "body_renderer_version")
+# A briefing with this many subheads or more opens with a table of contents (issue 15).
+TOC_MIN_HEADINGS = 3
 
 # The latest briefings that "in the news" (topics, dossiers, followable lists) is counted over.
 TOPIC_WINDOW = 200
@@ -311,6 +314,13 @@ class Briefing(models.Model):
                 **{field: getattr(self, field) for field in RENDERED_FIELDS}
             )
         return mark_safe(self.body_html)  # noqa: S308 - sanitised by richtext at rendering
+
+    @cached_property
+    def table_of_contents(self):
+        """The body's h2/h3 subheads (level, id, text) when there are TOC_MIN_HEADINGS or
+        more, else []: read from the stored HTML, so the page costs no query more."""
+        entries = richtext.outline(self.rendered_body)
+        return entries if len(entries) >= TOC_MIN_HEADINGS else []
 
     def is_author(self, user):
         return user.pk is not None and (

@@ -11,7 +11,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing
-from briefings.newsroom.search import steered_planner
+from briefings.newsroom.search import sentence_snippet, steered_planner
 from briefings.site.cache import public_page
 
 PAGE_SIZE = 20
@@ -54,7 +54,11 @@ def search(request):
         with steered_planner():
             page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
             for briefing in page.object_list:
-                briefing.body_snippet = highlighted(briefing.body_snippet)
+                briefing.body_snippet = highlighted(
+                    sentence_snippet(
+                        briefing.body_snippet, briefing.body_snippet_source, (MARK_START, MARK_END)
+                    )
+                )
                 briefing.dek_snippet = highlighted(briefing.dek_snippet)
         actors = Actor.objects.search(query)[:8]
         agreements = Agreement.objects.search(query)[:8]
