@@ -392,3 +392,10 @@ def test_a_short_briefing_has_no_contents(client):
     briefing = BriefingFactory(body="Lede.\n\n## One\n\n## Two")
     page = html(client.get(briefing.get_absolute_url()))
     assert 'class="toc"' not in page and 'id="sec-one"' in page
+
+
+def test_the_page_gives_a_reading_time_from_the_body(client):
+    long = BriefingFactory(body="## Where it stands\n\n" + "word " * 690)
+    short = BriefingFactory(body="A short note.")
+    assert "3 min read" in client.get(long.get_absolute_url()).content.decode()
+    assert "1 min read" in client.get(short.get_absolute_url()).content.decode()

@@ -36,6 +36,8 @@ class EditConflict(Exception):
 
 
 # What no list shows: the body in its three forms and the search vectors.
+# Reading time: a common figure for reading news prose on screen.
+READING_WORDS_PER_MINUTE = 230
 HEAVY_FIELDS = ("body", "body_html", "body_text", "search_vector", "rank_vector")
 # Stored at every save from the body by richtext.render().
 RENDERED_FIELDS = ("body_html", "body_text", "body_renderer_version")
@@ -321,6 +323,13 @@ class Briefing(models.Model):
         more, else []: read from the stored HTML, so the page costs no query more."""
         entries = richtext.outline(self.rendered_body)
         return entries if len(entries) >= TOC_MIN_HEADINGS else []
+
+    @property
+    def reading_minutes(self):
+        """Minutes a reader needs for the body, at READING_WORDS_PER_MINUTE (at least one)."""
+        self.rendered_body  # noqa: B018 - brings a stale body_text up to date
+        words = len(self.body_text.split())
+        return max(1, round(words / READING_WORDS_PER_MINUTE))
 
     def is_author(self, user):
         return user.pk is not None and (
