@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from taggit.models import Tag
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.clock import desk_time
+from briefings.newsroom.models import Briefing
 
 # One salt per purpose: a token minted for one link can never be replayed on another.
 CONFIRM_SALT = "digests.confirm"
@@ -232,6 +233,15 @@ class Subscriber(models.Model):
 
 
 class EditionQuerySet(models.QuerySet):
+    def archived(self):
+        """Editions readers may look back on: sent (finished, with at least one digest out)
+        and still carrying a public briefing. A planned or running edition is not listed."""
+        public = Briefing.objects.published().filter(
+            publish_at__gt=OuterRef("starts_at"), publish_at__lte=OuterRef("ends_at")
+        )
+        sent = Delivery.objects.filter(edition=OuterRef("pk"), state=Delivery.State.SENT)
+        return self.filter(completed_at__isnull=False).filter(Exists(sent), Exists(public))
+
     def with_counts(self):
         return self.annotate(
             sent_count=Count("deliveries", filter=Q(deliveries__state=Delivery.State.SENT)),
@@ -270,6 +280,19 @@ class Edition(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} digest of {self.period:%d %B %Y}"
+
+    def get_absolute_url(self):
+        """The edition's public web version, as readers who follow everything got it."""
+        return reverse(
+            "digest_archive:detail", kwargs={"kind": self.kind, "period": f"{self.period:%Y-%m-%d}"}
+        )
+
+    def public_briefings(self):
+        """What the edition carried for readers who follow everything, as far as it is still
+        public: read at request time, so a briefing withdrawn since is simply not there."""
+        return Briefing.objects.published().filter(
+            publish_at__gt=self.starts_at, publish_at__lte=self.ends_at
+        )
 
     @classmethod
     def period_for(cls, kind, now):

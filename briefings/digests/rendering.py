@@ -77,6 +77,7 @@ def personal_context():
         "desk_tz": settings.DESK_TIME_ZONE,
         "preferences_url": mime.PREFERENCES_SLOT,
         "unsubscribe_url": mime.UNSUBSCRIBE_SLOT,
+        "reason_slot": mime.REASON_SLOT,
     }
 
 
@@ -94,7 +95,7 @@ class DigestRenderer:
     briefings, so rendering per selection would repeat the same work thousands of times.
     """
 
-    def __init__(self, kind):
+    def __init__(self, kind, edition=None):
         self.kind = kind
         self.items = {}
         self.headings = {}
@@ -103,6 +104,7 @@ class DigestRenderer:
             "count_phrase": COUNT_PLACEHOLDER,
             "lead_headline": LEAD_PLACEHOLDER,
             "body": BODY_PLACEHOLDER,
+            "web_url": edition and absolute(edition.get_absolute_url()),
             **personal_context(),
         }
         self.frame = {
