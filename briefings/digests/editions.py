@@ -75,7 +75,7 @@ def create_chunks(edition):
             [edition.kind, edition.last_subscriber_id, size],
         )
         starts = [row[0] for row in cursor.fetchall()]
-    ends = [start - 1 for start in starts[1:]] + [edition.last_subscriber_id]
+    ends = [start - 1 for start in starts[1:]] + [edition.last_subscriber_id] if starts else []
     EditionChunk.objects.bulk_create(
         EditionChunk(edition=edition, first_id=first, last_id=last)
         for first, last in zip(starts, ends, strict=True)
