@@ -1,3 +1,4 @@
+import calendar
 import datetime
 
 from django.conf import settings
@@ -80,6 +81,9 @@ class Subscriber(models.Model):
         default=0, help_text="Temporary failures the email provider reported."
     )
     last_bounce = models.TextField(blank=True)
+    welcomed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the welcome email went out."
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -160,7 +164,8 @@ class Subscriber(models.Model):
         `self` is the subscriber as from_confirmation_token() found it: if its link
         generation moved on since (the same link used twice at once, or an unsubscribe in
         between), SupersededLink is raised and nothing changes. Confirming moves the
-        generation on, so the link that did it is spent.
+        generation on, so the link that did it is spent. Returns True when this started the
+        subscription (it was not confirmed before), False for a change of choices.
         """
         now = now or timezone.now()
         with transaction.atomic():
@@ -173,7 +178,8 @@ class Subscriber(models.Model):
             )
             if current != self.link_generation:
                 raise SupersededLink
-            if self.state != self.State.CONFIRMED:
+            started = self.state != self.State.CONFIRMED
+            if started:
                 self.confirmed_at = now
                 self.last_digest_at = None
             self.state = self.State.CONFIRMED
@@ -182,6 +188,7 @@ class Subscriber(models.Model):
             self.link_generation = current + 1
             self.save()
             self.apply_follows(choices)
+        return started
 
     def apply_follows(self, choices):
         self.follow_all = choices["follow_all"]
@@ -222,6 +229,18 @@ class Subscriber(models.Model):
         if self.soft_bounces >= settings.DIGEST_SOFT_BOUNCE_LIMIT:
             self.state = self.State.SUPPRESSED
         self.save(update_fields=["soft_bounces", "last_bounce", "state"])
+
+    def schedule_summary(self):
+        """When this subscriber's email comes, in words for the welcome email."""
+        if self.frequency == self.Frequency.WEEKLY:
+            day = calendar.day_name[settings.DIGEST_WEEKLY_DAY]
+            when = f"A weekly digest every {day} at {settings.DIGEST_DAILY_AT}"
+        else:
+            when = f"A daily digest every morning at {settings.DIGEST_DAILY_AT}"
+        when += f" ({settings.DESK_TIME_ZONE.split('/')[-1]} time), on days with new briefings"
+        if self.instant_alerts:
+            when += ", and an alert as soon as a briefing on an agreement you follow appears"
+        return when + "."
 
     def follows_summary(self):
         if self.follow_all:

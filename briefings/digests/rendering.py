@@ -231,3 +231,35 @@ def confirmation(subscriber, token):
     )
     message.attach_alternative(render_to_string("digests/email/confirm.html", context), "text/html")
     return message
+
+
+def welcome(subscriber):
+    """The one welcome after confirming: what they follow, when email comes, how to leave.
+
+    Its Message-ID is derived from the subscriber, so a resend after a crash folds into one.
+    """
+    preferences, unsubscribe = personal_links(subscriber.pk)
+    summary = subscriber.follows_summary()
+    context = {
+        "follows": ("everything the desk publishes" if subscriber.follow_all else summary),
+        "schedule": subscriber.schedule_summary(),
+        "preferences_url": preferences,
+        "unsubscribe_url": unsubscribe,
+        "archive_url": absolute(reverse("digest_archive:index")),
+        "site_url": settings.SITE_URL,
+    }
+    mailto = f"mailto:{settings.DIGEST_UNSUBSCRIBE_MAILTO}?subject=unsubscribe"
+    message = EmailMultiAlternatives(
+        "Welcome to Briefing Desk",
+        render_to_string("digests/email/welcome.txt", context),
+        to=[subscriber.email],
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": mime.message_id("welcome", subscriber.pk, 0),
+            "List-Id": settings.DIGEST_LIST_ID,
+            "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string("digests/email/welcome.html", context), "text/html")
+    return message

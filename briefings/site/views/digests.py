@@ -135,9 +135,11 @@ def confirm(request, token):
     subscriber, choices = found
     if request.method == "POST":
         try:
-            subscriber.confirm(choices)
+            started = subscriber.confirm(choices)
         except SupersededLink:
             return superseded_link(request)
+        if started:
+            transaction.on_commit(lambda: tasks.send_welcome.delay(subscriber.pk))
         messages.success(request, "Subscription confirmed. You can change what you receive here.")
         return redirect(subscriber.get_absolute_url())
     context = {"subscriber": subscriber, "choices": choices, "title": "Confirm your subscription"}
