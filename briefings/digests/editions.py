@@ -481,6 +481,12 @@ def send_status_alerts(batch_id):
 
 def status_alert_subscribers(batch, recipients):
     rendered = rendering.render_status_alert(batch)
+    change = selection.Candidate(None, actors={batch.actor_id}, agreements={batch.agreement_id})
+    names = {
+        "tags": {},
+        "actors": {batch.actor_id: batch.actor.short_name or batch.actor.name},
+        "agreements": {batch.agreement_id: batch.agreement.display_name},
+    }
     date = mime.now_header()
     temporary = 0
     last_id = 0
@@ -491,10 +497,11 @@ def status_alert_subscribers(batch, recipients):
             pending = recipients.filter(pk__gt=last_id).exclude(
                 status_alerts__batch=batch, status_alerts__state__in=["sent", "failed"]
             )
-            chunk = list(pending.values("id", "email")[:CLAIM_BATCH])
+            chunk = list(pending.values("id", "email", "follow_all")[:CLAIM_BATCH])
             if not chunk:
                 break
             last_id = chunk[-1]["id"]
+            follows = selection.load_follows(chunk)
             with transaction.atomic():
                 StatusAlert.objects.bulk_create(
                     [
@@ -511,7 +518,8 @@ def status_alert_subscribers(batch, recipients):
             for s in chunk:
                 preferences, unsubscribe = rendering.personal_links(s["id"])
                 msgid = mime.message_id("status", batch.pk, s["id"])
-                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date)
+                why = selection.reason(follows[s["id"]], [change], names)
+                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date, why)
                 temporary += deliver(postman, s, data, marks)
     return temporary
 
