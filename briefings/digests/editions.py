@@ -549,6 +549,11 @@ def dispatch_stranded(now=None):
 
 def next_digest(subscriber, now=None):
     """The briefings a subscriber would get if their next edition ran now, for the admin preview."""
+    return preview_digest(subscriber, now)[0]
+
+
+def preview_digest(subscriber, now=None):
+    """(briefings, why they would come) if the subscriber's next edition ran now."""
     now = now or timezone.now()
     length = datetime.timedelta(days=7 if subscriber.frequency == Edition.Kind.WEEKLY else 1)
     edition = Edition(kind=subscriber.frequency, starts_at=now - length, ends_at=now)
@@ -556,4 +561,9 @@ def next_digest(subscriber, now=None):
     candidates = selection.load_candidates(min(floor, edition.starts_at), now)
     row = {"id": subscriber.pk, "follow_all": subscriber.follow_all}
     follows = selection.load_follows([row])[subscriber.pk]
-    return digest_for({"last_digest_at": subscriber.last_digest_at}, follows, candidates, edition)
+    row = {"last_digest_at": subscriber.last_digest_at}
+    matched = matching(row, follows, candidates, edition)
+    if not matched:
+        return (), ""
+    reason = selection.reason(follows, matched, selection.load_names(matched))
+    return tuple(c.briefing for c in matched), reason

@@ -67,6 +67,7 @@ def test_preview_and_test_digest(admin_client, smtp_server):
     assert "Preview next digest" in page.content.decode()
     preview = admin_client.get(f"/admin/digests/subscriber/{subscriber.pk}/preview/")
     assert "The pact is signed" in preview.content.decode()
+    assert "You follow everything the desk publishes." in preview.content.decode()
     assert (
         admin_client.get(f"/admin/digests/subscriber/{subscriber.pk}/send-test/").status_code == 405
     )
@@ -75,6 +76,8 @@ def test_preview_and_test_digest(admin_client, smtp_server):
     [message] = smtp_server.wait_for(1)
     assert smtp_server.messages[0][1] == ["ed@desk.example"]
     assert message["Subject"] == "[Test] The pact is signed"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "You follow everything the desk publishes." in text
     assert not Delivery.objects.exists()  # a test changes nobody's digest history
 
     quiet = SubscriberFactory(follow_all=False, tags=[Tag.objects.create(name="Nothing")])
