@@ -196,6 +196,10 @@ class EditionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def view_on_site(self, obj):
+        """The web version, once the edition is in the public archive; none before."""
+        return obj.get_absolute_url() if Edition.objects.archived().filter(pk=obj.pk) else None
+
     @admin.display(description="sent", ordering="sent_count")
     def sent(self, obj):
         return obj.sent_count

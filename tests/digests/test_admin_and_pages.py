@@ -56,7 +56,12 @@ def test_edition_admin_counts(smtp_server, celery_worker, admin_client):
     assert '<td class="field-sent">2</td>' in row
     assert '<td class="field-failed">1</td>' in row
     assert '<td class="field-pending">0</td>' in row
-    assert admin_client.get(f"/admin/digests/edition/{edition.pk}/change/").status_code == 200
+    change = admin_client.get(f"/admin/digests/edition/{edition.pk}/change/")
+    assert change.status_code == 200
+    assert edition.get_absolute_url() in change.content.decode()  # "View on site": sent
+    Delivery.objects.update(state="claimed")  # as if nothing had gone out: not public
+    change = admin_client.get(f"/admin/digests/edition/{edition.pk}/change/")
+    assert edition.get_absolute_url() not in change.content.decode()
 
 
 @pytest.mark.django_db
