@@ -66,6 +66,10 @@ def test_a_long_list_of_actors_narrows_as_the_reader_types(page, live_server):
         ActorFactory(name=f"Delegation {number:02}", slug=f"delegation-{number:02}")
     page.goto(f"{live_server.url}/subscribe/")
     actors = page.get_by_role("group", name="Actors")
+    expect(actors).to_be_hidden()  # folded: the form fits one screen
+    page.get_by_label("Only what I choose").check()
+    expect(page.get_by_role("group", name="Topics")).to_be_visible()  # the first list opens
+    page.locator("summary", has_text="Actors").click()
     boxes = actors.get_by_role("checkbox")
     assert boxes.count() == 32
 
