@@ -100,8 +100,15 @@ def test_planned_and_unsent_editions_have_no_page(client, dossier):
     edition = editions.start_edition("daily")  # no subscribers: complete at once, none sent
     assert edition.get_absolute_url().startswith("/digests/daily-")
     assert client.get(edition.get_absolute_url()).status_code == 404
-    for bad in ("/digests/daily-2025-13-45/", "/digests/monthly-2025-01-01/"):
-        assert client.get(bad).status_code == 404
+    for bad in (
+        "/digests/daily-2025-13-45/",
+        "/digests/daily-0000-01-01/",
+        "/digests/monthly-2025-01-01/",
+        "/digests/daily-2025-01-01%00/",
+    ):
+        assert client.get(bad).status_code == 404, bad
+    for page in ("%00", "99999", "-1", "x" * 5000):
+        assert client.get(f"/digests/?page={page}").status_code == 200, page
 
 
 def test_reason_phrases():
