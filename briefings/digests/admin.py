@@ -95,22 +95,26 @@ class SubscriberAdmin(admin.ModelAdmin):
         ]
 
     def rendered_next(self, subscriber):
-        briefings = editions.next_digest(subscriber)
-        return rendering.render_digest(subscriber.frequency, briefings) if briefings else None
+        """The next digest and why it would come, or (None, "") when it would send nothing."""
+        briefings, reason = editions.preview_digest(subscriber)
+        if not briefings:
+            return None, ""
+        return rendering.render_digest(subscriber.frequency, briefings), reason
 
     def preview_view(self, request, pk):
         """The digest this subscriber would receive if their edition ran now, links and all."""
         subscriber = get_object_or_404(Subscriber, pk=pk)
         if not self.has_view_permission(request, subscriber):
             raise PermissionDenied
-        rendered = self.rendered_next(subscriber)
+        rendered, reason = self.rendered_next(subscriber)
         if rendered is None:
             return TemplateResponse(
                 request,
                 "digests/admin/no_preview.html",
                 {**self.admin_site.each_context(request), "subscriber": subscriber},
             )
-        return HttpResponse(rendered.personal_html(*rendering.personal_links(subscriber.pk)))
+        links = rendering.personal_links(subscriber.pk)
+        return HttpResponse(rendered.personal_html(*links, reason))
 
     @staticmethod
     def _change_url(subscriber):
@@ -127,7 +131,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         if not request.user.email:
             messages.error(request, "Your account has no email address to send the test to.")
             return redirect(self._change_url(subscriber))
-        rendered = self.rendered_next(subscriber)
+        rendered, reason = self.rendered_next(subscriber)
         if rendered is None:
             messages.warning(request, "Nothing to send: no new briefing matches these follows.")
             return redirect(self._change_url(subscriber))
@@ -135,7 +139,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         preferences, unsubscribe = rendering.personal_links(subscriber.pk)
         msgid = mime.message_id("test", subscriber.pk, secrets.token_hex(6))
         data = rendered.build(
-            request.user.email, msgid, preferences, unsubscribe, mime.now_header()
+            request.user.email, msgid, preferences, unsubscribe, mime.now_header(), reason
         )
         try:
             with transport.Postman() as postman:
@@ -191,6 +195,10 @@ class EditionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def view_on_site(self, obj):
+        """The web version, once the edition is in the public archive; none before."""
+        return obj.get_absolute_url() if Edition.objects.archived().filter(pk=obj.pk) else None
 
     @admin.display(description="sent", ordering="sent_count")
     def sent(self, obj):

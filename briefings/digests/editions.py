@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from briefings.digests import mime, rendering, selection, transport
+from briefings.digests import mime, rendering, selection, signals, transport
 from briefings.digests.models import (
     Alert,
     AlertBatch,
@@ -75,7 +75,7 @@ def create_chunks(edition):
             [edition.kind, edition.last_subscriber_id, size],
         )
         starts = [row[0] for row in cursor.fetchall()]
-    ends = [start - 1 for start in starts[1:]] + [edition.last_subscriber_id]
+    ends = [start - 1 for start in starts[1:]] + [edition.last_subscriber_id] if starts else []
     EditionChunk.objects.bulk_create(
         EditionChunk(edition=edition, first_id=first, last_id=last)
         for first, last in zip(starts, ends, strict=True)
@@ -162,13 +162,17 @@ class Marks:
         self.since = None
 
 
-def digest_for(subscriber, follows, candidates, edition):
-    """What a subscriber gets in this edition: new since their last digest, matching follows."""
+def matching(subscriber, follows, candidates, edition):
+    """The candidates a subscriber gets in this edition: new since their last digest, matching
+    their follows."""
     floor = edition.ends_at - datetime.timedelta(days=settings.DIGEST_MAX_LOOKBACK_DAYS)
     since = max(subscriber["last_digest_at"] or edition.starts_at, floor)
-    return tuple(
-        c.briefing for c in candidates if c.briefing.publish_at > since and follows.match(c)
-    )
+    return [c for c in candidates if c.briefing.publish_at > since and follows.match(c)]
+
+
+def digest_for(subscriber, follows, candidates, edition):
+    """What a subscriber gets in this edition, as briefings."""
+    return tuple(c.briefing for c in matching(subscriber, follows, candidates, edition))
 
 
 def send_chunk(chunk_id):
@@ -235,7 +239,11 @@ def finish_chunk(chunk):
     now = timezone.now()
     EditionChunk.objects.filter(pk=chunk.pk).update(done_at=now)
     if not edition.chunks.filter(done_at__isnull=True).exists():
-        Edition.objects.filter(pk=edition.pk, completed_at__isnull=True).update(completed_at=now)
+        completed = Edition.objects.filter(pk=edition.pk, completed_at__isnull=True).update(
+            completed_at=now
+        )
+        if completed:
+            transaction.on_commit(lambda: signals.edition_sent.send(Edition, edition=edition))
 
 
 class ChunkRun:
@@ -245,7 +253,7 @@ class ChunkRun:
         self.chunk = chunk
         self.edition = chunk.edition
         self.rendered = {}
-        self.renderer = rendering.DigestRenderer(chunk.edition.kind)
+        self.renderer = rendering.DigestRenderer(chunk.edition.kind, chunk.edition)
         self.temporary = 0
         self.marks = Marks(
             Delivery.objects.filter(edition=chunk.edition),
@@ -258,6 +266,7 @@ class ChunkRun:
         candidates = selection.load_candidates(min(floor, edition.starts_at), edition.ends_at)
         if not candidates:
             return 0
+        self.names = selection.load_names(candidates)
         subscribers = list(
             Subscriber.objects.receiving()
             .filter(
@@ -290,9 +299,10 @@ class ChunkRun:
         follows = selection.load_follows(batch)
         work = []
         for subscriber in batch:
-            briefings = digest_for(subscriber, follows[subscriber["id"]], candidates, self.edition)
-            if briefings:
-                work.append((subscriber, briefings))
+            matched = matching(subscriber, follows[subscriber["id"]], candidates, self.edition)
+            if matched:
+                why = selection.reason(follows[subscriber["id"]], matched, self.names)
+                work.append(({**subscriber, "reason": why}, tuple(c.briefing for c in matched)))
         claims = [
             Delivery(
                 edition=self.edition,
@@ -316,7 +326,9 @@ class ChunkRun:
             rendered = self.rendered[key] = self.renderer.render(briefings)
         msgid = mime.message_id("digest", self.edition.pk, subscriber["id"])
         preferences, unsubscribe = rendering.personal_links(subscriber["id"])
-        data = rendered.build(subscriber["email"], msgid, preferences, unsubscribe, self.date)
+        data = rendered.build(
+            subscriber["email"], msgid, preferences, unsubscribe, self.date, subscriber["reason"]
+        )
         self.temporary += deliver(postman, subscriber, data, self.marks)
 
 
@@ -388,6 +400,8 @@ def send_alerts(briefing_id):
 
 def alert_subscribers(briefing, batch):
     rendered = rendering.render_alert(briefing)
+    candidate = selection.Candidate(briefing, agreements={a.pk for a in briefing.agreements.all()})
+    names = selection.load_names([candidate])
     date = mime.now_header()
     temporary = 0
     last_id = 0
@@ -399,10 +413,11 @@ def alert_subscribers(briefing, batch):
                 .filter(pk__gt=last_id)
                 .exclude(alerts__briefing=briefing, alerts__state__in=["sent", "failed"])
             )
-            chunk = list(recipients.values("id", "email")[:CLAIM_BATCH])
+            chunk = list(recipients.values("id", "email", "follow_all")[:CLAIM_BATCH])
             if not chunk:
                 break
             last_id = chunk[-1]["id"]
+            follows = selection.load_follows(chunk)
             with transaction.atomic():
                 Alert.objects.bulk_create(
                     [
@@ -419,7 +434,8 @@ def alert_subscribers(briefing, batch):
             for s in chunk:
                 preferences, unsubscribe = rendering.personal_links(s["id"])
                 msgid = mime.message_id("alert", briefing.pk, s["id"])
-                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date)
+                why = selection.reason(follows[s["id"]], [candidate], names)
+                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date, why)
                 temporary += deliver(postman, s, data, marks)
     return temporary
 
@@ -465,6 +481,12 @@ def send_status_alerts(batch_id):
 
 def status_alert_subscribers(batch, recipients):
     rendered = rendering.render_status_alert(batch)
+    change = selection.Candidate(None, actors={batch.actor_id}, agreements={batch.agreement_id})
+    names = {
+        "tags": {},
+        "actors": {batch.actor_id: batch.actor.short_name or batch.actor.name},
+        "agreements": {batch.agreement_id: batch.agreement.display_name},
+    }
     date = mime.now_header()
     temporary = 0
     last_id = 0
@@ -475,10 +497,11 @@ def status_alert_subscribers(batch, recipients):
             pending = recipients.filter(pk__gt=last_id).exclude(
                 status_alerts__batch=batch, status_alerts__state__in=["sent", "failed"]
             )
-            chunk = list(pending.values("id", "email")[:CLAIM_BATCH])
+            chunk = list(pending.values("id", "email", "follow_all")[:CLAIM_BATCH])
             if not chunk:
                 break
             last_id = chunk[-1]["id"]
+            follows = selection.load_follows(chunk)
             with transaction.atomic():
                 StatusAlert.objects.bulk_create(
                     [
@@ -495,7 +518,8 @@ def status_alert_subscribers(batch, recipients):
             for s in chunk:
                 preferences, unsubscribe = rendering.personal_links(s["id"])
                 msgid = mime.message_id("status", batch.pk, s["id"])
-                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date)
+                why = selection.reason(follows[s["id"]], [change], names)
+                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date, why)
                 temporary += deliver(postman, s, data, marks)
     return temporary
 
@@ -525,6 +549,11 @@ def dispatch_stranded(now=None):
 
 def next_digest(subscriber, now=None):
     """The briefings a subscriber would get if their next edition ran now, for the admin preview."""
+    return preview_digest(subscriber, now)[0]
+
+
+def preview_digest(subscriber, now=None):
+    """(briefings, why they would come) if the subscriber's next edition ran now."""
     now = now or timezone.now()
     length = datetime.timedelta(days=7 if subscriber.frequency == Edition.Kind.WEEKLY else 1)
     edition = Edition(kind=subscriber.frequency, starts_at=now - length, ends_at=now)
@@ -532,4 +561,9 @@ def next_digest(subscriber, now=None):
     candidates = selection.load_candidates(min(floor, edition.starts_at), now)
     row = {"id": subscriber.pk, "follow_all": subscriber.follow_all}
     follows = selection.load_follows([row])[subscriber.pk]
-    return digest_for({"last_digest_at": subscriber.last_digest_at}, follows, candidates, edition)
+    row = {"last_digest_at": subscriber.last_digest_at}
+    matched = matching(row, follows, candidates, edition)
+    if not matched:
+        return (), ""
+    reason = selection.reason(follows, matched, selection.load_names(matched))
+    return tuple(c.briefing for c in matched), reason

@@ -14,6 +14,7 @@ from email.header import Header
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import escape
 
 # The slots for a recipient's own links. They carry a per-process secret, so no headline can
 # smuggle one into a message; the templates put them where the links go.
@@ -21,6 +22,8 @@ _NONCE = secrets.token_hex(8)
 SLOT_MARK = f"@@{_NONCE}:"
 PREFERENCES_SLOT = f"{SLOT_MARK}PREFERENCES_URL@@"
 UNSUBSCRIBE_SLOT = f"{SLOT_MARK}UNSUBSCRIBE_URL@@"
+REASON_SLOT = f"{SLOT_MARK}REASON@@"  # why this recipient gets the message: their follows
+DEFAULT_REASON = "You subscribed to Briefing Desk email."
 
 
 @functools.lru_cache
@@ -116,17 +119,24 @@ def qp_segments(text):
     return segments
 
 
-def fill_slots(text, preferences_url, unsubscribe_url):
-    return text.replace(PREFERENCES_SLOT, preferences_url).replace(
-        UNSUBSCRIBE_SLOT, unsubscribe_url
-    )
+def slot_values(preferences_url, unsubscribe_url, reason=DEFAULT_REASON, *, html=False):
+    """What each slot is filled with; the reason, a reader-facing phrase, escaped for HTML."""
+    return {
+        PREFERENCES_SLOT: preferences_url,
+        UNSUBSCRIBE_SLOT: unsubscribe_url,
+        REASON_SLOT: escape(reason) if html else reason,
+    }
 
 
-def fill(segments, preferences_url, unsubscribe_url):
+def fill_slots(text, values):
+    for slot, value in values.items():
+        text = text.replace(slot, value)
+    return text
+
+
+def fill(segments, values):
     return b"".join(
-        segment
-        if isinstance(segment, bytes)
-        else qp(fill_slots(segment, preferences_url, unsubscribe_url))
+        segment if isinstance(segment, bytes) else qp(fill_slots(segment, values))
         for segment in segments
     )
 
@@ -153,12 +163,16 @@ class PreparedMessage:
         self._subject = value
         self.subject_line = header("Subject", value)
 
-    def personal_html(self, preferences_url, unsubscribe_url):
+    def personal_html(self, preferences_url, unsubscribe_url, reason=DEFAULT_REASON):
         """The HTML one recipient sees, for a preview in the browser."""
-        return fill_slots(self.html, preferences_url, unsubscribe_url)
+        values = slot_values(preferences_url, unsubscribe_url, reason, html=True)
+        return fill_slots(self.html, values)
 
-    def build(self, to, msgid, preferences_url, unsubscribe_url, date):
-        """The message bytes for one recipient: headers, a text part and an HTML part."""
+    def build(self, to, msgid, preferences_url, unsubscribe_url, date, reason=DEFAULT_REASON):
+        """The message bytes for one recipient: headers, a text part and an HTML part.
+
+        `reason` says why they get it (see `selection.reason`), filled into its slot.
+        """
         mailto = f"mailto:{settings.DIGEST_UNSUBSCRIBE_MAILTO}?subject=unsubscribe"
         headers = [
             f"From: {self.from_header}",
@@ -188,12 +202,15 @@ class PreparedMessage:
                 boundary,
                 b"\r\n",
                 part_head % b"plain",
-                fill(self.text_segments, preferences_url, unsubscribe_url),
+                fill(self.text_segments, slot_values(preferences_url, unsubscribe_url, reason)),
                 b"\r\n--",
                 boundary,
                 b"\r\n",
                 part_head % b"html",
-                fill(self.html_segments, preferences_url, unsubscribe_url),
+                fill(
+                    self.html_segments,
+                    slot_values(preferences_url, unsubscribe_url, reason, html=True),
+                ),
                 b"\r\n--",
                 boundary,
                 b"--\r\n",

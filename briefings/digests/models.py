@@ -1,9 +1,10 @@
+import calendar
 import datetime
 
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from taggit.models import Tag
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.clock import desk_time
+from briefings.newsroom.models import Briefing
 
 # One salt per purpose: a token minted for one link can never be replayed on another.
 CONFIRM_SALT = "digests.confirm"
@@ -79,6 +81,9 @@ class Subscriber(models.Model):
         default=0, help_text="Temporary failures the email provider reported."
     )
     last_bounce = models.TextField(blank=True)
+    welcomed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the welcome email went out."
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -159,7 +164,8 @@ class Subscriber(models.Model):
         `self` is the subscriber as from_confirmation_token() found it: if its link
         generation moved on since (the same link used twice at once, or an unsubscribe in
         between), SupersededLink is raised and nothing changes. Confirming moves the
-        generation on, so the link that did it is spent.
+        generation on, so the link that did it is spent. Returns True when this started the
+        subscription (it was not confirmed before), False for a change of choices.
         """
         now = now or timezone.now()
         with transaction.atomic():
@@ -172,7 +178,8 @@ class Subscriber(models.Model):
             )
             if current != self.link_generation:
                 raise SupersededLink
-            if self.state != self.State.CONFIRMED:
+            started = self.state != self.State.CONFIRMED
+            if started:
                 self.confirmed_at = now
                 self.last_digest_at = None
             self.state = self.State.CONFIRMED
@@ -181,6 +188,7 @@ class Subscriber(models.Model):
             self.link_generation = current + 1
             self.save()
             self.apply_follows(choices)
+        return started
 
     def apply_follows(self, choices):
         self.follow_all = choices["follow_all"]
@@ -222,6 +230,18 @@ class Subscriber(models.Model):
             self.state = self.State.SUPPRESSED
         self.save(update_fields=["soft_bounces", "last_bounce", "state"])
 
+    def schedule_summary(self):
+        """When this subscriber's email comes, in words for the welcome email."""
+        if self.frequency == self.Frequency.WEEKLY:
+            day = calendar.day_name[settings.DIGEST_WEEKLY_DAY]
+            when = f"A weekly digest every {day} at {settings.DIGEST_DAILY_AT}"
+        else:
+            when = f"A daily digest every morning at {settings.DIGEST_DAILY_AT}"
+        when += f" ({settings.DESK_TIME_ZONE.split('/')[-1]} time), on days with new briefings"
+        if self.instant_alerts:
+            when += ", and an alert as soon as a briefing on an agreement you follow appears"
+        return when + "."
+
     def follows_summary(self):
         if self.follow_all:
             return "Everything"
@@ -232,6 +252,15 @@ class Subscriber(models.Model):
 
 
 class EditionQuerySet(models.QuerySet):
+    def archived(self):
+        """Editions readers may look back on: sent (finished, with at least one digest out)
+        and still carrying a public briefing. A planned or running edition is not listed."""
+        public = Briefing.objects.published().filter(
+            publish_at__gt=OuterRef("starts_at"), publish_at__lte=OuterRef("ends_at")
+        )
+        sent = Delivery.objects.filter(edition=OuterRef("pk"), state=Delivery.State.SENT)
+        return self.filter(completed_at__isnull=False).filter(Exists(sent), Exists(public))
+
     def with_counts(self):
         return self.annotate(
             sent_count=Count("deliveries", filter=Q(deliveries__state=Delivery.State.SENT)),
@@ -270,6 +299,19 @@ class Edition(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} digest of {self.period:%d %B %Y}"
+
+    def get_absolute_url(self):
+        """The edition's public web version, as readers who follow everything got it."""
+        return reverse(
+            "digest_archive:detail", kwargs={"kind": self.kind, "period": f"{self.period:%Y-%m-%d}"}
+        )
+
+    def public_briefings(self):
+        """What the edition carried for readers who follow everything, as far as it is still
+        public: read at request time, so a briefing withdrawn since is simply not there."""
+        return Briefing.objects.published().filter(
+            publish_at__gt=self.starts_at, publish_at__lte=self.ends_at
+        )
 
     @classmethod
     def period_for(cls, kind, now):

@@ -77,6 +77,7 @@ def personal_context():
         "desk_tz": settings.DESK_TIME_ZONE,
         "preferences_url": mime.PREFERENCES_SLOT,
         "unsubscribe_url": mime.UNSUBSCRIBE_SLOT,
+        "reason_slot": mime.REASON_SLOT,
     }
 
 
@@ -94,7 +95,7 @@ class DigestRenderer:
     briefings, so rendering per selection would repeat the same work thousands of times.
     """
 
-    def __init__(self, kind):
+    def __init__(self, kind, edition=None):
         self.kind = kind
         self.items = {}
         self.headings = {}
@@ -103,6 +104,7 @@ class DigestRenderer:
             "count_phrase": COUNT_PLACEHOLDER,
             "lead_headline": LEAD_PLACEHOLDER,
             "body": BODY_PLACEHOLDER,
+            "web_url": edition and absolute(edition.get_absolute_url()),
             **personal_context(),
         }
         self.frame = {
@@ -228,4 +230,36 @@ def confirmation(subscriber, token):
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(render_to_string("digests/email/confirm.html", context), "text/html")
+    return message
+
+
+def welcome(subscriber):
+    """The one welcome after confirming: what they follow, when email comes, how to leave.
+
+    Its Message-ID is derived from the subscriber, so a resend after a crash folds into one.
+    """
+    preferences, unsubscribe = personal_links(subscriber.pk)
+    summary = subscriber.follows_summary()
+    context = {
+        "follows": ("everything the desk publishes" if subscriber.follow_all else summary),
+        "schedule": subscriber.schedule_summary(),
+        "preferences_url": preferences,
+        "unsubscribe_url": unsubscribe,
+        "archive_url": absolute(reverse("digest_archive:index")),
+        "site_url": settings.SITE_URL,
+    }
+    mailto = f"mailto:{settings.DIGEST_UNSUBSCRIBE_MAILTO}?subject=unsubscribe"
+    message = EmailMultiAlternatives(
+        "Welcome to Briefing Desk",
+        render_to_string("digests/email/welcome.txt", context),
+        to=[subscriber.email],
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": mime.message_id("welcome", subscriber.pk, 0),
+            "List-Id": settings.DIGEST_LIST_ID,
+            "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string("digests/email/welcome.html", context), "text/html")
     return message

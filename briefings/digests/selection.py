@@ -6,6 +6,10 @@ loaded in a handful of queries and matched in Python rather than queried per sub
 
 from dataclasses import dataclass, field
 
+from taggit.models import Tag
+
+from briefings.actors.models import Actor
+from briefings.agreements.models import Agreement
 from briefings.digests.models import Subscriber
 from briefings.newsroom.models import Briefing, TaggedBriefing, bylines_prefetch
 
@@ -73,3 +77,38 @@ def load_follows(subscribers):
         for subscriber_id, target_id in rows:
             getattr(follows[subscriber_id], attr).add(target_id)
     return follows
+
+
+EVERYTHING = "You follow everything the desk publishes."
+
+
+def load_names(candidates):
+    """Reader-facing names of the tags, actors and agreements the candidates carry, by id."""
+    ids = {kind: set() for kind in ("tags", "actors", "agreements")}
+    for candidate in candidates:
+        for kind in ids:
+            ids[kind] |= getattr(candidate, kind)
+    actors = Actor.objects.filter(pk__in=ids["actors"]).values_list("pk", "short_name", "name")
+    return {
+        "tags": dict(Tag.objects.filter(pk__in=ids["tags"]).values_list("pk", "name")),
+        "actors": {pk: short or name for pk, short, name in actors},
+        "agreements": {
+            a.pk: a.display_name for a in Agreement.objects.filter(pk__in=ids["agreements"])
+        },
+    }
+
+
+def reason(follows, candidates, names):
+    """Why a reader gets these briefings, from the follows they matched ("You follow defence,
+    CETA and Italy."), or everything for a reader who follows it all."""
+    if follows.follow_all:
+        return EVERYTHING
+    matched = []
+    for kind in ("tags", "actors", "agreements"):
+        hit = set().union(*(getattr(follows, kind) & getattr(c, kind) for c in candidates))
+        matched += sorted(names[kind][pk] for pk in hit if pk in names[kind])
+    if not matched:
+        return "You follow topics this briefing covers."
+    if len(matched) == 1:
+        return f"You follow {matched[0]}."
+    return f"You follow {', '.join(matched[:-1])} and {matched[-1]}."

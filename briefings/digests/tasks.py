@@ -113,6 +113,31 @@ def send_confirmation(subscriber_id, token):
     rendering.confirmation(subscriber, token).send()
 
 
+@shared_task(
+    name="digests.send_welcome",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=True,
+    max_retries=MAX_RETRIES,
+)
+def send_welcome(subscriber_id):
+    """The welcome after confirming, once: sent under the subscriber's row lock and marked in
+    the same transaction, so a duplicate task waits and finds it sent; a failed send rolls
+    back the mark and the task retries."""
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update()
+            .filter(pk=subscriber_id, welcomed_at__isnull=True)
+            .receiving()
+            .first()
+        )
+        if subscriber is None:
+            return False
+        rendering.welcome(subscriber).send()
+        subscriber.welcomed_at = timezone.now()
+        subscriber.save(update_fields=["welcomed_at"])
+    return True
+
+
 @shared_task(name="digests.purge_pending")
 def purge_pending():
     """Forget sign-ups nobody confirmed in time: their confirmation links have expired too."""

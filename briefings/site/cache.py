@@ -41,6 +41,7 @@ from taggit.models import Tag
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
+from briefings.digests.signals import edition_sent
 from briefings.events.models import Event, Participation
 from briefings.images.models import Image
 from briefings.newsroom.models import (
@@ -72,6 +73,7 @@ EVERY_PAGE = "site"  # on every page: purging it empties the page cache
 ANY_CHANGE = "any"  # pages that declared nothing: purged by every public change
 LISTS = "list:briefings"  # pages whose briefings depend on which are public
 RECORDS = "records"  # pages showing actors, agreements and events beyond their own
+DIGESTS = "digests"  # the archive of past digest editions: a newly sent one joins it
 
 WATCHED_RECORDS = {Actor: "actor", Agreement: "agreement", Event: "event"}
 WATCHED_SUBRECORDS = [Membership, Office, OfficeTerm, AgreementRelation, Party, PartyAction,
@@ -435,8 +437,13 @@ def purge_on_publication(sender, briefing, **kwargs):
     purge([f"briefing:{briefing.pk}", ANY_CHANGE, LISTS, *link_tags(briefing.pk)], changes=True)
 
 
+def purge_on_edition(sender, edition, **kwargs):
+    purge([DIGESTS])
+
+
 def connect():
     uid = "site.cache"
+    edition_sent.connect(purge_on_edition, dispatch_uid=f"{uid}-edition-sent")
     pre_save.connect(briefing_will_save, sender=Briefing, dispatch_uid=f"{uid}-pre-briefing")
     post_save.connect(briefing_saved, sender=Briefing, dispatch_uid=f"{uid}-briefing")
     post_delete.connect(briefing_deleted, sender=Briefing, dispatch_uid=f"{uid}-del-briefing")

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
+from briefings.digests.models import Edition
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing, Contributor
 
@@ -108,6 +109,19 @@ class ContributorSitemap(SiteSitemap):
         ]
 
 
+class DigestSitemap(SiteSitemap):
+    """Web versions of sent digest editions, as the archive lists them."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return Edition.objects.archived().only("kind", "period", "completed_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.completed_at
+
+
 class SectionSitemap(SiteSitemap):
     changefreq = "hourly"
     priority = 1.0
@@ -120,6 +134,7 @@ class SectionSitemap(SiteSitemap):
             "agreements:index",
             "actors:index",
             "events:index",
+            "digest_archive:index",
         ]
 
     def location(self, item):
@@ -134,4 +149,5 @@ sitemaps = {
     "actors": ActorSitemap,
     "events": EventSitemap,
     "contributors": ContributorSitemap,
+    "digests": DigestSitemap,
 }

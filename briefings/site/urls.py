@@ -62,6 +62,14 @@ digest_patterns = [
     path("dev-mailbox/<str:name>/", digests.dev_message, name="dev_message"),
     path("dev-mailbox/<str:name>/html/", digests.dev_message_html, name="dev_message_html"),
 ]
+archive_patterns = [
+    path("", digests.archive, name="index"),
+    re_path(
+        r"^(?P<kind>daily|weekly)-(?P<period>[0-9]{4}-[0-9]{2}-[0-9]{2})/$",
+        digests.edition,
+        name="detail",
+    ),
+]
 image_patterns = [
     path("<int:pk>/<str:signature>/<str:key>", images.rendition, name="rendition"),
 ]
@@ -127,6 +135,7 @@ urlpatterns = [
         include(([path("", contributors.detail, name="detail")], "contributors")),
     ),
     path("subscribe/", include((digest_patterns, "digests"))),
+    path("digests/", include((archive_patterns, "digest_archive"))),
     path("api/", include((api_urls.urlpatterns, api_urls.app_name), namespace="api")),
     path("images/", include((image_patterns, "images"))),
 ]

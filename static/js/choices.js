@@ -26,4 +26,13 @@
     input.addEventListener("input", update);
     tools.hidden = false;
   }
+  // The follow lists are folded (<details>); choosing "Only what I choose" with all of them
+  // closed opens the first, so the next step is in view.
+  const chosen = document.querySelector('input[name="follow"][value="chosen"]');
+  const lists = [...document.querySelectorAll("details.follow-list")];
+  if (chosen && lists.length) {
+    chosen.addEventListener("change", () => {
+      if (chosen.checked && !lists.some((list) => list.open)) lists[0].open = true;
+    });
+  }
 })();

@@ -56,7 +56,12 @@ def test_edition_admin_counts(smtp_server, celery_worker, admin_client):
     assert '<td class="field-sent">2</td>' in row
     assert '<td class="field-failed">1</td>' in row
     assert '<td class="field-pending">0</td>' in row
-    assert admin_client.get(f"/admin/digests/edition/{edition.pk}/change/").status_code == 200
+    change = admin_client.get(f"/admin/digests/edition/{edition.pk}/change/")
+    assert change.status_code == 200
+    assert edition.get_absolute_url() in change.content.decode()  # "View on site": sent
+    Delivery.objects.update(state="claimed")  # as if nothing had gone out: not public
+    change = admin_client.get(f"/admin/digests/edition/{edition.pk}/change/")
+    assert edition.get_absolute_url() not in change.content.decode()
 
 
 @pytest.mark.django_db
@@ -67,6 +72,7 @@ def test_preview_and_test_digest(admin_client, smtp_server):
     assert "Preview next digest" in page.content.decode()
     preview = admin_client.get(f"/admin/digests/subscriber/{subscriber.pk}/preview/")
     assert "The pact is signed" in preview.content.decode()
+    assert "You follow everything the desk publishes." in preview.content.decode()
     assert (
         admin_client.get(f"/admin/digests/subscriber/{subscriber.pk}/send-test/").status_code == 405
     )
@@ -75,6 +81,8 @@ def test_preview_and_test_digest(admin_client, smtp_server):
     [message] = smtp_server.wait_for(1)
     assert smtp_server.messages[0][1] == ["ed@desk.example"]
     assert message["Subject"] == "[Test] The pact is signed"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "You follow everything the desk publishes." in text
     assert not Delivery.objects.exists()  # a test changes nobody's digest history
 
     quiet = SubscriberFactory(follow_all=False, tags=[Tag.objects.create(name="Nothing")])

@@ -38,9 +38,20 @@ def test_subscribe_confirm_receive_unsubscribe(
     screenshot(page, "digests-preferences")
     assert Subscriber.objects.get().state == Subscriber.State.CONFIRMED
 
+    [welcome] = [m for m in smtp_server.wait_for(2) if m["Subject"] == "Welcome to Briefing Desk"]
+    assert "What you follow: Defence." in link_in(welcome, r"(What you follow: .*)")
+
     call_command("send_digest", "daily", "--wait", "30")
-    digest = smtp_server.wait_for(2)[1]
+    [digest] = [m for m in smtp_server.wait_for(3) if "defence pact" in m["Subject"]]
     assert digest["Subject"] == "Canada and the EU sign a defence pact"
+    assert link_in(digest, r"(You follow [^\r\n]*)") == "You follow Defence."
+    # Its web version, and the archive that lists it.
+    page.goto(link_in(digest, r"On the web: (\S+)"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Daily digest")
+    expect(page.get_by_text("Canada and the EU sign a defence pact")).to_be_visible()
+    screenshot(page, "digests-web-version")
+    page.get_by_role("link", name="Past digests").first.click()
+    expect(page.get_by_role("link", name="Daily digest")).to_be_visible()
     page.goto(link_in(digest, r"Unsubscribe: (\S+)"))
     page.get_by_role("button", name="Unsubscribe").click()
     page.get_by_role("heading", name="You're unsubscribed").wait_for()
@@ -55,6 +66,10 @@ def test_a_long_list_of_actors_narrows_as_the_reader_types(page, live_server):
         ActorFactory(name=f"Delegation {number:02}", slug=f"delegation-{number:02}")
     page.goto(f"{live_server.url}/subscribe/")
     actors = page.get_by_role("group", name="Actors")
+    expect(actors).to_be_hidden()  # folded: the form fits one screen
+    page.get_by_label("Only what I choose").check()
+    expect(page.get_by_role("group", name="Topics")).to_be_visible()  # the first list opens
+    page.locator("summary", has_text="Actors").click()
     boxes = actors.get_by_role("checkbox")
     assert boxes.count() == 32
 

@@ -15,7 +15,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from briefings.digests import mime, rendering, tasks, transport
-from briefings.digests.models import Subscriber
+from briefings.digests.models import Edition, Subscriber
 from briefings.newsroom.models import Briefing
 from tests.digests.factories import SubscriberFactory
 from tests.factories import AgreementFactory, BriefingFactory
@@ -25,6 +25,9 @@ AT = datetime.datetime(2025, 6, 23, 5, 30, tzinfo=datetime.UTC)
 DATE = "Mon, 23 Jun 2025 07:00:00 +0000"
 PREFERENCES = "https://desk.example/subscribe/preferences/P42/"
 UNSUBSCRIBE = "https://desk.example/subscribe/unsubscribe/U42/"
+# Why the reader gets it, with markup characters: raw in the text part, escaped in the HTML.
+REASON = "You follow défense, CETA and <Italy & co>."
+EDITION = Edition(kind="daily", period=datetime.date(2025, 6, 23))
 # 196 characters, as headlines stop at 200, with accents, "€" and typographic punctuation;
 # the subjects built on it are the part over 200.
 LONG = (
@@ -37,6 +40,7 @@ DOT_LINE = ".NET aside: the procurement rules change on 1 July."
 DIGEST_TEXT = f"""\
 BRIEFING DESK — your daily digest
 3 new briefings
+On the web: https://desk.example/digests/daily-2025-06-23/
 
 == Partenariat de sécurité et de défense UE–Canada ==
 
@@ -57,7 +61,7 @@ News · 23 June 2025, 06:30 Brussels
 https://desk.example/briefings/ottawa/
 
 --
-You receive this because you subscribed to Briefing Desk digests.
+{REASON}
 Change what you receive: {PREFERENCES}
 Unsubscribe: {UNSUBSCRIBE}
 """
@@ -71,7 +75,7 @@ Partenariat de sécurité et de défense UE–Canada: {LONG}
 https://desk.example/briefings/bruxelles-ottawa/
 
 --
-You receive this alert because you asked for instant alerts.
+{REASON}
 Change what you receive: {PREFERENCES}
 Unsubscribe: {UNSUBSCRIBE}
 """
@@ -157,9 +161,9 @@ def briefings():
 
 
 def digest_bytes(briefings):
-    prepared = rendering.DigestRenderer("daily").render(briefings)
+    prepared = rendering.DigestRenderer("daily", EDITION).render(briefings)
     msgid = mime.message_id("digest", 7, 42)
-    return prepared.build("ana@mail.example", msgid, PREFERENCES, UNSUBSCRIBE, DATE)
+    return prepared.build("ana@mail.example", msgid, PREFERENCES, UNSUBSCRIBE, DATE, REASON)
 
 
 @pytest.mark.django_db
@@ -177,7 +181,7 @@ def test_digest_message(briefings):
 def test_alert_message(briefings):
     prepared = rendering.render_alert(briefings[0])
     msgid = mime.message_id("alert", 9, 42)
-    data = prepared.build("ana@mail.example", msgid, PREFERENCES, UNSUBSCRIBE, DATE)
+    data = prepared.build("ana@mail.example", msgid, PREFERENCES, UNSUBSCRIBE, DATE, REASON)
     message = parse(data)
     assert message["Subject"] == f"Alert: {LONG}"
     assert message["Message-ID"] == "<alert.9.42@briefings.example>"

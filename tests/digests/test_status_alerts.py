@@ -124,6 +124,9 @@ def test_a_ratification_in_the_admin_alerts_each_follower_once(
         assert f"https://desk.example{ceta['public'].get_absolute_url()}" in html
         assert "https://desk.example/agreements/ceta/" in text
         assert "DRAFT-ONLY" not in html + text
+        # Why it came: the follow that matched (the agreement, the party's actor, or all).
+        reasons = ("You follow CETA.", "You follow Italy.", "You follow everything the desk")
+        assert sum(reason in text for reason in reasons) == 1, text
     assert StatusAlert.objects.filter(state="sent").count() == 3
 
     # Saving the page again changes no status: no question, no second alert.

@@ -28,8 +28,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 
+from briefings.digests.models import Delivery, Edition
 from briefings.images.models import rendition_keys
 from briefings.newsroom.models import Briefing
+from tests.digests.factories import SubscriberFactory
 from tests.factories import (
     ActorFactory,
     AgreementFactory,
@@ -302,6 +304,7 @@ def newsroom():
         briefing.tags.add("nordic")
         planted[state] = briefing
 
+    editions = digest_editions()
     refresh_search = getattr(Briefing.objects, "update_search_vector", None)
     if refresh_search:
         refresh_search()
@@ -316,7 +319,27 @@ def newsroom():
         "events": [event, lonely_event],
         "contributors": [writer],
         "hidden_contributor": hidden,
+        "editions": editions,
     }
+
+
+def digest_editions():
+    """A sent edition whose window holds every planted briefing, and a planned one not sent."""
+    now = timezone.now()
+    year = datetime.timedelta(days=365)
+    reader = SubscriberFactory()
+    sent = Edition.objects.create(
+        kind="daily", period=now.date(), starts_at=now - year, ends_at=now + year,
+        completed_at=now,
+    )  # fmt: skip
+    Delivery.objects.create(
+        edition=sent, subscriber=reader, message_id="<d.1@x>", state="sent", briefing_count=4
+    )
+    planned = Edition.objects.create(
+        kind="weekly", period=now.date(), starts_at=now - year, ends_at=now + year
+    )
+    Delivery.objects.create(edition=planned, subscriber=reader, message_id="<d.2@x>")
+    return {"sent": sent, "planned": planned}
 
 
 def seeds_for(data):
@@ -363,6 +386,7 @@ def seeds_for(data):
         "/tags/defence/",
         "/tags/nordic/",
         "/subscribe/",
+        "/digests/",
         "/this-page-does-not-exist/",
         *(f"/search/?{urlencode({'q': q})}" for q in searches),
         *(f"/briefings/?{urlencode(f)}" for f in filters),
@@ -431,6 +455,7 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
     expected += [o.get_absolute_url() for o in newsroom["events"]]
     expected += [c.get_absolute_url() for c in newsroom["contributors"]]
     expected += ["/tags/", "/contributors/ana-ferreira/rss/", "/contributors/ana-ferreira/atom/"]
+    expected += [newsroom["editions"]["sent"].get_absolute_url()]
     assert not [url for url in expected if url not in ok], "public pages the crawl never reached"
     assert any(url.startswith("/tags/?letter=") for url in ok), "no page of the topic index"
     feeds = [
@@ -518,6 +543,13 @@ def test_unpublished_briefings_are_gone_for_the_public(client, newsroom):
     # The author page of someone with both lists only the published briefings.
     page = client.get("/contributors/ana-ferreira/").content.decode()
     assert page.count('<article class="card') == 3 and newsroom["canary"] not in page
+    # A sent edition's web version shows its public briefings only; a planned one has no page.
+    sent, planned = newsroom["editions"]["sent"], newsroom["editions"]["planned"]
+    page = client.get(sent.get_absolute_url()).content.decode()
+    assert page.count('<article class="card') == 4 and newsroom["canary"] not in page
+    assert client.get(planned.get_absolute_url()).status_code == 404
+    archive = client.get("/digests/").content.decode()
+    assert sent.get_absolute_url() in archive and planned.get_absolute_url() not in archive
 
 
 def test_the_crawler_follows_html_and_xml_links():

@@ -1,12 +1,17 @@
 """Every public briefing page runs the same small number of queries, whatever it shows."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
+from briefings.digests.models import Delivery, Edition
 from briefings.events.models import Event
 from briefings.newsroom.models import Briefing, Contributor
+from tests.digests.factories import SubscriberFactory
 from tests.factories import (
     ActorFactory,
     AgreementFactory,
@@ -42,11 +47,12 @@ BUDGETS = {
     "/feeds/rss/": 5,
     "/feeds/atom/": 5,
     "/tags/shared/rss/": 7,
-    "/sitemap.xml": 13,
+    "/sitemap.xml": 15,
     "/sitemap-briefings.xml": 3,
     "/sitemap-tags.xml": 3,
     "/sitemap-actors.xml": 3,
     "/sitemap-contributors.xml": 3,
+    "/sitemap-digests.xml": 3,
     "/contributors/ana-ferreira/": 6,
     "/contributors/ana-ferreira/rss/": 6,
     "/contributors/ana-ferreira/atom/": 6,
@@ -101,3 +107,30 @@ def test_linked_record_pages_run_constant_queries(client, count, django_assert_m
         with django_assert_max_num_queries(budget):
             response = client.get(record.get_absolute_url())
         assert response.status_code == 200, model
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_digest_archive_pages_run_constant_queries(client, count, django_assert_max_num_queries):
+    """The archive lists editions in one query (with the count); an edition's page finds the
+    edition, then its briefings as a list does (tags and bylines prefetched)."""
+    build(count)
+    now = timezone.now()
+    reader = SubscriberFactory()
+    for day in range(count):
+        edition = Edition.objects.create(
+            kind="daily",
+            period=(now - datetime.timedelta(days=day)).date(),
+            starts_at=now - datetime.timedelta(days=day + 1),
+            ends_at=now - datetime.timedelta(days=day) + datetime.timedelta(minutes=1),
+            completed_at=now,
+        )
+        Delivery.objects.create(
+            edition=edition, subscriber=reader, message_id=f"<d.{day}@x>", state="sent"
+        )
+    latest = Edition.objects.archived().order_by("-period").first()
+    for url, budget in (("/digests/", 3), (latest.get_absolute_url(), 6)):
+        cache.clear()
+        with django_assert_max_num_queries(budget, info=url):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    assert client.get(latest.get_absolute_url()).content.decode().count('class="card') >= count

@@ -1,3 +1,4 @@
+import datetime
 import email
 import email.policy
 import functools
@@ -5,25 +6,30 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from briefings.digests import ratelimits, tasks
 from briefings.digests.forms import PreferencesForm, SubscribeForm
 from briefings.digests.models import (
     PREFERENCES_SALT,
     UNSUBSCRIBE_SALT,
+    Edition,
     Subscriber,
     SupersededLink,
 )
 from briefings.params import SLUG, TAG_SLUG, has_control, slug_list
+from briefings.site.cache import DIGESTS, LISTS, briefing_tags, public_page, tag_page
+
+ARCHIVE_PAGE_SIZE = 30
 
 INVALID_LINK = (
     "This link is not valid: it may have been copied incompletely, or it has expired. "
@@ -129,9 +135,11 @@ def confirm(request, token):
     subscriber, choices = found
     if request.method == "POST":
         try:
-            subscriber.confirm(choices)
+            started = subscriber.confirm(choices)
         except SupersededLink:
             return superseded_link(request)
+        if started:
+            transaction.on_commit(lambda: tasks.send_welcome.delay(subscriber.pk))
         messages.success(request, "Subscription confirmed. You can change what you receive here.")
         return redirect(subscriber.get_absolute_url())
     context = {"subscriber": subscriber, "choices": choices, "title": "Confirm your subscription"}
@@ -186,6 +194,50 @@ def unsubscribe(request, token):
         )
     context = {"subscriber": subscriber, "title": "Unsubscribe"}
     return render(request, "site/digests/unsubscribe.html", context)
+
+
+@require_safe
+@public_page
+def archive(request):
+    """Past editions, newest first: only those sent that still carry a public briefing."""
+    editions = Edition.objects.archived().order_by("-period", "kind")
+    page = Paginator(editions, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    tag_page(request, DIGESTS, LISTS)
+    return render(
+        request,
+        "site/digests/archive.html",
+        {
+            "page": page,
+            "title": "Past digests",
+            "description": "Every digest the desk has sent, newest first, as published.",
+            "nav": "digests",
+        },
+    )
+
+
+@require_safe
+@public_page
+def edition(request, kind, period):
+    """An edition's web version: what readers who follow everything got, still public now."""
+    try:
+        day = datetime.date.fromisoformat(period)
+    except ValueError:
+        raise Http404("No such edition.") from None
+    found = get_object_or_404(Edition.objects.archived(), kind=kind, period=day)
+    briefings = list(found.public_briefings().listed().order_by("-publish_at", "-pk"))
+    tag_page(request, DIGESTS, LISTS, *briefing_tags(briefings))
+    return render(
+        request,
+        "site/digests/edition.html",
+        {
+            "edition": found,
+            "briefings": briefings,
+            "title": str(found),
+            "description": f"The briefings of the desk's {found.get_kind_display().lower()} "
+            f"digest of {found.period:%d %B %Y}.",
+            "nav": "digests",
+        },
+    )
 
 
 def dev_only(view):
