@@ -315,6 +315,10 @@ def test_dev_users_in_debug(settings):
     assert writer.groups.filter(name="writer").exists()
     assert not writer.has_perm("newsroom.publish_briefing")
     assert "admin / admin-dev-only" in out
+    # The writer's and the editor's own bylines, preselected on what they start.
+    assert Contributor.objects.get(user=writer).name == "Dev Writer"
+    assert Contributor.objects.get(user=editor).slug == "dev-editor"
+    assert not Contributor.objects.filter(user__username="admin").exists()
 
     editor.set_password("changed-locally")
     editor.save()

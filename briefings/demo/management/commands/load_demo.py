@@ -41,7 +41,9 @@ DEMO_READERS = [
     ("rome-correspondent@readers.example", [], ["italy"]),
 ]
 
-# Development-only logins: username, password, group (None: superuser).
+# Development-only logins: username, password, group (None: superuser). The editor and the
+# writer each get a contributor, so what they write while trying the desk carries a byline.
+DEV_BIO = "A login that make run creates for trying the desk; never present in production."
 DEV_USERS = [
     ("admin", "admin-dev-only", None),
     ("editor", "editor-dev-only", "editor"),
@@ -440,4 +442,14 @@ class Command(BaseCommand):
             else:
                 user = User.objects.create_user(username, email, password, is_staff=True)
                 user.groups.add(self.group(group))
+                # A byline of their own, preselected on the briefings they start.
+                Contributor.objects.get_or_create(
+                    slug=f"dev-{username}",
+                    defaults={
+                        "name": f"Dev {username.capitalize()}",
+                        "role": f"{group.capitalize()} (development login)",
+                        "bio": DEV_BIO,
+                        "user": user,
+                    },
+                )
             self.stdout.write(f"  {username} / {password} ({group or 'superuser'})")
