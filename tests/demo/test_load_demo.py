@@ -1,4 +1,5 @@
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -456,3 +457,22 @@ def test_the_pact_briefing_has_a_credited_lead_image(demo, client):
     assert f'<meta property="og:image" content="{image.absolute_url("social-1200.jpeg")}">' in html
     assert "Illustration: Briefing Desk (CC BY 4.0)" in html
     assert client.get(image.rendition_url("wide-960.webp")).status_code == 200
+
+
+def test_cetas_map_sets_the_ten_states_apart_and_the_uk_as_no_longer_covered(demo, client):
+    """Issue 15's walk on the demo: the page's map, from the record as the dossier loads it."""
+    html = client.get("/agreements/ceta/").content.decode()
+    drawn = dict(
+        (iso, status)
+        for status, iso in re.findall(r'class="map-party st-(\w+)" data-iso="(\w{3})"', html)
+    )
+    not_ratified = Party.objects.filter(
+        agreement__slug="ceta", actor__name__in=CETA_NOT_RATIFIED
+    ).values_list("actor__iso_alpha3", flat=True)
+    assert len(not_ratified) == 10
+    assert {drawn[iso] for iso in not_ratified} == {"signed"}
+    assert drawn["GBR"] == "ceased"
+    assert sum(status == "bound" for status in drawn.values()) == 17
+    timeline = html[html.index('<figure class="action-timeline"') :]
+    years = re.findall(r'class="tl-year"[^>]*>(\d{4})<', timeline)
+    assert years[0] == "2016" and years[-1] >= "2023"
