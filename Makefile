@@ -29,7 +29,8 @@ if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]
 endef
 export CREATEDB
 
-.PHONY: help venv db run test test-fast lint format bench browser loadtools varnish map
+PHONY_EXTRA := gettext messages messages-compiled
+.PHONY: help venv db run test test-fast lint format bench browser loadtools varnish map $(PHONY_EXTRA)
 
 help:
 	@echo "make run       - demo site on http://127.0.0.1:8000 with Celery worker, beat and dev mailbox"
@@ -46,9 +47,22 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
 
 venv: $(VENV)/.installed
 
-db: venv
+db: venv messages-compiled
 	@$(PY) -c "$$CREATEDB"
 	@$(PY) manage.py migrate --no-input -v 0
+
+# The French catalogs are committed as .po; the .mo files Django reads are built here.
+gettext:
+	@command -v msgfmt >/dev/null || { echo "Installing Debian's gettext for the translations"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
+
+messages-compiled: venv gettext
+	@$(PY) manage.py compilemessages -v 0 --ignore=.venv
+
+# Refresh the French catalogs from the code and templates (then write the new msgstr).
+messages: venv gettext
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=artifacts
+	$(PY) manage.py makemessages -d djangojs -l fr --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=artifacts --ignore=static/CACHE
 
 browser:
 	@[ -x $(CHROMIUM) ] || { echo "Installing Debian's chromium for browser tests"; \

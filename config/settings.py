@@ -149,7 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+LANGUAGE_CODE = "en"
+# The desk publishes in English and French: public pages live under /en/ and /fr/.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "briefings" / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

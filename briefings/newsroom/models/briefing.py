@@ -209,6 +209,19 @@ class Briefing(models.Model):
     article_type = models.CharField(
         max_length=20, choices=ArticleType.choices, default=ArticleType.NEWS
     )
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE, db_index=True
+    )
+    # A translation is a briefing of its own (slug, workflow, publication time) that points at
+    # its original; a translation of a translation points at the original too.
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name="translation of",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField("publication time", null=True, blank=True)
     expires_at = models.DateTimeField("expiry time", null=True, blank=True)
@@ -284,6 +297,12 @@ class Briefing(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
                 name="briefing_withdrawn_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=F("pk")), name="briefing_not_own_translation"
+            ),
+            models.UniqueConstraint(
+                fields=["translation_of", "language"], name="briefing_one_translation_per_language"
             ),
         ]
 
