@@ -6,34 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0004_name_trigram_indexes'),
-        ('agreements', '0005_b1_status_as_of_instruments'),
-        ('events', '0003_name_trigram_indexes'),
-        ('images', '0002_e_roles'),
-        ('newsroom', '0014_e_lead_image'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("actors", "0004_name_trigram_indexes"),
+        ("agreements", "0005_b1_status_as_of_instruments"),
+        ("events", "0003_name_trigram_indexes"),
+        ("images", "0002_e_roles"),
+        ("newsroom", "0014_e_lead_image"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='briefing',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('fr', 'Français')], db_index=True, default='en', max_length=8),
+            model_name="briefing",
+            name="language",
+            field=models.CharField(
+                choices=[("en", "English"), ("fr", "Français")],
+                db_index=True,
+                default="en",
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='briefing',
-            name='translation_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='translations', to='newsroom.briefing', verbose_name='translation of'),
+            model_name="briefing",
+            name="translation_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="translations",
+                to="newsroom.briefing",
+                verbose_name="translation of",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=models.Q(('translation_of', models.F('pk')), _negated=True), name='briefing_not_own_translation'),
+            model_name="briefing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("translation_of", models.F("pk")), _negated=True),
+                name="briefing_not_own_translation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.UniqueConstraint(fields=('translation_of', 'language'), name='briefing_one_translation_per_language'),
+            model_name="briefing",
+            constraint=models.UniqueConstraint(
+                fields=("translation_of", "language"), name="briefing_one_translation_per_language"
+            ),
         ),
     ]
