@@ -76,6 +76,20 @@ class BriefingQuerySet(SearchableQuerySet):
             publish_at__lte=now,
         ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
+    def for_language(self, language, now=None):
+        """One briefing per translation group, as readers of `language` should get it: the
+        version in their language where one is public, the original otherwise.
+
+        Apply to public briefings (`published().for_language(...)`); a translation into a third
+        language stands aside for its original.
+        """
+        published_here = self.model.objects.published(now).filter(
+            translation_of=OuterRef("pk"), language=language
+        )
+        return self.filter(
+            Q(language=language) | Q(translation_of__isnull=True) & ~Exists(published_here)
+        )
+
     def listed(self):
         """Briefings as lists show them: no body or vectors, tags in one more query.
 
