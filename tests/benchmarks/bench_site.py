@@ -773,7 +773,14 @@ def hits_after_one_correction(server):
     paths = [b.get_absolute_url() for b in published]
     paths += [a.get_absolute_url() for a in Agreement.objects.order_by("pk")[:40]]
     paths += [a.get_absolute_url() for a in Actor.objects.order_by("pk")[:40]]
-    paths += ["/en/", "/en/briefings/", "/en/feeds/rss/", "/en/tags/", "/en/agreements/", "/en/actors/"]
+    paths += [
+        "/en/",
+        "/en/briefings/",
+        "/en/feeds/rss/",
+        "/en/tags/",
+        "/en/agreements/",
+        "/en/actors/",
+    ]
     paths = paths[:WARM_PAGES]
     for path in paths:
         fetch(server.base, path)

@@ -38,7 +38,13 @@ def poll(condition, timeout=15):
 def test_anonymous_pages_are_served_from_the_cache(client, django_assert_num_queries):
     BriefingFactory(headline="Cached headline", slug="cached")
 
-    for url in ["/en/", "/en/briefings/", "/en/briefings/cached/", "/en/feeds/rss/", "/sitemap.xml"]:
+    for url in [
+        "/en/",
+        "/en/briefings/",
+        "/en/briefings/cached/",
+        "/en/feeds/rss/",
+        "/sitemap.xml",
+    ]:
         first = client.get(url)
         with django_assert_num_queries(0):
             again = client.get(url)
@@ -65,7 +71,13 @@ def test_publishing_shows_at_once_everywhere(client):
 
     briefing.transition(Briefing.Status.PUBLISHED, by=editor())
 
-    for url in ["/en/", "/en/briefings/", "/en/tags/defence/", "/en/feeds/rss/", "/en/briefings/fresh/"]:
+    for url in [
+        "/en/",
+        "/en/briefings/",
+        "/en/tags/defence/",
+        "/en/feeds/rss/",
+        "/en/briefings/fresh/",
+    ]:
         assert "Fresh news" in page(client, url)[1], url
 
 

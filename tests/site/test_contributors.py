@@ -83,7 +83,8 @@ def test_author_page_lists_published_work_with_bio_feed_and_person(client, setti
     assert feed.count("<item>") == 25 and "Secret draft" not in feed
     assert "Ana Ferreira" in feed  # the items' author
     assert (
-        client.get("/en/contributors/ana-ferreira/?page=2").content.decode().count('class="card"') == 5
+        client.get("/en/contributors/ana-ferreira/?page=2").content.decode().count('class="card"')
+        == 5
     )
 
 

@@ -100,7 +100,9 @@ def test_event_pages_run_constant_queries(client, count, django_assert_max_num_q
     with django_assert_max_num_queries(6):
         assert client.get("/en/events/").status_code == 200
     with django_assert_max_num_queries(6):
-        assert client.get(f"/en/events/?agreement={parent.agreements.first().slug}").status_code == 200
+        assert (
+            client.get(f"/en/events/?agreement={parent.agreements.first().slug}").status_code == 200
+        )
 
 
 def offered(page, name):

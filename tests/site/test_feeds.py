@@ -144,7 +144,11 @@ def hostile_followables():
     briefing.actors.add(actor)
     briefing.agreements.add(agreement)
     tag_slug = briefing.tags.get().slug
-    return [f"/en/tags/{tag_slug}/", "/en/actors/hostile-actor/", "/en/agreements/hostile-agreement/"]
+    return [
+        f"/en/tags/{tag_slug}/",
+        "/en/actors/hostile-actor/",
+        "/en/agreements/hostile-agreement/",
+    ]
 
 
 def test_rss_channel_fields_are_escaped_as_item_html_is(client, hostile_followables):

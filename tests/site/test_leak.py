@@ -147,7 +147,7 @@ def crawl(client, seeds, limit=800):
 
 
 def page_kind(url):
-    """'/en/actors/canada/rss/?page=2' -> '/en/actors/<slug>/rss/?page': what a crawl summary counts."""
+    """'/en/actors/canada/rss/?page=2' -> '/en/actors/<slug>/rss/?page': a crawl summary's kinds."""
     path, _, query = url.partition("?")
     path = re.sub(
         r"^/((?:en|fr)/)?(briefings|actors|agreements|events|tags)/[^/]+/", r"/\1\2/<slug>/", path
@@ -456,7 +456,11 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
     expected += [o.get_absolute_url() for o in newsroom["actors"] + newsroom["agreements"]]
     expected += [o.get_absolute_url() for o in newsroom["events"]]
     expected += [c.get_absolute_url() for c in newsroom["contributors"]]
-    expected += ["/en/tags/", "/en/contributors/ana-ferreira/rss/", "/en/contributors/ana-ferreira/atom/"]
+    expected += [
+        "/en/tags/",
+        "/en/contributors/ana-ferreira/rss/",
+        "/en/contributors/ana-ferreira/atom/",
+    ]
     expected += [newsroom["editions"]["sent"].get_absolute_url()]
     assert not [url for url in expected if url not in ok], "public pages the crawl never reached"
     assert any(url.startswith("/en/tags/?letter=") for url in ok), "no page of the topic index"
