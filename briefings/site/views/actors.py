@@ -20,7 +20,7 @@ KIND_PLURALS = {
 @require_safe
 @public_page
 def index(request):
-    actors = Actor.objects.only("name", "slug", "kind", "short_name")
+    actors = Actor.objects.only("name", "slug", "kind", "short_name", "i18n").order_by("name_i18n")
     by_kind = {kind: [] for kind in Actor.Kind.values}
     for actor in actors:
         by_kind[actor.kind].append(actor)
@@ -67,7 +67,7 @@ def detail(request, slug):
     parties = (
         actor.party_records.select_related("agreement")
         .prefetch_related("actions")
-        .order_by("agreement__title")
+        .order_by("agreement__title_i18n")
     )
     participations = actor.participations.select_related("event__country").order_by(
         "-event__start_date", "event__title"
@@ -86,8 +86,8 @@ def detail(request, slug):
             "participations": participations,
             "briefings": briefings,
             "jsonld": actor_page(actor),
-            "title": actor.name,
-            "description": actor.summary[:300] or f"{actor.name} in the desk's dossiers.",
+            "title": actor.name_i18n,
+            "description": actor.summary_i18n[:300] or f"{actor.name_i18n} in the desk's dossiers.",
             "nav": "actors",
         },
     )
