@@ -88,9 +88,7 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    i18n = TranslationField(
-        fields=("title", "short_name", "summary", "signed_place", "adopted_by")
-    )
+    i18n = TranslationField(fields=("title", "short_name", "summary", "signed_place", "adopted_by"))
 
     objects = AgreementQuerySet.as_manager()
 
@@ -289,7 +287,9 @@ class DerivedStatus:
     def caveat(self):
         """What a reader should be told about the dates behind this status, or ""."""
         if self.uncertain:
-            return gettext("An action known only to the month or year may already have changed this.")
+            return gettext(
+                "An action known only to the month or year may already have changed this."
+            )
         if self.approximate and self.action.date_precision == partialdate.Precision.MONTH:
             return gettext("Rests on a date known only to the month; counted from its end.")
         if self.approximate:
