@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor, Membership, OfficeTerm
@@ -9,11 +10,11 @@ from briefings.site.jsonld import actor_page
 TIMELINE_SIZE = 30
 # The directory's headings: each kind in the plural.
 KIND_PLURALS = {
-    Actor.Kind.STATE: "States",
-    Actor.Kind.BLOC: "Blocs and supranational unions",
-    Actor.Kind.INSTITUTION: "Institutions",
-    Actor.Kind.ORGANISATION: "International organisations",
-    Actor.Kind.PERSON: "People",
+    Actor.Kind.STATE: _("States"),
+    Actor.Kind.BLOC: _("Blocs and supranational unions"),
+    Actor.Kind.INSTITUTION: _("Institutions"),
+    Actor.Kind.ORGANISATION: _("International organisations"),
+    Actor.Kind.PERSON: _("People"),
 }
 
 
