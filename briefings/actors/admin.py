@@ -21,6 +21,7 @@ class TranslatedFieldsMixin:
                 "field": db_field.original_field.verbose_name.capitalize()
             }
             formfield.help_text = FRENCH_HELP
+            formfield.empty_value = None  # an emptied field leaves the i18n JSON, not ""
         return formfield
 
 
