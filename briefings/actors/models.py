@@ -142,11 +142,6 @@ class Actor(models.Model):
         return slug_path("actors:detail", self.slug)
 
     @property
-    def display_name(self):
-        """The short name where there is one, in the reader's language (English otherwise)."""
-        return self.short_name_i18n or self.name_i18n
-
-    @property
     def is_person(self):
         return self.kind == self.Kind.PERSON
 

@@ -33,19 +33,6 @@ def test_an_emptied_french_value_falls_back_to_the_english():
         assert actor.name_i18n == "Germany"
 
 
-def test_display_name_prefers_the_short_name_in_the_readers_language():
-    nato = ActorFactory(
-        name="North Atlantic Treaty Organization",
-        short_name="NATO",
-        name_fr="Organisation du traité de l'Atlantique Nord",
-        short_name_fr="OTAN",
-    )
-    with translation.override("fr"):
-        assert nato.display_name == "OTAN"
-    with translation.override("en"):
-        assert nato.display_name == "NATO"
-
-
 def test_office_titles_translate():
     office = OfficeFactory(title="Prime Minister of Canada", title_fr="Premier ministre du Canada")
     office.refresh_from_db()
