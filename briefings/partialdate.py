@@ -8,12 +8,13 @@ import datetime
 
 from django.db import models
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
 
 
 class Precision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
 
 
 def precision_field(**kwargs):

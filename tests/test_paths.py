@@ -35,3 +35,14 @@ def test_tag_paths_keep_accented_slugs():
     assert slug_path("tag", "québec") == "/en/tags/qu%C3%A9bec/"
     with pytest.raises(NoReverseMatch):
         slug_path("tag", "qué bec")
+
+
+def test_follows_the_active_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert slug_path("actors:detail", "ceta") == "/en/actors/ceta/"
+    with translation.override("fr"):
+        assert slug_path("actors:detail", "ceta") == "/fr/actors/ceta/"
+    with translation.override("en"):
+        assert slug_path("agreements:detail", "ceta") == "/en/agreements/ceta/"

@@ -2,9 +2,27 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslatedVirtualField
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.adminsite import IdListFilter
+
+FRENCH_HELP = _("Leave empty and readers of the French pages see the English.")
+
+
+class TranslatedFieldsMixin:
+    """For admins and inlines that edit French values (`name_fr`) beside the English ones."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, TranslatedVirtualField) and formfield is not None:
+            formfield.label = _("%(field)s in French") % {
+                "field": db_field.original_field.verbose_name.capitalize()
+            }
+            formfield.help_text = FRENCH_HELP
+            formfield.empty_value = None  # an emptied field leaves the i18n JSON, not ""
+        return formfield
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -121,9 +139,9 @@ def prefetch_terms():
     return Prefetch("terms", queryset=OfficeTerm.objects.select_related("person"))
 
 
-class OfficeInline(admin.TabularInline):
+class OfficeInline(TranslatedFieldsMixin, admin.TabularInline):
     model = Office
-    fields = ["title", "role", "current_holder"]
+    fields = ["title", "title_fr", "role", "current_holder"]
     readonly_fields = ["current_holder"]
     show_change_link = True
     extra = 0
@@ -165,17 +183,37 @@ class ActorForm(PreloadedForm):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(TranslatedFieldsMixin, admin.ModelAdmin):
     form = ActorForm
     list_display = ["display_name", "kind", "iso_alpha2", "member_of", "offices_held"]
     list_filter = ["kind", MemberOfFilter]
-    search_fields = ["name", "short_name", "slug", "=iso_alpha2", "=iso_alpha3", "=wikidata_qid"]
+    search_fields = [
+        "name",
+        "name_fr",
+        "short_name",
+        "short_name_fr",
+        "slug",
+        "=iso_alpha2",
+        "=iso_alpha3",
+        "=wikidata_qid",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     list_per_page = 50
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "slug", "kind", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("name", "name_fr"),
+                    ("short_name", "short_name_fr"),
+                    "slug",
+                    "kind",
+                    ("summary", "summary_fr"),
+                ]
+            },
+        ),
         ("Identifiers", {"fields": ["iso_alpha2", "iso_alpha3", "wikidata_qid"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -242,12 +280,20 @@ class OfficeTermInline(PreloadedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class OfficeAdmin(TranslatedFieldsMixin, PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "role", "current_holder"]
     list_select_related = ["organisation"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "role", "organisation__name", "organisation__short_name"]
+    search_fields = [
+        "title",
+        "title_fr",
+        "role",
+        "organisation__name",
+        "organisation__name_fr",
+        "organisation__short_name",
+    ]
     autocomplete_fields = ["organisation"]
+    fields = [("title", "title_fr"), "role", "organisation"]
     inlines = [OfficeTermInline]
 
     def get_queryset(self, request):

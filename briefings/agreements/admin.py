@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from briefings.actors.admin import PreloadedAutocompleteMixin
+from briefings.actors.admin import PreloadedAutocompleteMixin, TranslatedFieldsMixin
 from briefings.agreements import statuschange
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 
@@ -35,11 +35,11 @@ class BoundFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PartyInline(PreloadedAutocompleteMixin, admin.TabularInline):
+class PartyInline(TranslatedFieldsMixin, PreloadedAutocompleteMixin, admin.TabularInline):
     """A compact list of parties; their actions are edited on each party's own page."""
 
     model = Party
-    fields = ["actor", "role", "status", "note"]
+    fields = ["actor", "role", "status", "note", "note_fr"]
     readonly_fields = ["status"]
     autocomplete_fields = ["actor"]
     show_change_link = True
@@ -72,17 +72,37 @@ class RelationInline(PreloadedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(TranslatedFieldsMixin, admin.ModelAdmin):
     list_display = ["title", "short_name", "kind", "status", "signed", "consent"]
     list_filter = ["status", "kind"]
-    search_fields = ["title", "short_name", "slug", "parties__name", "parties__short_name"]
+    search_fields = [
+        "title",
+        "title_fr",
+        "short_name",
+        "short_name_fr",
+        "slug",
+        "parties__name",
+        "parties__name_fr",
+        "parties__short_name",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "signed_on"
     readonly_fields = ["ratification_record", "created_at", "updated_at"]
     inlines = [PartyInline, RelationInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "short_name", "slug", "kind", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "title_fr"),
+                    ("short_name", "short_name_fr"),
+                    "slug",
+                    "kind",
+                    ("summary", "summary_fr"),
+                ]
+            },
+        ),
         (
             "Lifecycle",
             {
@@ -90,7 +110,7 @@ class AgreementAdmin(admin.ModelAdmin):
                     "status",
                     ("concluded_on", "concluded_precision"),
                     ("signed_on", "signed_precision"),
-                    "signed_place",
+                    ("signed_place", "signed_place_fr"),
                     "provisionally_applied_on",
                     "in_force_on",
                     "ended_on",
@@ -104,7 +124,7 @@ class AgreementAdmin(admin.ModelAdmin):
                 "fields": [
                     "needs_ratification",
                     ("adopted_on", "adopted_precision"),
-                    "adopted_by",
+                    ("adopted_by", "adopted_by_fr"),
                     "applies_from",
                 ]
             },
@@ -288,7 +308,9 @@ class PartyActionInline(admin.TabularInline):
 
 
 @admin.register(Party)
-class PartyAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.ModelAdmin):
+class PartyAdmin(
+    StatusAlertAdminMixin, TranslatedFieldsMixin, PreloadedAutocompleteMixin, admin.ModelAdmin
+):
     list_display = ["actor", "agreement_name", "role", "status", "note"]
     list_select_related = ["actor", "agreement"]
     ordering = ["agreement__title", "actor__name"]
@@ -300,14 +322,17 @@ class PartyAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.ModelA
     ]
     search_fields = [
         "actor__name",
+        "actor__name_fr",
         "actor__short_name",
         "agreement__title",
+        "agreement__title_fr",
         "agreement__short_name",
+        "agreement__short_name_fr",
     ]
     autocomplete_fields = ["agreement", "actor"]
     readonly_fields = ["status"]
     fieldsets = [
-        (None, {"fields": ["agreement", "actor", "role", "note", "status"]}),
+        (None, {"fields": ["agreement", "actor", "role", ("note", "note_fr"), "status"]}),
         StatusAlertAdminMixin.alert_fieldset,
     ]
     inlines = [PartyActionInline]
@@ -347,6 +372,7 @@ class PartyActionAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.
     list_filter = ["kind", ("party__agreement", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
         "party__actor__name",
+        "party__actor__i18n__name_fr",
         "party__agreement__title",
         "party__agreement__short_name",
     ]

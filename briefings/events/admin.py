@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.db.models import Prefetch
 
-from briefings.actors.admin import PreloadedAutocompleteMixin, partial_date_column
+from briefings.actors.admin import (
+    PreloadedAutocompleteMixin,
+    TranslatedFieldsMixin,
+    partial_date_column,
+)
 from briefings.events.models import Event, Participation
 
 
@@ -42,24 +46,44 @@ class ChildEventInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class EventAdmin(TranslatedFieldsMixin, PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "when", "status", "place", "participant_names"]
     list_select_related = ["country", "parent"]
     list_filter = ["kind", "status", ("country", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "slug", "place_name", "country__name"]
+    search_fields = [
+        "title",
+        "title_fr",
+        "slug",
+        "place_name",
+        "place_name_fr",
+        "country__name",
+        "country__name_fr",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     autocomplete_fields = ["country", "parent", "agreements"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "title_fr"),
+                    "slug",
+                    "kind",
+                    "status",
+                    ("summary", "summary_fr"),
+                ]
+            },
+        ),
         (
             "When and where",
             {
                 "fields": [
                     ("start_date", "start_precision"),
                     ("end_date", "end_precision"),
-                    ("place_name", "country"),
+                    ("place_name", "place_name_fr"),
+                    "country",
                     "parent",
                 ]
             },
@@ -98,7 +122,15 @@ class ParticipationAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["event", "actor", "role"]
     list_select_related = ["event", "actor"]
     list_filter = ["role", "event__kind"]
-    search_fields = ["event__title", "actor__name", "actor__short_name"]
+    search_fields = [
+        "event__title",
+        # Participation has no translations of its own, so no `title_fr` to rewrite: the
+        # French values are read off the related rows' i18n JSON.
+        "event__i18n__title_fr",
+        "actor__name",
+        "actor__i18n__name_fr",
+        "actor__short_name",
+    ]
     autocomplete_fields = ["event", "actor"]
 
     def get_queryset(self, request):

@@ -17,6 +17,8 @@ from pathlib import Path
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from briefings import partialdate
 from briefings.agreements.models import Party, PartyAction
@@ -27,11 +29,28 @@ VERSION = 3  # bump when the markup changes
 
 # The timeline's lanes, top to bottom: which action kinds each shows.
 LANES = [
-    ("signed", "Signature", set(PartyAction.SIGNING)),
-    ("provisional", "Provisional application", {PartyAction.Kind.PROVISIONAL_APPLICATION}),
-    ("bound", "Ratification", set(PartyAction.CONSENT)),
-    ("withdrawn", "Withdrawal or end of coverage", set(PartyAction.ENDING)),
+    ("signed", _("Signature"), set(PartyAction.SIGNING)),
+    ("provisional", _("Provisional application"), {PartyAction.Kind.PROVISIONAL_APPLICATION}),
+    ("bound", _("Ratification"), set(PartyAction.CONSENT)),
+    ("withdrawn", _("Withdrawal or end of coverage"), set(PartyAction.ENDING)),
 ]
+
+
+def lane_count(lane, n):
+    """“3 ratifications”: each lane's count for the timeline's description."""
+    if lane == "signed":
+        return ngettext("%(n)d signature", "%(n)d signatures", n) % {"n": n}
+    if lane == "provisional":
+        return ngettext("%(n)d provisional application", "%(n)d provisional applications", n) % {
+            "n": n
+        }
+    if lane == "bound":
+        return ngettext("%(n)d ratification", "%(n)d ratifications", n) % {"n": n}
+    return ngettext(
+        "%(n)d withdrawal or end of coverage", "%(n)d withdrawals or ends of coverage", n
+    ) % {"n": n}
+
+
 # The timeline's geometry, in SVG user units.
 WIDTH, LEFT, RIGHT = 1000, 190, 24
 CHART_TOP, CHART_H, LANE_H = 20, 130, 26
@@ -57,7 +76,7 @@ def data_version(agreement, parties):
         [
             (
                 p.pk,
-                p.actor.name,
+                p.actor.name_i18n,
                 p.actor.iso_alpha3,
                 str(p.status),
                 p.get_status_display(),
@@ -75,7 +94,8 @@ def fragment(agreement, parties):
     changed. Parties must come with their actors and actions prefetched (no query here)."""
     if not parties:
         return ""
-    key = f"agreement-charts:{VERSION}:{agreement.pk}:{data_version(agreement, parties)}"
+    version = data_version(agreement, parties)
+    key = f"agreement-charts:{VERSION}:{get_language()}:{agreement.pk}:{version}"
     html = cache.get(key)
     if html is None:
         html = render_to_string(
@@ -93,7 +113,7 @@ def fragment(agreement, parties):
 def party_title(party):
     action = party.status_action
     when = f", {action.date_display}" if action else ""
-    return f"{party.actor.name}: {party.get_status_display()}{when}"
+    return f"{party.actor.name_i18n}: {party.get_status_display()}{when}"
 
 
 def map_context(parties):
@@ -133,14 +153,14 @@ def map_context(parties):
 
 
 def lane_of(kind):
-    return next((lane for lane, _, kinds in LANES if kind in kinds), None)
+    return next((lane for lane, _label, kinds in LANES if kind in kinds), None)
 
 
 def timeline_context(parties):
     """Actions over time: a step line of parties bound, and a lane of ticks per kind."""
     actions = sorted(
         ((a, p) for p in parties for a in p._actions() if lane_of(a.kind)),
-        key=lambda pair: (pair[0].date, pair[1].actor.name),
+        key=lambda pair: (pair[0].date, pair[1].actor.name_i18n),
     )
     if not actions:
         return None
@@ -171,12 +191,12 @@ def timeline_context(parties):
         level = len(bound)
     points.append(f"{x(end)},{y(level)}")
     lanes = []
-    for index, (lane, label, _) in enumerate(LANES):
+    for index, (lane, label, _kinds) in enumerate(LANES):
         top = lanes_top + index * LANE_H
         ticks = [
             {
                 "x": x(a.date),
-                "title": f"{p.actor.name}: {a.get_kind_display()}, {a.date_display}",
+                "title": f"{p.actor.name_i18n}: {a.get_kind_display()}, {a.date_display}",
             }
             for a, p in actions
             if lane_of(a.kind) == lane
@@ -185,13 +205,19 @@ def timeline_context(parties):
             {"lane": lane, "label": label, "top": top, "bottom": top + LANE_H - 6, "ticks": ticks}
         )
     height = lanes_top + LANE_H * len(LANES) + 6
-    counts = [(label, len(lane["ticks"])) for (_, label, _), lane in zip(LANES, lanes, strict=True)]
-    desc = (
-        f"From {partialdate.format_partial(first.date, first.date_precision)} to "
-        f"{partialdate.format_partial(last.date, last.date_precision)}: "
-        + ", ".join(f"{label.lower()}s: {n}" for label, n in counts if n)
-        + f". {level} of {total} parties bound at the end of the record."
+    counts = ", ".join(
+        lane_count(lane["lane"], len(lane["ticks"])) for lane in lanes if lane["ticks"]
     )
+    desc = gettext(
+        "From %(first)s to %(last)s: %(counts)s. %(level)d of %(total)d parties bound at the end "
+        "of the record."
+    ) % {
+        "first": partialdate.format_partial(first.date, first.date_precision),
+        "last": partialdate.format_partial(last.date, last.date_precision),
+        "counts": counts,
+        "level": level,
+        "total": total,
+    }
     return {
         "width": WIDTH,
         "height": height,

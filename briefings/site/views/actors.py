@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor, Membership, OfficeTerm
@@ -9,18 +10,18 @@ from briefings.site.jsonld import actor_page
 TIMELINE_SIZE = 30
 # The directory's headings: each kind in the plural.
 KIND_PLURALS = {
-    Actor.Kind.STATE: "States",
-    Actor.Kind.BLOC: "Blocs and supranational unions",
-    Actor.Kind.INSTITUTION: "Institutions",
-    Actor.Kind.ORGANISATION: "International organisations",
-    Actor.Kind.PERSON: "People",
+    Actor.Kind.STATE: _("States"),
+    Actor.Kind.BLOC: _("Blocs and supranational unions"),
+    Actor.Kind.INSTITUTION: _("Institutions"),
+    Actor.Kind.ORGANISATION: _("International organisations"),
+    Actor.Kind.PERSON: _("People"),
 }
 
 
 @require_safe
 @public_page
 def index(request):
-    actors = Actor.objects.only("name", "slug", "kind", "short_name")
+    actors = Actor.objects.only("name", "slug", "kind", "short_name", "i18n").order_by("name_i18n")
     by_kind = {kind: [] for kind in Actor.Kind.values}
     for actor in actors:
         by_kind[actor.kind].append(actor)
@@ -67,7 +68,7 @@ def detail(request, slug):
     parties = (
         actor.party_records.select_related("agreement")
         .prefetch_related("actions")
-        .order_by("agreement__title")
+        .order_by("agreement__title_i18n")
     )
     participations = actor.participations.select_related("event__country").order_by(
         "-event__start_date", "event__title"
@@ -86,8 +87,8 @@ def detail(request, slug):
             "participations": participations,
             "briefings": briefings,
             "jsonld": actor_page(actor),
-            "title": actor.name,
-            "description": actor.summary[:300] or f"{actor.name} in the desk's dossiers.",
+            "title": actor.name_i18n,
+            "description": actor.summary_i18n[:300] or f"{actor.name_i18n} in the desk's dossiers.",
             "nav": "actors",
         },
     )

@@ -18,7 +18,7 @@ TIMELINE_SIZE = 20
 @require_safe
 @public_page
 def index(request):
-    agreements = Agreement.objects.with_party_counts().order_by("title")
+    agreements = Agreement.objects.with_party_counts().order_by("title_i18n")
     return render(
         request,
         "site/agreements/agreement_list.html",
@@ -73,8 +73,10 @@ def detail(request, slug):
             "events": events[:TIMELINE_SIZE],
             "briefings": briefings,
             "jsonld": legislation(agreement, parties),
-            "title": agreement.title,
-            "description": agreement.summary[:300] or f"{agreement.title}: status and parties.",
+            "title": agreement.title_i18n,
+            "description": (
+                agreement.summary_i18n[:300] or f"{agreement.title_i18n}: status and parties."
+            ),
             "nav": "agreements",
         },
     )

@@ -35,7 +35,7 @@ def home(request):
     # Agreements covered lately: grouped over the latest briefings, not the archive.
     dossiers = (
         Agreement.objects.filter(briefings__any=Briefing.objects.in_the_news())
-        .only("title", "short_name", "slug", "status")
+        .only("title", "short_name", "slug", "status", "i18n")
         .annotate(latest=Max("briefings__publish_at"), coverage=Count("briefings"))
         .order_by("-latest")[:6]
     )

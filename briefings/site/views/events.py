@@ -75,9 +75,9 @@ def index(request):
         filters["to"] = end
         events = events.filter(start_date__lte=end)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    actors, actors_cut = filter_choices(Actor, ["name", "slug"], filters.get("actor"))
+    actors, actors_cut = filter_choices(Actor, ["name", "slug", "i18n"], filters.get("actor"))
     agreements, agreements_cut = filter_choices(
-        Agreement, ["title", "slug", "short_name"], filters.get("agreement")
+        Agreement, ["title", "slug", "short_name", "i18n"], filters.get("agreement")
     )
     return render(
         request,
@@ -116,8 +116,8 @@ def detail(request, slug):
         {
             "event": event,
             "briefings": briefings,
-            "title": event.title,
-            "description": event.summary[:300] or f"{event.title}, {event.date_display}.",
+            "title": event.title_i18n,
+            "description": event.summary_i18n[:300] or f"{event.title_i18n}, {event.date_display}.",
             "nav": "events",
         },
     )
