@@ -153,6 +153,8 @@ LANGUAGE_CODE = "en"
 # The desk publishes in English and French: public pages live under /en/ and /fr/.
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "briefings" / "locale"]
+# British English dates ("9 March 2017"), French numbers with a narrow no-break space.
+FORMAT_MODULE_PATH = "briefings.formats"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
