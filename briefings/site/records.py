@@ -11,6 +11,8 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from briefings.agreements.models import Party, PartyAction
 
@@ -24,12 +26,12 @@ STATUS_ORDER = [
     Party.Status.NONE,
 ]
 GROUP_TITLES = {
-    Party.Status.BOUND: "Ratified or otherwise bound",
-    Party.Status.PROVISIONAL: "Provisionally applying",
-    Party.Status.SIGNED: "Signed, not ratified",
-    Party.Status.CEASED: "No longer covered",
-    Party.Status.WITHDRAWN: "Withdrawn",
-    Party.Status.NONE: "No action yet",
+    Party.Status.BOUND: _("Ratified or otherwise bound"),
+    Party.Status.PROVISIONAL: _("Provisionally applying"),
+    Party.Status.SIGNED: _("Signed, not ratified"),
+    Party.Status.CEASED: _("No longer covered"),
+    Party.Status.WITHDRAWN: pgettext_lazy("parties", "Withdrawn"),
+    Party.Status.NONE: _("No action yet"),
 }
 NOTED = {
     PartyAction.Kind.DOMESTIC_APPROVAL,
