@@ -1,15 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = "Briefing Desk"
 admin.site.site_title = "Briefing Desk"
-admin.site.index_title = "The desk"
+admin.site.index_title = _("The desk")
 
 handler404 = "briefings.site.views.pages.page_not_found"
 handler500 = "briefings.site.views.pages.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # set_language (/i18n/setlang/), unprefixed: the admin's choice of language.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("email/", include("briefings.digests.webhooks")),
     path("", include("briefings.site.urls")),
 ]
