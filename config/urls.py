@@ -1,6 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from briefings.site import urls as site_urls
 
 admin.site.site_header = "Briefing Desk"
 admin.site.site_title = "Briefing Desk"
@@ -14,5 +17,7 @@ urlpatterns = [
     # set_language (/i18n/setlang/), unprefixed: the admin's choice of language.
     path("i18n/", include("django.conf.urls.i18n")),
     path("email/", include("briefings.digests.webhooks")),
-    path("", include("briefings.site.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    *site_urls.urlpatterns,
+    *i18n_patterns(*site_urls.localized_urlpatterns),
 ]
