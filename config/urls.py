@@ -14,8 +14,6 @@ handler500 = "briefings.site.views.pages.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # set_language (/i18n/setlang/), unprefixed: the admin's choice of language.
-    path("i18n/", include("django.conf.urls.i18n")),
     path("email/", include("briefings.digests.webhooks")),
     path("i18n/", include("django.conf.urls.i18n")),
     *site_urls.urlpatterns,
