@@ -217,7 +217,8 @@ def alternates_of(page):
 
 def switcher_links(page):
     nav = re.search(r'<nav class="language-switcher"[^>]*>(.*?)</nav>', page, re.S).group(1)
-    return re.findall(r'<a href="([^"]+)" lang="([^"]+)" hreflang="([^"]+)"([^>]*)>', nav)
+    links = re.findall(r'<a href="([^"]+)" lang="([^"]+)" hreflang="([^"]+)"([^>]*)>', nav)
+    return [(html.unescape(href), *rest) for href, *rest in links]
 
 
 @pytest.mark.django_db
@@ -258,20 +259,44 @@ def test_the_switcher_keeps_a_search_but_not_tracking(client, dossier):
     assert links["fr"] == f"{french}?q=pact"
 
 
+@pytest.mark.django_db
+def test_the_switcher_echoes_no_slug_and_an_error_page_no_query(client, dossier):
+    with translation.override("en"):
+        listed = reverse("newsroom:index")
+    page = client.get(listed + "?tag=defence&type=analysis&page=2").content.decode()
+    links = {lang: href for href, lang, _, _ in switcher_links(page)}
+    assert links["fr"] == "/fr/briefings/?type=analysis&page=2"
+
+    missing = client.get(listed + "?tag=no-such-topic&page=2")
+    assert missing.status_code == 404
+    links = {lang: href for href, lang, _, _ in switcher_links(missing.content.decode())}
+    assert links["fr"] == "/fr/briefings/"
+
+
 def render_with_alternates(alternates, path="/en/briefings/original/"):
+    """The tag's output on `path`, in the language its prefix names (as LocaleMiddleware sets)."""
     request = RequestFactory().get(path)
+    translation.activate(path.split("/")[1])
     template = Template(
         "{% load desk %}{% language_alternates as alts %}"
-        "{% for a in alts %}{{ a.code }}={{ a.href }}|{{ a.indexed }};{% endfor %}"
+        "{% for a in alts %}{{ a.code }}={{ a.href }}|{{ a.indexed }}|{{ a.default }};{% endfor %}"
     )
-    return template.render(Context({"request": request, "alternates": alternates}))
+    try:
+        return template.render(Context({"request": request, "alternates": alternates}))
+    finally:
+        translation.deactivate()
 
 
 def test_a_view_given_alternates_links_its_translations():
     """A briefing passes its translations' paths: those are the counterparts, not the same
     slug under the other prefix."""
     out = render_with_alternates({"en": "/en/briefings/original/", "fr": "/fr/briefings/traduit/"})
-    assert out == "en=/en/briefings/original/|True;fr=/fr/briefings/traduit/|True;"
+    assert out == "en=/en/briefings/original/|True|True;fr=/fr/briefings/traduit/|True|False;"
+
+
+def test_a_page_only_in_french_is_its_own_default():
+    out = render_with_alternates({"fr": "/fr/briefings/inedit/"}, path="/fr/briefings/inedit/")
+    assert out == "en=/en/briefings/inedit/|False|False;fr=/fr/briefings/inedit/|True|True;"
 
 
 def test_dates_read_by_locale():

@@ -111,21 +111,27 @@ def _counterpart(path, code):
         return reverse("home")
 
 
+# What the switcher carries over to the other language: a search, a page, a date or a choice the
+# views check. Not slugs (a topic, an actor): a page that echoed any slug could name a record
+# that is not public. An error page carries nothing over.
+KEPT_PARAMETERS = {"q", "page", "letter", "as_of", "type", "kind", "from", "to"}
+
+
 @register.simple_tag(takes_context=True)
 def language_alternates(context):
     """The page in each language, for the switcher and the hreflang links.
 
     A view that knows its counterparts (a briefing and its translations) passes `alternates`,
     {language code: path}; otherwise each is the same address under the other language. The
-    switcher keeps the query (a search stays a search) but not tracking parameters.
+    switcher keeps a search, a page or a date (KEPT_PARAMETERS), never tracking parameters.
     """
     request = context["request"]
     given = context.get("alternates")
     current = get_language()
     params = request.GET.copy()
-    for key in [key for key in params if is_tracking(key)]:
+    for key in [key for key in params if key not in KEPT_PARAMETERS or is_tracking(key)]:
         del params[key]
-    query = params.urlencode()
+    query = "" if context.get("error_page") else params.urlencode()
     alternates = []
     for code, name in settings.LANGUAGES:
         if given is not None:
@@ -144,6 +150,12 @@ def language_alternates(context):
                 "url": settings.SITE_URL + path,
                 "current": code == current,
                 "indexed": indexed,
+                "default": False,
             }
         )
+    # x-default: the site's default language where the page has it, else its first version.
+    indexed = [a for a in alternates if a["indexed"]]
+    if indexed:
+        default = next((a for a in indexed if a["code"] == settings.LANGUAGE_CODE), indexed[0])
+        default["default"] = True
     return alternates

@@ -28,7 +28,8 @@ def favicon(request):
 
 
 def page_not_found(request, exception):
-    return render(request, "site/404.html", {"title": _("Page not found")}, status=404)
+    context = {"title": _("Page not found"), "error_page": True}
+    return render(request, "site/404.html", context, status=404)
 
 
 def server_error(request):
