@@ -161,6 +161,8 @@ LOCALE_PATHS = [BASE_DIR / "briefings" / "locale"]
 MODELTRANS_AVAILABLE_LANGUAGES = ("en", "fr")
 MODELTRANS_FALLBACK = {"default": ("en",)}
 MODELTRANS_ADD_FIELD_HELP_TEXT = False
+# British English dates ("9 March 2017"), French numbers with a narrow no-break space.
+FORMAT_MODULE_PATH = "briefings.formats"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

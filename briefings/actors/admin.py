@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltrans.fields import TranslatedVirtualField
 
@@ -80,7 +81,7 @@ def partial_date_column(field, description):
 
 
 class CurrentFilter(admin.SimpleListFilter):
-    title = "current"
+    title = gettext_lazy("current")
     parameter_name = "current"
 
     def lookups(self, request, model_admin):
@@ -95,7 +96,7 @@ class CurrentFilter(admin.SimpleListFilter):
 
 
 class MemberOfFilter(IdListFilter):
-    title = "current member of"
+    title = gettext_lazy("current member of")
     parameter_name = "member_of"
 
     def lookups(self, request, model_admin):
@@ -112,8 +113,8 @@ class MemberOfFilter(IdListFilter):
 class MembershipInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Membership
     fk_name = "member"
-    verbose_name = "membership"
-    verbose_name_plural = "member of"
+    verbose_name = gettext_lazy("membership")
+    verbose_name_plural = gettext_lazy("member of")
     fields = ["organisation", "role", "start_date", "start_precision", "end_date", "end_precision"]
     autocomplete_fields = ["organisation"]
     extra = 0
@@ -125,8 +126,8 @@ class MembershipInline(PreloadedAutocompleteMixin, admin.TabularInline):
 class MemberInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Membership
     fk_name = "organisation"
-    verbose_name = "member"
-    verbose_name_plural = "members"
+    verbose_name = gettext_lazy("member")
+    verbose_name_plural = gettext_lazy("members")
     fields = ["member", "role", "start_date", "start_precision", "end_date", "end_precision"]
     autocomplete_fields = ["member"]
     extra = 0
@@ -149,7 +150,7 @@ class OfficeInline(TranslatedFieldsMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(prefetch_terms())
 
-    @admin.display(description="current holder")
+    @admin.display(description=gettext_lazy("current holder"))
     def current_holder(self, obj):
         if obj.pk is None:
             return "—"
@@ -159,8 +160,8 @@ class OfficeInline(TranslatedFieldsMixin, admin.TabularInline):
 class HeldOfficeInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = OfficeTerm
     fk_name = "person"
-    verbose_name = "office held"
-    verbose_name_plural = "offices held"
+    verbose_name = gettext_lazy("office held")
+    verbose_name_plural = gettext_lazy("offices held")
     fields = ["office", "start_date", "start_precision", "end_date", "end_precision"]
     autocomplete_fields = ["office"]
     extra = 0
@@ -255,16 +256,16 @@ class ActorAdmin(TranslatedFieldsMixin, admin.ModelAdmin):
             queryset = queryset.exclude(kind=Actor.Kind.PERSON)
         return queryset, may_have_duplicates
 
-    @admin.display(description="name", ordering="name")
+    @admin.display(description=gettext_lazy("name"), ordering="name")
     def display_name(self, obj):
         return f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
 
-    @admin.display(description="member of")
+    @admin.display(description=gettext_lazy("member of"))
     def member_of(self, obj):
         names = [m.organisation.short_name or m.organisation.name for m in obj.current_memberships]
         return ", ".join(names) or None
 
-    @admin.display(description="current offices")
+    @admin.display(description=gettext_lazy("current offices"))
     def offices_held(self, obj):
         return ", ".join(t.office.title for t in obj.current_terms) or None
 
@@ -299,7 +300,7 @@ class OfficeAdmin(TranslatedFieldsMixin, PreloadedAutocompleteMixin, admin.Model
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(prefetch_terms())
 
-    @admin.display(description="current holder")
+    @admin.display(description=gettext_lazy("current holder"))
     def current_holder(self, obj):
         return obj.current_holder or "Vacant"
 
@@ -317,7 +318,7 @@ class OfficeTermAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     start = partial_date_column("start_date", "from")
     end = partial_date_column("end_date", "until")
 
-    @admin.display(description="current", boolean=True, ordering="end_date")
+    @admin.display(description=gettext_lazy("current"), boolean=True, ordering="end_date")
     def is_current(self, obj):
         return obj.is_current
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 
 from briefings.actors.admin import (
     PreloadedAutocompleteMixin,
@@ -11,8 +12,8 @@ from briefings.events.models import Event, Participation
 
 class ParticipationInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Participation
-    verbose_name = "participant"
-    verbose_name_plural = "participants"
+    verbose_name = gettext_lazy("participant")
+    verbose_name_plural = gettext_lazy("participants")
     fields = ["actor", "role"]
     autocomplete_fields = ["actor"]
     extra = 0
@@ -26,8 +27,8 @@ class ChildEventInline(admin.TabularInline):
 
     model = Event
     fk_name = "parent"
-    verbose_name = "event within"
-    verbose_name_plural = "events within"
+    verbose_name = gettext_lazy("event within")
+    verbose_name_plural = gettext_lazy("events within")
     fields = ["kind", "date", "status"]
     readonly_fields = fields
     show_change_link = True
@@ -40,7 +41,7 @@ class ChildEventInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="date")
+    @admin.display(description=gettext_lazy("date"))
     def date(self, obj):
         return obj.date_display
 
@@ -108,11 +109,11 @@ class EventAdmin(TranslatedFieldsMixin, PreloadedAutocompleteMixin, admin.ModelA
 
     when = partial_date_column("start_date", "date")
 
-    @admin.display(description="place", ordering="place_name")
+    @admin.display(description=gettext_lazy("place"), ordering="place_name")
     def place(self, obj):
         return obj.place_display or None
 
-    @admin.display(description="participants")
+    @admin.display(description=gettext_lazy("participants"))
     def participant_names(self, obj):
         return ", ".join(p.actor.short_name or p.actor.name for p in obj.participant_list) or None
 

@@ -37,6 +37,7 @@ def news_article(briefing):
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": briefing.headline,
+        "inLanguage": briefing.language,
         "description": briefing.dek,
         "url": url,
         "mainEntityOfPage": url,

@@ -17,40 +17,41 @@ from pathlib import Path
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 
 from briefings import partialdate
 from briefings.agreements.models import Party, PartyAction
 
 SHAPES = Path(__file__).with_name("shapes.json")
 FRAGMENT_SECONDS = 24 * 3600
-VERSION = 3  # bump when the markup changes
+VERSION = 4  # bump when the markup changes
 
 # The timeline's lanes, top to bottom: which action kinds each shows.
 LANES = [
-    ("signed", _("Signature"), set(PartyAction.SIGNING)),
-    ("provisional", _("Provisional application"), {PartyAction.Kind.PROVISIONAL_APPLICATION}),
-    ("bound", _("Ratification"), set(PartyAction.CONSENT)),
-    ("withdrawn", _("Withdrawal or end of coverage"), set(PartyAction.ENDING)),
+    ("signed", pgettext_lazy("timeline lane", "Signature"), set(PartyAction.SIGNING)),
+    (
+        "provisional",
+        pgettext_lazy("timeline lane", "Provisional application"),
+        {PartyAction.Kind.PROVISIONAL_APPLICATION},
+    ),
+    ("bound", pgettext_lazy("timeline lane", "Ratification"), set(PartyAction.CONSENT)),
+    (
+        "withdrawn",
+        pgettext_lazy("timeline lane", "Withdrawal or end of coverage"),
+        set(PartyAction.ENDING),
+    ),
 ]
-
-
-def lane_count(lane, n):
-    """“3 ratifications”: each lane's count for the timeline's description."""
-    if lane == "signed":
-        return ngettext("%(n)d signature", "%(n)d signatures", n) % {"n": n}
-    if lane == "provisional":
-        return ngettext("%(n)d provisional application", "%(n)d provisional applications", n) % {
-            "n": n
-        }
-    if lane == "bound":
-        return ngettext("%(n)d ratification", "%(n)d ratifications", n) % {"n": n}
-    return ngettext(
-        "%(n)d withdrawal or end of coverage", "%(n)d withdrawals or ends of coverage", n
-    ) % {"n": n}
-
-
+# The timeline's description counts each lane: "27 signatures".
+LANE_COUNTS = {
+    "signed": lambda n: ngettext("%(count)s signature", "%(count)s signatures", n),
+    "provisional": lambda n: ngettext(
+        "%(count)s provisional application", "%(count)s provisional applications", n
+    ),
+    "bound": lambda n: ngettext("%(count)s ratification", "%(count)s ratifications", n),
+    "withdrawn": lambda n: ngettext(
+        "%(count)s withdrawal or end of coverage", "%(count)s withdrawals or ends of coverage", n
+    ),
+}
 # The timeline's geometry, in SVG user units.
 WIDTH, LEFT, RIGHT = 1000, 190, 24
 CHART_TOP, CHART_H, LANE_H = 20, 130, 26
@@ -94,8 +95,10 @@ def fragment(agreement, parties):
     changed. Parties must come with their actors and actions prefetched (no query here)."""
     if not parties:
         return ""
-    version = data_version(agreement, parties)
-    key = f"agreement-charts:{VERSION}:{get_language()}:{agreement.pk}:{version}"
+    key = (
+        f"agreement-charts:{VERSION}:{get_language()}:{agreement.pk}:"
+        f"{data_version(agreement, parties)}"
+    )
     html = cache.get(key)
     if html is None:
         html = render_to_string(
@@ -112,8 +115,10 @@ def fragment(agreement, parties):
 
 def party_title(party):
     action = party.status_action
-    when = f", {action.date_display}" if action else ""
-    return f"{party.actor.name_i18n}: {party.get_status_display()}{when}"
+    values = {"name": party.actor.name_i18n, "status": party.get_status_display()}
+    if action:
+        return gettext("%(name)s: %(status)s, %(date)s") % {**values, "date": action.date_display}
+    return gettext("%(name)s: %(status)s") % values
 
 
 def map_context(parties):
@@ -146,7 +151,10 @@ def map_context(parties):
         "land": land,
         "marked": marked,
         "legend": [{"status": s, "label": status_label(s), "count": counts[s]} for s in order],
-        "summary": "; ".join(f"{status_label(s)}: {counts[s]}" for s in order),
+        "summary": "; ".join(
+            gettext("%(status)s: %(count)s") % {"status": status_label(s), "count": counts[s]}
+            for s in order
+        ),
         "count": len(parties),
         "off_map": [p for p in parties if p.actor.iso_alpha3 not in drawn],  # blocs too
     }
@@ -196,7 +204,12 @@ def timeline_context(parties):
         ticks = [
             {
                 "x": x(a.date),
-                "title": f"{p.actor.name_i18n}: {a.get_kind_display()}, {a.date_display}",
+                "title": gettext("%(name)s: %(status)s, %(date)s")
+                % {
+                    "name": p.actor.name_i18n,
+                    "status": a.get_kind_display(),
+                    "date": a.date_display,
+                },
             }
             for a, p in actions
             if lane_of(a.kind) == lane
@@ -206,14 +219,19 @@ def timeline_context(parties):
         )
     height = lanes_top + LANE_H * len(LANES) + 6
     counts = ", ".join(
-        lane_count(lane["lane"], len(lane["ticks"])) for lane in lanes if lane["ticks"]
+        LANE_COUNTS[lane["lane"]](len(lane["ticks"])) % {"count": len(lane["ticks"])}
+        for lane in lanes
+        if lane["ticks"]
     )
-    desc = gettext(
-        "From %(first)s to %(last)s: %(counts)s. %(level)d of %(total)d parties bound at the end "
-        "of the record."
+    desc = ngettext(
+        "From %(start)s to %(end)s: %(counts)s. %(level)s of %(total)s party bound at the end "
+        "of the record.",
+        "From %(start)s to %(end)s: %(counts)s. %(level)s of %(total)s parties bound at the end "
+        "of the record.",
+        total,
     ) % {
-        "first": partialdate.format_partial(first.date, first.date_precision),
-        "last": partialdate.format_partial(last.date, last.date_precision),
+        "start": partialdate.format_partial(first.date, first.date_precision),
+        "end": partialdate.format_partial(last.date, last.date_precision),
         "counts": counts,
         "level": level,
         "total": total,

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor, Membership, OfficeTerm
@@ -10,11 +11,11 @@ from briefings.site.jsonld import actor_page
 TIMELINE_SIZE = 30
 # The directory's headings: each kind in the plural.
 KIND_PLURALS = {
-    Actor.Kind.STATE: _("States"),
-    Actor.Kind.BLOC: _("Blocs and supranational unions"),
-    Actor.Kind.INSTITUTION: _("Institutions"),
-    Actor.Kind.ORGANISATION: _("International organisations"),
-    Actor.Kind.PERSON: _("People"),
+    Actor.Kind.STATE: gettext_lazy("States"),
+    Actor.Kind.BLOC: gettext_lazy("Blocs and supranational unions"),
+    Actor.Kind.INSTITUTION: gettext_lazy("Institutions"),
+    Actor.Kind.ORGANISATION: gettext_lazy("International organisations"),
+    Actor.Kind.PERSON: gettext_lazy("People"),
 }
 
 
@@ -31,8 +32,8 @@ def index(request):
         "site/actors/actor_list.html",
         {
             "groups": groups,
-            "title": "Actors",
-            "description": "States, blocs, institutions and people in the desk's dossiers.",
+            "title": _("Actors"),
+            "description": _("States, blocs, institutions and people in the desk's dossiers."),
             "nav": "actors",
         },
     )
@@ -88,7 +89,8 @@ def detail(request, slug):
             "briefings": briefings,
             "jsonld": actor_page(actor),
             "title": actor.name_i18n,
-            "description": actor.summary_i18n[:300] or f"{actor.name_i18n} in the desk's dossiers.",
+            "description": actor.summary_i18n[:300]
+            or _("%(name)s in the desk's dossiers.") % {"name": actor.name_i18n},
             "nav": "actors",
         },
     )

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings import partialdate
@@ -24,8 +25,8 @@ def index(request):
         "site/agreements/agreement_list.html",
         {
             "agreements": agreements,
-            "title": "Agreements",
-            "description": "The agreements the desk follows: status, parties and ratifications.",
+            "title": _("Agreements"),
+            "description": _("The agreements the desk follows: status, parties and ratifications."),
             "nav": "agreements",
         },
     )
@@ -74,9 +75,8 @@ def detail(request, slug):
             "briefings": briefings,
             "jsonld": legislation(agreement, parties),
             "title": agreement.title_i18n,
-            "description": (
-                agreement.summary_i18n[:300] or f"{agreement.title_i18n}: status and parties."
-            ),
+            "description": agreement.summary_i18n[:300]
+            or _("%(title)s: status and parties.") % {"title": agreement.title_i18n},
             "nav": "agreements",
         },
     )

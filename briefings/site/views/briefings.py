@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor
@@ -84,8 +85,8 @@ def index(request):
             "filters": filters,
             "types": Briefing.ArticleType.choices,
             "tags": tag_counts(limit=30),
-            "title": "Briefings",
-            "description": "Every briefing from the desk, newest first.",
+            "title": _("Briefings"),
+            "description": _("Every briefing from the desk, newest first."),
             "nav": "briefings",
         },
     )

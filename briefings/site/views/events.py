@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor
@@ -90,8 +91,8 @@ def index(request):
             "actors_cut": actors_cut,
             "agreements": agreements,
             "agreements_cut": agreements_cut,
-            "title": "Events",
-            "description": "A timeline of summits, signings, visits and votes.",
+            "title": _("Events"),
+            "description": _("A timeline of summits, signings, visits and votes."),
             "nav": "events",
         },
     )
@@ -117,7 +118,8 @@ def detail(request, slug):
             "event": event,
             "briefings": briefings,
             "title": event.title_i18n,
-            "description": event.summary_i18n[:300] or f"{event.title_i18n}, {event.date_display}.",
+            "description": event.summary_i18n[:300]
+            or _("%(title)s, %(date)s.") % {"title": event.title_i18n, "date": event.date_display},
             "nav": "events",
         },
     )
