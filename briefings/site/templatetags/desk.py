@@ -5,7 +5,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse, translate_url
+from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override, pgettext
@@ -117,6 +117,19 @@ def _counterpart(path, code):
 KEPT_PARAMETERS = {"q", "page", "letter", "as_of", "type", "kind", "from", "to"}
 
 
+def _error_counterpart(path, code):
+    """Where the switcher of an error page goes: the same section in the other language if
+    the address names no record (a list with a bad filter), else that language's home."""
+    counterpart = _counterpart(path, code)
+    with override(code):
+        try:
+            if not resolve(counterpart).kwargs:
+                return counterpart
+        except Resolver404:
+            pass
+        return reverse("home")
+
+
 @register.simple_tag(takes_context=True)
 def language_alternates(context):
     """The page in each language, for the switcher and the hreflang links.
@@ -134,7 +147,9 @@ def language_alternates(context):
     query = "" if context.get("error_page") else params.urlencode()
     alternates = []
     for code, name in settings.LANGUAGES:
-        if given is not None:
+        if context.get("error_page"):
+            path, indexed = _error_counterpart(request.path, code), False
+        elif given is not None:
             path = given.get(code)
             indexed = path is not None
             if path is None:
