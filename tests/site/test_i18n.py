@@ -326,6 +326,16 @@ def test_desk_filters_read_by_locale(settings):
         assert desk_date(datetime.date(2019, 1, 1)) == "1er janvier 2019"
 
 
+def test_django_date_formats_follow_the_desk(settings):
+    """The format module: British order in English, the narrow no-break space in French."""
+    template = Template('{% load humanize %}{{ day|date:"DATE_FORMAT" }} {{ n|intcomma }}')
+    context = Context({"day": datetime.date(2017, 3, 9), "n": 150000})
+    with translation.override("en"):
+        assert template.render(context) == "9 March 2017 150,000"
+    with translation.override("fr"):
+        assert template.render(context) == "9 mars 2017 150\u202f000"
+
+
 @pytest.mark.django_db
 def test_counts_use_the_locale_separator(client):
     for n in range(3):
