@@ -5,6 +5,7 @@ a search page runs its query inside `steered_planner()`.
 """
 
 import re
+import unicodedata
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import (
@@ -15,13 +16,24 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.models import F, Func, OuterRef, StringAgg, Subquery, Value
+from django.db.models import Case, F, Func, OuterRef, Q, StringAgg, Subquery, Value, When
 from django.db.models.functions import Coalesce, Left
 
-# Endings the English stemmer does not fold the same way (ratify → ratifi, ratification →
-# ratif); searching also by the root before them lets one form of a word find the others.
-ENDINGS = ("ications", "ication", "ations", "ation", "ying", "ies", "ied", "ing", "ed", "es", "s")
-ENDINGS += ("y", "e")
+# Each language's text search configuration (migration 0016_search_languages): its own
+# stemmer after unaccent. A briefing is indexed with its language's, and matched with a query
+# parsed by the same one: lexemes from two stemmers would not meet.
+CONFIGS = {"en": "briefings_en", "fr": "briefings_fr"}
+# Endings a language's stemmer does not fold the same way (ratify → ratifi, ratification →
+# ratif; ratifiée → ratifie, ratifié → ratif); searching also by the root before them lets
+# one form of a word find the others. Matched on the word without its accents, longest first.
+# fmt: off
+ENDINGS = {
+    "en": ("ications", "ication", "ations", "ation", "ying", "ies", "ied", "ing", "ed", "es",
+           "s", "y", "e"),
+    "fr": ("ications", "ication", "ations", "ation", "ements", "ement", "iees", "iee", "ies",
+           "ier", "ie", "ees", "ee", "es", "er", "e", "s"),
+}
+# fmt: on
 
 # How much of a text search snippets are cut from: the lede and a few paragraphs.
 SNIPPET_CHARS = 2000
@@ -31,18 +43,32 @@ RANK_VECTOR = Func(
 )
 
 
-def word_roots(text):
-    """Each word of a query as a tsquery term: cut before a common English ending and matched
-    as a prefix (“ratif:*”), or, with no such ending, as itself.
+def unaccented(text):
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def word_roots(text, language="en"):
+    """Each word of a query as a tsquery term: cut before a common ending of `language` and
+    matched as a prefix (“ratif:*”), or, with no such ending, as itself.
 
     A word with no ending stays whole: as a prefix it found only longer, unrelated words, and
     a short name's prefix could match most of the archive and cost a scan of every vector.
     """
     roots = []
-    for word in re.findall(r"[^\W_]+", text.lower())[:8]:
-        ending = next((e for e in ENDINGS if word.endswith(e) and len(word) - len(e) >= 4), "")
+    for word in re.findall(r"[^\W_]+", unaccented(text.lower()))[:8]:
+        ending = next(
+            (e for e in ENDINGS[language] if word.endswith(e) and len(word) - len(e) >= 4), ""
+        )
         roots.append(f"{word[: len(word) - len(ending)]}:*" if ending else word)
     return roots
+
+
+def config_of(language_field="language"):
+    """The configuration of each row's own language, as a regconfig expression."""
+    return Case(
+        *(When(**{language_field: code}, then=Value(name)) for code, name in CONFIGS.items()),
+        default=Value(CONFIGS["en"]),
+    )
 
 
 def linked_names(through, link, field):
@@ -71,20 +97,36 @@ def briefing_vector(briefing_model):
         linked_names(agreements, "briefing", "agreement__title"),
         linked_names(agreements, "briefing", "agreement__short_name"),
     ]
+    config = config_of()
     return (
-        SearchVector("headline", weight="A", config="briefings")
-        + SearchVector("dek", *linked, weight="B", config="briefings")
-        + SearchVector("body", weight="C", config="briefings")
+        SearchVector("headline", weight="A", config=config)
+        + SearchVector("dek", *linked, weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
     )
 
 
-def reader_query(text):
-    """A reader's words in web-search syntax, or'd with their roots when any word has one."""
-    query = SearchQuery(text, config="briefings", search_type="websearch")
-    roots = word_roots(text)
+def reader_query(text, language="en"):
+    """A reader's words in web-search syntax, or'd with their roots when any word has one, as
+    `language`'s configuration reads them."""
+    config = CONFIGS[language]
+    query = SearchQuery(text, config=config, search_type="websearch")
+    roots = word_roots(text, language)
     if any(root.endswith(":*") for root in roots):
-        query |= SearchQuery(" & ".join(roots), config="briefings", search_type="raw")
+        query |= SearchQuery(" & ".join(roots), config=config, search_type="raw")
     return query
+
+
+def reader_queries(text):
+    """The reader's words as each language's configuration reads them, by language code."""
+    return {code: reader_query(text, code) for code in CONFIGS}
+
+
+def per_language(expressions, output_field):
+    """One expression per language (a dict by language code), each row getting its own's."""
+    return Case(
+        *(When(language=code, then=expression) for code, expression in expressions.items()),
+        output_field=output_field,
+    )
 
 
 def snippet_source(field):
@@ -99,8 +141,9 @@ def snippet_source(field):
     )
 
 
-def snippet(field, query, marks, **options):
-    """A ts_headline of `field` with the matches of `query` between `marks`.
+def snippet(field, queries, marks, **options):
+    """A ts_headline of `field` with the matches of each row's language's query between
+    `marks` (`queries`: by language code).
 
     The body's snippet is cut from its stored plain text (no Markdown, no HTML); what markup
     characters are left are not words, and snippets read better without them. Only the
@@ -108,9 +151,18 @@ def snippet(field, query, marks, **options):
     cost as much as the rest of the page; the lede is where matches show.
     """
     start, stop = marks
-    return SearchHeadline(
-        snippet_source(field), query, config="briefings", start_sel=start, stop_sel=stop, **options
-    )
+    headlines = {
+        code: SearchHeadline(
+            snippet_source(field),
+            query,
+            config=CONFIGS[code],
+            start_sel=start,
+            stop_sel=stop,
+            **options,
+        )
+        for code, query in queries.items()
+    }
+    return per_language(headlines, models.TextField())
 
 
 FRAGMENT_DELIMITER = " … "
@@ -168,33 +220,49 @@ class SearchableQuerySet(models.QuerySet):
         self.update(search_vector=briefing_vector(self.model))
         return self.update(rank_vector=RANK_VECTOR)
 
-    def search(self, text, marks=("<b>", "</b>")):
-        """Briefings matching a reader's words (web-search syntax), best first, on the GIN index.
+    def search(self, text):
+        """Briefings matching a reader's words (web-search syntax), best first, read off each
+        language's GIN index.
 
-        The `briefings` configuration unaccents and stems, so “Antonio” finds “António” and
-        “ratify” finds “ratification”. Each result carries `dek_snippet` and `body_snippet`
-        (ts_headline fragments with the matches between `marks`); they are raw text, to be
-        escaped by the caller, the body's after `sentence_snippet()` with
-        `body_snippet_source`, the text it was cut from.
+        Each briefing is matched and ranked with its own language's configuration (CONFIGS),
+        which unaccents and stems: “Antonio” finds “António”, “ratify” finds “ratification”
+        and « ratifié » finds « ratifiée ». Snippets are highlighted() apart, for a page's
+        rows only.
         """
-        query = reader_query(text)
-        return (
-            self.filter(search_vector=query)
-            .annotate(
-                rank=SearchRank(F("rank_vector"), query),
-                dek_snippet=snippet("dek", query, marks, highlight_all=True),
-                body_snippet=snippet(
-                    "body_text",
-                    query,
-                    marks,
-                    max_words=40,
-                    min_words=20,
-                    max_fragments=2,
-                    fragment_delimiter=FRAGMENT_DELIMITER,
-                ),
-                body_snippet_source=snippet_source("body_text"),
-            )
-            .order_by("-rank", "-publish_at", "-pk")
+        matches = Q()
+        for code, query in reader_queries(text).items():
+            matches |= Q(language=code, search_vector=query)
+        return self.filter(matches).ranked(text)
+
+    def ranked(self, text):
+        """These briefings, best match for `text` first, ranked on the rank_vector."""
+        ranks = {code: SearchRank(F("rank_vector"), q) for code, q in reader_queries(text).items()}
+        return self.annotate(rank=per_language(ranks, models.FloatField())).order_by(
+            "-rank", "-publish_at", "-pk"
+        )
+
+    def highlighted(self, text, marks=("<b>", "</b>")):
+        """These briefings with `dek_snippet` and `body_snippet`: ts_headline fragments with
+        the matches of `text` between `marks`.
+
+        They are raw text, to be escaped by the caller, the body's after `sentence_snippet()`
+        with `body_snippet_source`, the text it was cut from. Only for the rows a page shows:
+        each snippet re-parses its text, and reading bodies for every match cost more than
+        finding and ranking them.
+        """
+        queries = reader_queries(text)
+        return self.annotate(
+            dek_snippet=snippet("dek", queries, marks, highlight_all=True),
+            body_snippet=snippet(
+                "body_text",
+                queries,
+                marks,
+                max_words=40,
+                min_words=20,
+                max_fragments=2,
+                fragment_delimiter=FRAGMENT_DELIMITER,
+            ),
+            body_snippet_source=snippet_source("body_text"),
         )
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor
@@ -50,9 +51,18 @@ def search(request):
     query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:200]
     page = actors = agreements = events = None
     if query:
-        results = Briefing.objects.published().search(query, marks=(MARK_START, MARK_END)).listed()
+        # A reader sees the version in their language where it is public, the original
+        # otherwise; each matched with its own language's stemmer.
+        results = Briefing.objects.published().for_language(get_language()).search(query)
         with steered_planner():
             page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+            # Ranked first, then only the page's rows read and highlighted, in one query.
+            page.object_list = (
+                Briefing.objects.filter(pk__in=page.object_list.values("pk"))
+                .ranked(query)
+                .highlighted(query, marks=(MARK_START, MARK_END))
+                .listed()
+            )
             for briefing in page.object_list:
                 briefing.body_snippet = highlighted(
                     sentence_snippet(
