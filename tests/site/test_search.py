@@ -461,3 +461,35 @@ def test_the_search_page_has_a_query_budget(client, django_assert_max_num_querie
         headlines = results(client, "frigate or frégates", language)[1]
 
     assert len(headlines) == 20
+
+
+def test_results_say_which_language_they_are_in(client):
+    BriefingFactory(headline="Ottawa completes ratification")
+    BriefingFactory(headline="Ratification à Paris", language="fr")
+
+    page = results(client, "ratification", "fr")[0].content.decode()
+
+    assert '<h3 class="card-title" lang="en"><a href="' in page
+    assert '<h3 class="card-title" lang="fr"><a href="' in page
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("2", 2), ("9", 2), ("0", 1), ("x", 1), ("", 1)])
+def test_pages_of_results(client, asked, shown):
+    for n in range(25):
+        BriefingFactory(headline=f"Frigate order {n}")
+
+    response = client.get(reverse("search"), {"q": "frigate", "page": asked})
+    page = response.context["page"]
+
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (shown, 25, 2)
+    assert len(page.object_list) == (5 if shown == 2 else 20)
+    assert "25 briefings for" in response.content.decode()
+
+
+def test_no_match_counts_none(client):
+    BriefingFactory(headline="Frigate order")
+
+    response, headlines = results(client, "corvette")
+
+    assert headlines == [] and response.context["page"].paginator.count == 0
+    assert "0 briefings for" in response.content.decode()

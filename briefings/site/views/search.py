@@ -1,6 +1,7 @@
 """Search: published briefings by full text, and actors, agreements and events by name."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
@@ -22,20 +23,46 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 
 
 class SearchPaginator(Paginator):
-    """Counts matches up to SEARCH_COUNT_LIMIT and one more: past that, readers see "1,000+".
+    """Pages of ranked matches' pks, each page's read with the number of matches in one query.
 
-    Counting every match of a common word cost as much as ranking them; nobody pages that far.
+    Ranking reads every match anyway; counting them in a query of their own read them all
+    twice. Readers see up to SEARCH_COUNT_LIMIT, and "1,000+" past it: nobody pages that far.
     """
 
     limit = SEARCH_COUNT_LIMIT
 
     @cached_property
     def count(self):
+        """Only asked apart for a page past the last; reading a page sets it."""
         return self.object_list.order_by().values("pk")[: self.limit + 1].count()
 
     @property
     def capped(self):
         return self.count > self.limit
+
+    def get_page(self, number):
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        pks = self.page_pks(number)
+        if not pks and number == 1:
+            self.count = 0
+        elif not pks or number > self.num_pages:
+            number = self.num_pages
+            pks = self.page_pks(number)
+        return self._get_page(pks, number, self)
+
+    def page_pks(self, number):
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if rows:
+            self.count = min(rows[0][1], self.limit + 1)
+        return [pk for pk, _ in rows]
 
 
 def highlighted(snippet):
@@ -56,13 +83,14 @@ def search(request):
         results = Briefing.objects.published().for_language(get_language()).search(query)
         with steered_planner():
             page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-            # Ranked first, then only the page's rows read and highlighted, in one query.
-            page.object_list = (
-                Briefing.objects.filter(pk__in=page.object_list.values("pk"))
-                .ranked(query)
+            # Ranked first; only the page's rows are then read and highlighted.
+            shown = (
+                Briefing.objects.filter(pk__in=page.object_list)
                 .highlighted(query, marks=(MARK_START, MARK_END))
                 .listed()
+                .in_bulk()
             )
+            page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
             for briefing in page.object_list:
                 briefing.body_snippet = highlighted(
                     sentence_snippet(
