@@ -701,7 +701,7 @@ def pick_urls(base):
     )
     agreement = Agreement.objects.annotate(n=Count("party_records")).order_by("-n", "pk").first()
     actor = Actor.objects.annotate(n=Count("briefings")).order_by("-n", "pk").first()
-    _, home = fetch(base, "/")
+    _, home = fetch(base, "/en/")
     feeds = re.findall(
         r'<link[^>]+type="application/(?:rss|atom)\+xml"[^>]*href="([^"]+)"', home
     ) or re.findall(r'<link[^>]+href="([^"]+)"[^>]*type="application/(?:rss|atom)\+xml"', home)
@@ -709,11 +709,11 @@ def pick_urls(base):
         raise SystemExit("the home page links no feed")
     feed = re.sub(r"^https?://[^/]+", "", feeds[0])
     return {
-        "home": "/",
+        "home": "/en/",
         "briefing": briefing.get_absolute_url(),
         "agreement": agreement.get_absolute_url(),
         "actor": actor.get_absolute_url(),
-        "search": "/search/?q=defence+ratification",
+        "search": f"{search_path('en')}?q=defence+ratification",
         "search_fr": f"{search_path('fr')}?q=d%C3%A9fense+ratification",
         "feed": feed,
     }
@@ -817,7 +817,14 @@ def hits_after_one_correction(server):
     paths = [b.get_absolute_url() for b in published]
     paths += [a.get_absolute_url() for a in Agreement.objects.order_by("pk")[:40]]
     paths += [a.get_absolute_url() for a in Actor.objects.order_by("pk")[:40]]
-    paths += ["/", "/briefings/", "/feeds/rss/", "/tags/", "/agreements/", "/actors/"]
+    paths += [
+        "/en/",
+        "/en/briefings/",
+        "/en/feeds/rss/",
+        "/en/tags/",
+        "/en/agreements/",
+        "/en/actors/",
+    ]
     paths = paths[:WARM_PAGES]
     for path in paths:
         fetch(server.base, path)
@@ -933,7 +940,7 @@ def main():
             # The yardstick the targets were set against; it never touches the page cache.
             article = {}
             if "briefing" in urls:
-                article["article"] = urls["briefing"].replace("/briefings/", "/_bench/article/")
+                article["article"] = urls["briefing"].replace("/en/briefings/", "/_bench/article/")
             results["uncached"] = measure(server, urls, duration, "uncached", article)
             results["cold"] = measure(server, urls, duration, "cold", {})
             results["cached"] = measure(server, urls, duration, "cached", {})
