@@ -8,16 +8,10 @@ import re
 import unicodedata
 from contextlib import contextmanager
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.models import Case, F, Func, OuterRef, Q, StringAgg, Subquery, Value, When
-from django.db.models.functions import Coalesce, Left
+from django.db.models import Case, F, Func, OuterRef, StringAgg, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 # Each language's text search configuration (migration 0016_search_languages): its own
 # stemmer after unaccent. A briefing is indexed with its language's, and matched with a query
@@ -105,45 +99,64 @@ def briefing_vector(briefing_model):
     )
 
 
-def reader_query(text, language="en"):
+def reader_tsquery(text, language="en"):
     """A reader's words in web-search syntax, or'd with their roots when any word has one, as
-    `language`'s configuration reads them."""
+    `language`'s configuration reads them: SQL and its parameters."""
     config = CONFIGS[language]
-    query = SearchQuery(text, config=config, search_type="websearch")
+    sql, params = f"websearch_to_tsquery('{config}', %s)", [text]
     roots = word_roots(text, language)
     if any(root.endswith(":*") for root in roots):
-        query |= SearchQuery(" & ".join(roots), config=config, search_type="raw")
-    return query
+        sql = f"({sql} || to_tsquery('{config}', %s))"
+        params.append(" & ".join(roots))
+    return sql, params
 
 
-def reader_queries(text):
-    """The reader's words as each language's configuration reads them, by language code."""
-    return {code: reader_query(text, code) for code in CONFIGS}
+class RowSQL(models.Expression):
+    """SQL over a row's own columns, `{table}` standing for the row's table, and its params.
+
+    The search's match, rank and snippets are written so: the ORM's search expressions for
+    both languages (two snippets each) took longer to compile than the page's queries to run.
+    """
+
+    def __init__(self, sql, params=(), *, output_field):
+        super().__init__(output_field=output_field)
+        self.sql, self.params = sql, list(params)
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name(compiler.query.base_table)
+        # Parenthesised: a match (an OR of languages) must not escape the filters beside it.
+        return f"({self.sql.replace('{table}', table)})", self.params
 
 
-def per_language(expressions, output_field):
-    """One expression per language (a dict by language code), each row getting its own's."""
-    return Case(
-        *(When(language=code, then=expression) for code, expression in expressions.items()),
-        output_field=output_field,
-    )
+def each_language(text, template, joiner, params=()):
+    """`template` once per language, with `{code}`, `{config}` and `{query}` (the reader's
+    words as that language reads them, reader_tsquery()), each followed by `params`."""
+    pieces, all_params = [], []
+    for code, config in CONFIGS.items():
+        query, query_params = reader_tsquery(text, code)
+        piece = template.replace("{code}", code).replace("{config}", config)
+        pieces.append(piece.replace("{query}", query))
+        all_params += [*query_params, *params]
+    return joiner.join(pieces), all_params
+
+
+def per_language(text, then, output_field, params=()):
+    """`then` for each row in its own language's terms: CASE over the row's language."""
+    sql, params = each_language(text, "WHEN '{code}' THEN " + then, " ", params)
+    return RowSQL("(CASE {table}.language " + sql + " END)", params, output_field=output_field)
+
+
+# What snippets are cut from: the first SNIPPET_CHARS of a field, markup characters out.
+SNIPPET_SOURCE = r"regexp_replace(left({table}.%(field)s, %(chars)d), '[#*_>`|\[\]]+', ' ', 'g')"
 
 
 def snippet_source(field):
-    """What snippets are cut from: the first SNIPPET_CHARS of `field`, markup characters out."""
-    return Func(
-        Left(field, SNIPPET_CHARS),
-        Value(r"[#*_>`|\[\]]+"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=models.TextField(),
-    )
+    return SNIPPET_SOURCE % {"field": field, "chars": SNIPPET_CHARS}
 
 
-def snippet(field, queries, marks, **options):
-    """A ts_headline of `field` with the matches of each row's language's query between
-    `marks` (`queries`: by language code).
+def snippet(field, text, marks, **options):
+    """A ts_headline of `field` with the matches of `text` between `marks`, in each row's own
+    language's terms; `options` are ts_headline's (MaxWords=40…).
 
     The body's snippet is cut from its stored plain text (no Markdown, no HTML); what markup
     characters are left are not words, and snippets read better without them. Only the
@@ -151,18 +164,12 @@ def snippet(field, queries, marks, **options):
     cost as much as the rest of the page; the lede is where matches show.
     """
     start, stop = marks
-    headlines = {
-        code: SearchHeadline(
-            snippet_source(field),
-            query,
-            config=CONFIGS[code],
-            start_sel=start,
-            stop_sel=stop,
-            **options,
-        )
-        for code, query in queries.items()
-    }
-    return per_language(headlines, models.TextField())
+    options = {"StartSel": start, "StopSel": stop, **options}
+    if any('"' in str(value) for value in options.values()):
+        raise ValueError("ts_headline options cannot hold a double quote")
+    listed = ", ".join(f'{name}="{value}"' for name, value in options.items())
+    then = f"ts_headline('{{config}}', {snippet_source(field)}, {{query}}, %s)"
+    return per_language(text, then, models.TextField(), params=[listed])
 
 
 FRAGMENT_DELIMITER = " … "
@@ -224,21 +231,19 @@ class SearchableQuerySet(models.QuerySet):
         """Briefings matching a reader's words (web-search syntax), best first, read off each
         language's GIN index.
 
-        Each briefing is matched and ranked with its own language's configuration (CONFIGS),
-        which unaccents and stems: “Antonio” finds “António”, “ratify” finds “ratification”
-        and « ratifié » finds « ratifiée ». Snippets are highlighted() apart, for a page's
-        rows only.
+        Each briefing is matched and ranked (on its rank_vector) with its own language's
+        configuration (CONFIGS), which unaccents and stems: “Antonio” finds “António”,
+        “ratify” finds “ratification” and « ratifié » finds « ratifiée ». Snippets are
+        highlighted() apart, for a page's rows only.
         """
-        matches = Q()
-        for code, query in reader_queries(text).items():
-            matches |= Q(language=code, search_vector=query)
-        return self.filter(matches).ranked(text)
-
-    def ranked(self, text):
-        """These briefings, best match for `text` first, ranked on the rank_vector."""
-        ranks = {code: SearchRank(F("rank_vector"), q) for code, q in reader_queries(text).items()}
-        return self.annotate(rank=per_language(ranks, models.FloatField())).order_by(
-            "-rank", "-publish_at", "-pk"
+        matches, params = each_language(
+            text, "({table}.language = '{code}' AND {table}.search_vector @@ {query})", " OR "
+        )
+        rank = per_language(text, "ts_rank({table}.rank_vector, {query})", models.FloatField())
+        return (
+            self.filter(RowSQL(matches, params, output_field=models.BooleanField()))
+            .annotate(rank=rank)
+            .order_by("-rank", "-publish_at", "-pk")
         )
 
     def highlighted(self, text, marks=("<b>", "</b>")):
@@ -250,19 +255,15 @@ class SearchableQuerySet(models.QuerySet):
         each snippet re-parses its text, and reading bodies for every match cost more than
         finding and ranking them.
         """
-        queries = reader_queries(text)
+        body_options = {"MaxWords": 40, "MinWords": 20, "MaxFragments": 2}
         return self.annotate(
-            dek_snippet=snippet("dek", queries, marks, highlight_all=True),
+            dek_snippet=snippet("dek", text, marks, HighlightAll="true"),
             body_snippet=snippet(
-                "body_text",
-                queries,
-                marks,
-                max_words=40,
-                min_words=20,
-                max_fragments=2,
-                fragment_delimiter=FRAGMENT_DELIMITER,
+                "body_text", text, marks, FragmentDelimiter=FRAGMENT_DELIMITER, **body_options
             ),
-            body_snippet_source=snippet_source("body_text"),
+            body_snippet_source=RowSQL(
+                snippet_source("body_text"), output_field=models.TextField()
+            ),
         )
 
 

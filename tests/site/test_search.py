@@ -421,11 +421,12 @@ def test_unpublished_french_briefings_are_never_found(client):
         translation_of=BriefingFactory(headline="Schoonselhof visit"),
     )
 
-    response, headlines = results(client, "schoonselhof", "fr")
+    for language in ("fr", "en"):
+        response, headlines = results(client, "schoonselhof", language)
 
-    assert headlines == ["Schoonselhof visit"]
-    main = response.content.decode().split("<main")[1]
-    assert "Brouillon" not in main and "attente" not in main
+        assert headlines == ["Schoonselhof visit"], language
+        main = response.content.decode().split("<main")[1]
+        assert "Brouillon" not in main and "attente" not in main
 
 
 def test_french_snippets_highlight_french_matches(client):
@@ -457,7 +458,7 @@ def test_the_search_page_has_a_query_budget(client, django_assert_max_num_querie
             tags=["défense"],
         )
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         headlines = results(client, "frigate or frégates", language)[1]
 
     assert len(headlines) == 20

@@ -17,6 +17,8 @@ from briefings.newsroom.search import sentence_snippet, steered_planner
 from briefings.site.cache import public_page
 
 PAGE_SIZE = 20
+# What a result shows (search.html): no tags, bylines or images, so none are fetched.
+RESULT_FIELDS = ("headline", "slug", "language", "article_type", "publish_at")
 SEARCH_COUNT_LIMIT = 1000
 # Private-use characters mark highlights, so everything else in a snippet can be escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -86,8 +88,8 @@ def search(request):
             # Ranked first; only the page's rows are then read and highlighted.
             shown = (
                 Briefing.objects.filter(pk__in=page.object_list)
+                .only(*RESULT_FIELDS)
                 .highlighted(query, marks=(MARK_START, MARK_END))
-                .listed()
                 .in_bulk()
             )
             page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
