@@ -72,6 +72,9 @@ TARGETS = {
     "search_uncached": 0.04,
     "search_cold": 0.04,
     "search_cached": 0.9,
+    "search_fr_uncached": 0.04,
+    "search_fr_cold": 0.04,
+    "search_fr_cached": 0.9,
     "search_p95_ms": 50,
     "hits_after_fix": 0.95,
 }
@@ -95,6 +98,22 @@ WORDS = [
     "corridor", "reconstruction", "ceasefire", "observers", "envoy", "delegation", "communique",
     "roadmap", "framework", "dialogue", "consultation", "unanimity", "veto", "qualified",
     "majority",
+]
+# The same terms as a French briefing has them, in WORDS' order (the rarer words are shared).
+FRENCH_WORDS = [
+    "défense", "sécurité", "marchés", "interopérabilité", "ratification", "sommet",
+    "partenariat", "traité", "sanctions", "capacité", "cybersécurité", "maritime", "espace",
+    "satellite", "alliance", "parlement", "sénat", "ministres", "commission", "conseil",
+    "présidence", "négociation", "droits", "commerce", "investissement", "énergie", "arctique",
+    "oléoduc", "munitions", "industrie", "chantier", "frégate", "aéronef", "logistique",
+    "dissuasion", "mission", "budget", "dépenses", "orientations", "adhésion", "signature",
+    "déclaration", "réserve", "retrait", "amendement", "application", "protocole",
+    "vérification", "inspection", "exportations", "contrôle", "double-usage", "recherche",
+    "innovation", "résilience", "infrastructures", "critiques", "minerais", "approvisionnement",
+    "chaîne", "migrations", "frontière", "garde-côtière", "pêches", "climat", "hydrogène",
+    "nucléaire", "uranium", "céréales", "corridor", "reconstruction", "cessez-le-feu",
+    "observateurs", "envoyé", "délégation", "communiqué", "feuille", "cadre", "dialogue",
+    "consultation", "unanimité", "veto", "qualifiée", "majorité",
 ]
 PLACES = [
     "Brussels", "Ottawa", "Antwerp", "Paris", "Rome", "Berlin", "Warsaw", "Vilnius", "Riga",
@@ -126,6 +145,12 @@ def language(rng, size=4000):
     for i, word in enumerate(WORDS):  # the desk's vocabulary: common, but not in every text
         ranked.insert(50 + i * 7, word)
     return ranked
+
+
+def in_french(vocabulary):
+    """The same vocabulary with the desk's terms in French, each at its English one's rank."""
+    french = dict(zip(WORDS, FRENCH_WORDS, strict=True))
+    return [french.get(word, word) for word in vocabulary]
 
 
 def parse_args():
@@ -234,20 +259,21 @@ def build(size):
     User = get_user_model()
 
     vocabulary = language(rng)
+    vocabularies = {"en": vocabulary, "fr": in_french(vocabulary)}
     vocabulary_weights = list(
         itertools.accumulate(1 / rank for rank in range(1, len(vocabulary) + 1))
     )
     popularity = {}
 
-    def words(k):
-        return " ".join(rng.choices(vocabulary, cum_weights=vocabulary_weights, k=k))
+    def words(k, lang="en"):
+        return " ".join(rng.choices(vocabularies[lang], cum_weights=vocabulary_weights, k=k))
 
-    def sentence(k=14):
-        text = words(k)
+    def sentence(k=14, lang="en"):
+        text = words(k, lang)
         return text[0].upper() + text[1:] + "."
 
-    def paragraph():
-        return " ".join(sentence(rng.randint(10, 20)) for _ in range(rng.randint(3, 6)))
+    def paragraph(lang="en"):
+        return " ".join(sentence(rng.randint(10, 20), lang) for _ in range(rng.randint(3, 6)))
 
     def day(start, end):
         return start + timedelta(days=rng.randrange((end - start).days))
@@ -468,15 +494,19 @@ def build(size):
         for i in range(n["briefings"]):
             status = rng.choice(statuses)
             publish_at = now - timedelta(minutes=rng.randint(10, 3 * 365 * 24 * 60))
+            # Half in French: most of them translations of the English briefing before.
+            lang = "fr" if i % 2 else "en"
             row = {
                 "id": i + 1,
-                "headline": f"{sentence(rng.randint(6, 11))[:-1]} ({i})",
+                "headline": f"{sentence(rng.randint(6, 11), lang)[:-1]} ({i})",
                 "slug": f"briefing-{i}",
-                "dek": sentence(30),
-                "body": "\n\n".join(paragraph() for _ in range(rng.randint(4, 9))),
+                "dek": sentence(30, lang),
+                "body": "\n\n".join(paragraph(lang) for _ in range(rng.randint(4, 9))),
                 "article_type": rng.choice(types),
                 "status": status,
                 "version": 1,
+                "language": lang,
+                "translation_of_id": i if lang == "fr" and rng.random() < 0.8 else None,
             }
             # What Briefing.save() stores: the body rendered once, as the site would.
             row["body_html"], row["body_text"], row["body_renderer_version"] = richtext.render(
@@ -683,30 +713,44 @@ def pick_urls(base):
         "briefing": briefing.get_absolute_url(),
         "agreement": agreement.get_absolute_url(),
         "actor": actor.get_absolute_url(),
-        "search": "/en/search/?q=defence+ratification",
+        "search": f"{search_path('en')}?q=defence+ratification",
+        "search_fr": f"{search_path('fr')}?q=d%C3%A9fense+ratification",
         "feed": feed,
     }
+
+
+def search_path(lang):
+    """The search page for a reader of `lang`."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(lang):
+        return reverse("search")
 
 
 def search_latency(base, samples):
     """Search alone, one request at a time, uncached: p95 per kind of query and over them all.
 
-    Readers type the desk's common terms (each in a third or more of all briefings, the
-    costliest to rank), rarer words, and names of places, actors and agreements.
+    Readers type the desk's common terms (each in a third or more of all briefings of their
+    language, the costliest to rank), in English or, on the French pages, in French, rarer
+    words, and names of places, actors and agreements.
     """
     rng = random.Random(7)
     rarer = language(random.Random(SEED))[len(WORDS) * 8 :]
+    paths = {lang: search_path(lang) for lang in ("en", "fr")}
     kinds = {
-        "common terms": lambda: " ".join(rng.sample(WORDS, rng.choice((1, 2)))),
-        "rarer words": lambda: rng.choice(rarer),
-        "names": lambda: rng.choice(PLACES),
+        "common terms": ("en", lambda: " ".join(rng.sample(WORDS, rng.choice((1, 2))))),
+        "termes courants": ("fr", lambda: " ".join(rng.sample(FRENCH_WORDS, rng.choice((1, 2))))),
+        "rarer words": ("en", lambda: rng.choice(rarer)),
+        "names": ("fr", lambda: rng.choice(PLACES)),
     }
     timings = {kind: [] for kind in kinds}
     for i in range(samples):
         kind = list(kinds)[i % len(kinds)]
-        query = urllib.parse.quote_plus(kinds[kind]())
+        lang, words = kinds[kind]
+        query = urllib.parse.quote_plus(words())
         start = time.perf_counter()
-        status, _ = fetch(base, f"/en/search/?q={query}&_bench=s{i}")
+        status, _ = fetch(base, f"{paths[lang]}?q={query}&_bench=s{i}")
         timings[kind].append((time.perf_counter() - start) * 1000)
         if status != 200:
             raise SystemExit(f"search answered {status}")

@@ -4,7 +4,7 @@ import re
 
 from tests.benchmarks.support import run_at_tiny_size
 
-PAGES = ["floor", "home", "briefing", "agreement", "actor", "search", "feed"]
+PAGES = ["floor", "home", "briefing", "agreement", "actor", "search", "search_fr", "feed"]
 
 
 def test_the_site_benchmark_runs_at_tiny_size():

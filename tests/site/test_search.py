@@ -2,6 +2,8 @@
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import translation
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
@@ -20,10 +22,16 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def results(client, q):
-    response = client.get("/en/search/", {"q": q})
+def results(client, q, language="en"):
+    """A search as a reader of `language` makes it, on their language's page."""
+    with translation.override(language):
+        response = client.get(reverse("search"), {"q": q})
     assert response.status_code == 200
     return response, [b.headline for b in response.context["page"]]
+
+
+def found(client, q, language="en"):
+    return sorted(results(client, q, language)[1])
 
 
 def test_accents_are_ignored_both_ways(client):
@@ -125,16 +133,34 @@ def test_matching_actors_and_agreements_are_listed_beside(client):
     assert [a.short_name for a in ceta.context["agreements"]] == ["CETA"]
 
 
-@pytest.mark.parametrize(
-    "q", ['"unbalanced', "a & | ! b", "'; DROP TABLE x; --", "(((", "-", "x" * 5000, "\x00"]
-)
-def test_odd_queries_answer_calmly(client, q):
-    BriefingFactory(headline="Something")
+HOSTILE = [
+    '"unbalanced',
+    "a & | ! b",
+    "ratif:* & !x <-> y",
+    "pact:A | 'quoted' <2> (",
+    "\\",
+    "'; DROP TABLE x; --",
+    "(((",
+    "-",
+    "x" * 5000,
+    "ratifié " * 1250,  # 10,000 characters
+    "\x00",
+    "ratif\x00ication",
+    "\ufeff\u200b",
+]
 
-    response = client.get("/en/search/", {"q": q})
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("q", HOSTILE)
+def test_odd_queries_answer_calmly(client, q, language):
+    BriefingFactory(headline="Something")
+    BriefingFactory(headline="Quelque chose", language="fr")
+
+    with translation.override(language):
+        response = client.get(reverse("search"), {"q": q})
 
     assert response.status_code in (200, 400)
-    assert Briefing.objects.count() == 1
+    assert Briefing.objects.count() == 2
 
 
 def test_empty_query_shows_the_form(client):
@@ -145,16 +171,23 @@ def test_empty_query_shows_the_form(client):
     assert 'id="search-q"' in response.content.decode()
 
 
-def test_search_uses_the_gin_index():
-    BriefingFactory.create_batch(3)
-    sql, params = Briefing.objects.search("pact").values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+def test_search_reads_each_languages_gin_index():
+    """The page's query as the planner sees it with enough rows to choose: each language's
+    matches off its own index, and no vector tested again in the heap."""
+    rows = BriefingFactory.build_batch(300) + BriefingFactory.build_batch(300, language="fr")
+    rows[0].body, rows[-1].body = "Ratification stalls.", "La ratification piétine."
+    Briefing.objects.bulk_create(rows)
+    Briefing.objects.update_search_vector()
+    searched = Briefing.objects.published().for_language("fr").search("ratification")
+    sql, params = searched.values("pk").query.sql_with_params()
+    with steered_planner(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE newsroom_briefing")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SET enable_seqscan = on")
 
-    assert "briefing_search_idx" in plan, plan
+    assert "briefing_search_en_idx" in plan and "briefing_search_fr_idx" in plan, plan
+    assert "Filter: ((search_vector" not in plan and "OR (search_vector" not in plan, plan
+    assert len(searched) == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -317,3 +350,147 @@ def test_search_snippets_never_start_mid_sentence_unmarked(client):
     assert snippets["Second"].startswith(("Talks dragged", "Ottawa pressed"))
     for text in snippets.values():
         assert text.startswith("… ") or text[0].isupper()
+
+
+def test_french_words_are_stemmed_in_french_and_accents_are_optional(client):
+    BriefingFactory(
+        headline="Dix États bloquent encore l'accord",
+        body="La ratification de l'AECG piétine.",
+        language="fr",
+    )
+    BriefingFactory(headline="Ottawa a tranché", body="L'entente ratifiée en mars.", language="fr")
+    BriefingFactory(headline="Rien à voir", body="Une visite à Anvers.", language="fr")
+    both = ["Dix États bloquent encore l'accord", "Ottawa a tranché"]
+
+    for q in ["ratifié", "ratifie", "RATIFIÉE", "ratifiées", "ratification", "ratifier"]:
+        assert found(client, q, "fr") == both, q
+    assert found(client, "etats", "fr") == ["Dix États bloquent encore l'accord"]
+    assert found(client, "accords", "fr") == ["Dix États bloquent encore l'accord"]
+
+
+def test_english_words_are_stemmed_in_english_and_accents_are_optional(client):
+    BriefingFactory(headline="Ottawa will ratify", body="Parliament votes in March.")
+    BriefingFactory(headline="Slow going", body="Ratification stalls in ten states.")
+    BriefingFactory(headline="Café talks", body="Ministers met for coffee.")
+
+    for q in ["ratified", "ratifying", "ratify", "ratification"]:
+        assert found(client, q) == ["Ottawa will ratify", "Slow going"], q
+    assert found(client, "cafe") == ["Café talks"]
+    assert found(client, "CAFÉ") == ["Café talks"]
+
+
+def test_each_briefing_is_indexed_with_its_own_languages_stemmer(client):
+    """French stemming folds « nationaux » into « national »; English stemming does not."""
+    BriefingFactory(headline="Les intérêts nationaux", language="fr")
+    BriefingFactory(headline="Nationaux, a word borrowed")
+
+    assert found(client, "national", "fr") == ["Les intérêts nationaux"]
+    assert found(client, "national", "en") == ["Les intérêts nationaux"]
+
+
+def test_a_french_reader_finds_french_versions_and_untranslated_originals(client):
+    pact = BriefingFactory(headline="Ten states hold back ratification")
+    BriefingFactory(
+        headline="Dix États retiennent la ratification", language="fr", translation_of=pact
+    )
+    BriefingFactory(headline="Ottawa completes ratification")
+    BriefingFactory(headline="Ratification à Paris", language="fr")
+    draft = BriefingFactory(headline="Brussels on ratification")
+    DraftFactory(headline="Bruxelles et la ratification", language="fr", translation_of=draft)
+
+    assert found(client, "ratification", "fr") == [
+        "Brussels on ratification",
+        "Dix États retiennent la ratification",
+        "Ottawa completes ratification",
+        "Ratification à Paris",
+    ]
+    assert found(client, "ratification", "en") == [
+        "Brussels on ratification",
+        "Ottawa completes ratification",
+        "Ratification à Paris",
+        "Ten states hold back ratification",
+    ]
+
+
+def test_unpublished_french_briefings_are_never_found(client):
+    DraftFactory(headline="Brouillon sur Schoonselhof", language="fr")
+    DraftFactory(
+        headline="Traduction en attente",
+        body="Schoonselhof",
+        language="fr",
+        translation_of=BriefingFactory(headline="Schoonselhof visit"),
+    )
+
+    for language in ("fr", "en"):
+        response, headlines = results(client, "schoonselhof", language)
+
+        assert headlines == ["Schoonselhof visit"], language
+        main = response.content.decode().split("<main")[1]
+        assert "Brouillon" not in main and "attente" not in main
+
+
+def test_french_snippets_highlight_french_matches(client):
+    BriefingFactory(
+        headline="Le point",
+        dek="Les États membres ont ratifié l'entente.",
+        body="Après des mois, la ratification est acquise.",
+        language="fr",
+    )
+
+    briefing = results(client, "ratifiée", "fr")[0].context["page"][0]
+
+    assert "<mark>ratifié</mark>" in briefing.dek_snippet
+    assert "<mark>ratification</mark>" in briefing.body_snippet
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_search_page_has_a_query_budget(client, django_assert_max_num_queries, language):
+    """A full page of results in both languages costs a fixed number of queries."""
+    for n in range(15):
+        original = BriefingFactory(
+            headline=f"Frigate order {n}", tags=["defence", f"navy {n}"], body="Frigates."
+        )
+        BriefingFactory(
+            headline=f"Commande de frégates {n}",
+            body="Frégates.",
+            language="fr",
+            translation_of=original if n % 2 else None,
+            tags=["défense"],
+        )
+
+    with django_assert_max_num_queries(7):
+        headlines = results(client, "frigate or frégates", language)[1]
+
+    assert len(headlines) == 20
+
+
+def test_results_say_which_language_they_are_in(client):
+    BriefingFactory(headline="Ottawa completes ratification")
+    BriefingFactory(headline="Ratification à Paris", language="fr")
+
+    page = results(client, "ratification", "fr")[0].content.decode()
+
+    assert '<h3 class="card-title" lang="en"><a href="' in page
+    assert '<h3 class="card-title" lang="fr"><a href="' in page
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("2", 2), ("9", 2), ("0", 1), ("x", 1), ("", 1)])
+def test_pages_of_results(client, asked, shown):
+    for n in range(25):
+        BriefingFactory(headline=f"Frigate order {n}")
+
+    response = client.get(reverse("search"), {"q": "frigate", "page": asked})
+    page = response.context["page"]
+
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (shown, 25, 2)
+    assert len(page.object_list) == (5 if shown == 2 else 20)
+    assert "25 briefings for" in response.content.decode()
+
+
+def test_no_match_counts_none(client):
+    BriefingFactory(headline="Frigate order")
+
+    response, headlines = results(client, "corvette")
+
+    assert headlines == [] and response.context["page"].paginator.count == 0
+    assert "0 briefings for" in response.content.decode()
