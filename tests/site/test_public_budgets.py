@@ -43,7 +43,7 @@ BUDGETS = {
     "/en/tags/shared/": 6,
     "/en/tags/": 4,
     "/en/tags/?letter=T": 5,
-    "/en/search/?q=briefing": 9,
+    "/en/search/?q=briefing": 7,
     "/en/feeds/rss/": 5,
     "/en/feeds/atom/": 5,
     "/en/tags/shared/rss/": 7,
