@@ -3,8 +3,8 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
@@ -16,6 +16,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.clock import desk_time
 from briefings.newsroom.models import Briefing
+from briefings.partialdate import day_month_year
 
 # One salt per purpose: a token minted for one link can never be replayed on another.
 CONFIRM_SALT = "digests.confirm"
@@ -287,13 +288,38 @@ class Subscriber(models.Model):
         return ", ".join(names) or gettext("Nothing yet")
 
 
+def group_of():
+    """A briefing's translation group, named by its original's id (digests speak of groups:
+    an original and its translations go out as one)."""
+    return Coalesce("translation_of_id", "pk")
+
+
+def groups_first_published(since, until):
+    """The translation groups whose first public version was published in (since, until]."""
+    return (
+        Briefing.objects.published()
+        .annotate(group=group_of())
+        .values("group")
+        .annotate(first=Min("publish_at"))
+        .filter(first__gt=since, first__lte=until)
+    )
+
+
+def versions_for(groups, language):
+    """What readers of `language` get of these groups, as a queryset of briefings."""
+    return (
+        Briefing.objects.published()
+        .for_language(language)
+        .annotate(group=group_of())
+        .filter(group__in=groups)
+    )
+
+
 class EditionQuerySet(models.QuerySet):
     def archived(self):
         """Editions readers may look back on: sent (finished, with at least one digest out)
         and still carrying a public briefing. A planned or running edition is not listed."""
-        public = Briefing.objects.published().filter(
-            publish_at__gt=OuterRef("starts_at"), publish_at__lte=OuterRef("ends_at")
-        )
+        public = groups_first_published(OuterRef("starts_at"), OuterRef("ends_at"))
         sent = Delivery.objects.filter(edition=OuterRef("pk"), state=Delivery.State.SENT)
         return self.filter(completed_at__isnull=False).filter(Exists(sent), Exists(public))
 
@@ -342,12 +368,29 @@ class Edition(models.Model):
             "digest_archive:detail", kwargs={"kind": self.kind, "period": f"{self.period:%Y-%m-%d}"}
         )
 
-    def public_briefings(self):
+    def public_briefings(self, language=settings.LANGUAGE_CODE):
         """What the edition carried for readers who follow everything, as far as it is still
-        public: read at request time, so a briefing withdrawn since is simply not there."""
-        return Briefing.objects.published().filter(
-            publish_at__gt=self.starts_at, publish_at__lte=self.ends_at
-        )
+        public: read at request time, so a briefing withdrawn since is simply not there.
+
+        One briefing per translation group whose first public version falls in the window,
+        as readers of `language` get it: their translation where public, the original
+        otherwise (the selection rule of `digests.selection`).
+        """
+        groups = groups_first_published(self.starts_at, self.ends_at).values("group")
+        return versions_for(groups, language)
+
+    def title(self):
+        """“Daily digest of 23 June 2025”, in the active language."""
+        values = {"date": day_month_year(self.period)}
+        if self.kind == self.Kind.WEEKLY:
+            return gettext("Weekly digest, week of %(date)s") % values
+        return gettext("Daily digest of %(date)s") % values
+
+    def description(self):
+        values = {"date": day_month_year(self.period)}
+        if self.kind == self.Kind.WEEKLY:
+            return gettext("The briefings of the desk's weekly digest of %(date)s.") % values
+        return gettext("The briefings of the desk's daily digest of %(date)s.") % values
 
     @classmethod
     def period_for(cls, kind, now):

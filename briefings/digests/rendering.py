@@ -155,9 +155,9 @@ class DigestRenderer:
                 item = self.fragment(self.items, briefing.pk, "briefing", {"b": briefing})
                 for fmt in FORMATS:
                     parts[fmt].append(item[fmt])
-        phrase = ngettext(
-            "%(count)s new briefing", "%(count)s new briefings", count
-        ) % {"count": count}
+        phrase = ngettext("%(count)s new briefing", "%(count)s new briefings", count) % {
+            "count": count
+        }
         lead_text = {"html": escape(lead.headline), "txt": lead.headline}
         content = {
             fmt: self.frame[fmt]
@@ -256,12 +256,18 @@ def personal_links(subscriber_id, language=settings.LANGUAGE_CODE):
     )
 
 
+def desk_languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
 def confirmation(subscriber, token, language=None):
     """The double opt-in email: one per request, so Django's own message class is fast enough.
 
     In the language the reader chose with this request (`language`), else their own.
     """
-    with translation.override(language or subscriber.language):
+    if language not in desk_languages():
+        language = subscriber.language
+    with translation.override(language):
         context = {
             "confirm_url": absolute(reverse("digests:confirm", kwargs={"token": token})),
             "already": subscriber.state == Subscriber.State.CONFIRMED,

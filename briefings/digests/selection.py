@@ -13,14 +13,18 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Min
-from django.db.models.functions import Coalesce
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, gettext_lazy, pgettext
 from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
-from briefings.digests.models import Subscriber
+from briefings.digests.models import (
+    Subscriber,
+    group_of,
+    groups_first_published,
+    versions_for,
+)
 from briefings.newsroom.models import Briefing, TaggedBriefing, bylines_prefetch
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -63,32 +67,6 @@ class Follows:
             or bool(self.actors & candidate.actors)
             or bool(self.agreements & candidate.agreements)
         )
-
-
-def group_of():
-    """A briefing's translation group, named by its original's id."""
-    return Coalesce("translation_of_id", "pk")
-
-
-def groups_first_published(since, until):
-    """The translation groups whose first public version was published in (since, until]."""
-    return (
-        Briefing.objects.published()
-        .annotate(group=group_of())
-        .values("group")
-        .annotate(first=Min("publish_at"))
-        .filter(first__gt=since, first__lte=until)
-    )
-
-
-def versions_for(groups, language):
-    """What readers of `language` get of these groups, as a queryset of briefings."""
-    return (
-        Briefing.objects.published()
-        .for_language(language)
-        .annotate(group=group_of())
-        .filter(group__in=groups)
-    )
 
 
 def load_candidates(since, until):
