@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -320,6 +321,8 @@ def test_an_alert_reaches_a_reader_once_per_translation_group(smtp_server, celer
     [to_en] = smtp_server.to("en@mail.example")
     assert to_en["Subject"] == "Alert: Canada and the EU sign a defence pact"
 
+    done = editions.AlertBatch.objects.filter(briefing=signed, done_at__isnull=False)
+    wait_until(done.exists)
     # A reader who joins between the two publications has had nothing of the group yet.
     SubscriberFactory(email="later@mail.example", language="fr", instant_alerts=True)
     Briefing.objects.filter(pk=translated.pk).update(status=Briefing.Status.PUBLISHED)
@@ -422,8 +425,6 @@ def test_the_archive_speaks_the_readers_language(client, french_pages, news):
     assert "Lettre quotidienne du" in html
     assert news["french"].headline in html and news["ottawa"].headline in html
     assert news["signed"].headline not in html
-
-    from django.core.cache import cache
 
     cache.clear()  # one address for both languages until the site has its prefixes
     with translation.override("en"):

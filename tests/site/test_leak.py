@@ -26,7 +26,8 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from briefings.digests.models import Delivery, Edition
 from briefings.images.models import rendition_keys
@@ -550,6 +551,39 @@ def test_unpublished_briefings_are_gone_for_the_public(client, newsroom):
     assert client.get(planned.get_absolute_url()).status_code == 404
     archive = client.get("/digests/").content.decode()
     assert sent.get_absolute_url() in archive and planned.get_absolute_url() not in archive
+
+
+@pytest.mark.django_db
+def test_french_digest_pages_show_no_unpublished_translation(client, newsroom, settings):
+    """The French web version of an edition and the French archive: a French translation not
+    yet public leaves its original in place, never itself."""
+    locale = "django.middleware.locale.LocaleMiddleware"
+    if locale not in settings.MIDDLEWARE:  # until the site serves /fr/ itself
+        middleware = list(settings.MIDDLEWARE)
+        middleware.insert(middleware.index("django.middleware.common.CommonMiddleware"), locale)
+        settings.MIDDLEWARE = middleware
+    canary = newsroom["canary"]
+    first, second = newsroom["published"][:2]
+    DraftFactory(headline=f"{canary} brouillon", language="fr", translation_of=first)
+    BriefingFactory(
+        headline=f"{canary} programmée",
+        language="fr",
+        translation_of=second,
+        status=Briefing.Status.SCHEDULED,
+        publish_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    sent = newsroom["editions"]["sent"]
+    try:
+        with translation.override("fr"):
+            urls = [sent.get_absolute_url(), reverse("digest_archive:index")]
+        for url in urls:
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+            assert response.status_code == 200, url
+            assert not carries(response, canary, url), url
+        page = client.get(urls[0], HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert page.count('<article class="card') == 4 and first.headline in page
+    finally:
+        translation.deactivate()
 
 
 def test_the_crawler_follows_html_and_xml_links():
