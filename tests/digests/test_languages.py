@@ -8,7 +8,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,15 +21,7 @@ from briefings.newsroom.models import Briefing
 from briefings.newsroom.signals import briefing_published
 from tests.digests.factories import SubscriberFactory
 from tests.digests.support import path_of
-from tests.digests.test_mime import (
-    DATE,
-    PREFERENCES,
-    REASON,
-    UNSUBSCRIBE,
-    assert_parts,
-    golden,
-    parse,
-)
+from tests.digests.test_mime import DATE, REASON, assert_parts, golden, parse
 from tests.digests.test_subscribe import form
 from tests.factories import AgreementFactory, BriefingFactory
 from tests.support import wait_until
@@ -43,6 +34,9 @@ FRENCH_MONTHS = [
     *("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
 ]
 NBSP = "\u00a0"
+# A French reader's own links, as personal_links() gives them.
+PREFERENCES = "https://desk.example/fr/subscribe/preferences/P42/"
+UNSUBSCRIBE = "https://desk.example/fr/subscribe/unsubscribe/U42/"
 
 
 def text_of(message):
@@ -66,15 +60,11 @@ def french_date(value):
 
 
 @pytest.fixture
-def french_pages(settings):
-    """Pages answer in the language the reader asks for, as with the site's LocaleMiddleware."""
-    locale = "django.middleware.locale.LocaleMiddleware"
-    if locale not in settings.MIDDLEWARE:
-        middleware = list(settings.MIDDLEWARE)
-        middleware.insert(middleware.index("django.middleware.common.CommonMiddleware"), locale)
-        settings.MIDDLEWARE = middleware
+def french_pages():
+    """French pages requested: LocaleMiddleware leaves the last request's language active in
+    the thread, so the next test starts in English again."""
     yield
-    translation.deactivate()  # the middleware leaves the last request's language active
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -111,20 +101,20 @@ def pact():
 FRENCH_DIGEST_TEXT = f"""\
 BRIEFING DESK — votre lettre quotidienne
 2 nouvelles notes
-Sur le site{NBSP}: https://desk.example/digests/daily-2025-06-23/
+Sur le site{NBSP}: https://desk.example/fr/digests/daily-2025-06-23/
 
 == Partenariat de sécurité et de défense UE–Canada ==
 
 Le Canada et l’UE signent un pacte de défense
 Ottawa rejoint le fonds SAFE.
 News · 23 juin 2025 à 07:50, heure de Bruxelles
-https://desk.example/briefings/pacte-de-defense/
+https://desk.example/fr/briefings/pacte-de-defense/
 
 == Autres notes ==
 
 Ministers meet in Ottawa (en anglais)
 News · 23 juin 2025 à 06:30, heure de Bruxelles
-https://desk.example/briefings/ottawa/
+https://desk.example/fr/briefings/ottawa/
 
 --
 {REASON}
@@ -139,7 +129,7 @@ Partenariat de sécurité et de défense UE–Canada{NBSP}: \
 Canada and the EU sign a defence pact (en anglais)
 Ottawa joins the SAFE fund.
 23 juin 2025 à 07:30, heure de Bruxelles
-https://desk.example/briefings/defence-pact/
+https://desk.example/fr/briefings/defence-pact/
 
 --
 {REASON}
@@ -275,10 +265,10 @@ def test_a_french_reader_from_sign_up_to_digest(
     assert "== Autres notes ==" in text and "Votre lettre quotidienne" in html
     assert re.search(french_date(news["french"].publish_at) + ", heure de Bruxelles", text)
     assert not any(month in text for month in ("June", "December", "Brussels"))
-    with translation.override("fr"):
-        assert f"https://desk.example{news['french'].get_absolute_url()}" in html
-        assert f"https://desk.example{news['ottawa'].get_absolute_url()}" in html
-        archive = reverse("digest_archive:index")
+    for briefing in (news["french"], news["ottawa"]):
+        path = site_path("newsroom:detail", "fr", slug=briefing.slug)
+        assert f"https://desk.example{path}" in html
+    archive = site_path("digest_archive:index", "fr")
     assert "Vous suivez tout ce que publie la rédaction.\n" in text
     https = re.findall(r"<([^>]+)>", digest["List-Unsubscribe"])[0]
     assert path_of(https).startswith(f"{subscribe}unsubscribe/")
@@ -426,7 +416,6 @@ def test_the_archive_speaks_the_readers_language(client, french_pages, news):
     assert news["french"].headline in html and news["ottawa"].headline in html
     assert news["signed"].headline not in html
 
-    cache.clear()  # one address for both languages until the site has its prefixes
     with translation.override("en"):
         page = edition.get_absolute_url()
     html = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -560,14 +560,9 @@ def test_unpublished_briefings_are_gone_for_the_public(client, newsroom):
 
 
 @pytest.mark.django_db
-def test_french_digest_pages_show_no_unpublished_translation(client, newsroom, settings):
+def test_french_digest_pages_show_no_unpublished_translation(client, newsroom):
     """The French web version of an edition and the French archive: a French translation not
     yet public leaves its original in place, never itself."""
-    locale = "django.middleware.locale.LocaleMiddleware"
-    if locale not in settings.MIDDLEWARE:  # until the site serves /fr/ itself
-        middleware = list(settings.MIDDLEWARE)
-        middleware.insert(middleware.index("django.middleware.common.CommonMiddleware"), locale)
-        settings.MIDDLEWARE = middleware
     canary = newsroom["canary"]
     first, second = newsroom["published"][:2]
     DraftFactory(headline=f"{canary} brouillon", language="fr", translation_of=first)
