@@ -60,14 +60,6 @@ def french_date(value):
 
 
 @pytest.fixture
-def french_pages():
-    """French pages requested: LocaleMiddleware leaves the last request's language active in
-    the thread, so the next test starts in English again."""
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture
 def pact():
     """A translated briefing on a dossier and an untranslated one on none, at fixed times."""
     dossier = AgreementFactory(
@@ -229,9 +221,7 @@ def french(client, method, path, data=None):
     return getattr(client, method)(path, data, HTTP_ACCEPT_LANGUAGE="fr")
 
 
-def test_a_french_reader_from_sign_up_to_digest(
-    client, smtp_server, celery_worker, french_pages, news
-):
+def test_a_french_reader_from_sign_up_to_digest(client, smtp_server, celery_worker, news):
     subscribe = site_path("digests:subscribe", "fr")
     page = french(client, "get", subscribe).content.decode()
     assert "Lettres par courriel" in page and "Langue des courriels" in page
@@ -358,7 +348,7 @@ def test_a_translation_published_later_does_not_bring_its_group_back():
 
 
 @pytest.mark.django_db
-def test_sign_up_language_defaults_to_the_page_and_refuses_unknown_codes(client, french_pages):
+def test_sign_up_language_defaults_to_the_page_and_refuses_unknown_codes(client):
     with translation.override("fr"):
         assert SubscribeForm()["language"].value() == "fr"
     with translation.override("en"):
@@ -400,7 +390,7 @@ def test_preferences_page_changes_the_language(client):
 
 
 @pytest.mark.django_db
-def test_the_archive_speaks_the_readers_language(client, french_pages, news):
+def test_the_archive_speaks_the_readers_language(client, news):
     now = timezone.now()
     reader = SubscriberFactory()
     edition = Edition.objects.create(
