@@ -34,7 +34,7 @@ def form(email="ana@mail.example", **extra):
 
 def confirm_link(message):
     text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"https://desk\.example(/subscribe/confirm/\S+/)", text).group(1)
+    return re.search(r"https://desk\.example(/(?:en|fr)/subscribe/confirm/\S+/)", text).group(1)
 
 
 @pytest.mark.django_db

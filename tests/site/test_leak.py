@@ -379,10 +379,8 @@ def seeds_for(data):
         {"kind": "summit"},
         {"from": "2000-01-01", "to": "2100-12-31"},
     ]
-    return [
+    english = [
         "/en/",
-        "/sitemap.xml",
-        "/robots.txt",
         "/en/briefings/",
         "/en/actors/",
         "/en/agreements/",
@@ -391,10 +389,17 @@ def seeds_for(data):
         "/en/tags/nordic/",
         "/en/subscribe/",
         "/en/digests/",
-        "/this-page-does-not-exist/",
         *(f"/en/search/?{urlencode({'q': q})}" for q in searches),
         *(f"/en/briefings/?{urlencode(f)}" for f in filters),
         *(f"/en/events/?{urlencode(f)}" for f in event_filters),
+    ]
+    return [
+        *english,
+        *(url.replace("/en/", "/fr/", 1) for url in english),  # every page in both languages
+        "/sitemap.xml",
+        "/robots.txt",
+        "/this-page-does-not-exist/",
+        "/fr/this-page-does-not-exist/",
         *api_seeds(data, filters, event_filters),
     ]
 
@@ -464,6 +469,10 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
         "/en/contributors/ana-ferreira/atom/",
     ]
     expected += [newsroom["editions"]["sent"].get_absolute_url()]
+    with translation.override("fr"):
+        records = newsroom["actors"] + newsroom["agreements"] + newsroom["events"]
+        expected += [o.get_absolute_url() for o in records + newsroom["contributors"]]
+        expected += ["/fr/tags/", "/fr/feeds/rss/", "/fr/feeds/atom/"]
     assert not [url for url in expected if url not in ok], "public pages the crawl never reached"
     assert any(url.startswith("/en/tags/?letter=") for url in ok), "no page of the topic index"
     feeds = [
