@@ -28,6 +28,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "email",
         "state",
         "frequency",
+        "language",
         "follows",
         "instant_alerts",
         "paused",
@@ -35,7 +36,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "hard_bounces",
         "created_at",
     ]
-    list_filter = ["state", "frequency", "instant_alerts", "paused", "follow_all"]
+    list_filter = ["state", "frequency", "language", "instant_alerts", "paused", "follow_all"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["tags", "actors", "agreements"]
@@ -49,7 +50,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "last_bounce",
     ]
     fieldsets = [
-        (None, {"fields": ["email", "state", "paused"]}),
+        (None, {"fields": ["email", "state", "paused", "language"]}),
         (
             "Follows",
             {
@@ -100,7 +101,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         briefings, reason = editions.preview_digest(subscriber)
         if not briefings:
             return None, ""
-        return rendering.render_digest(subscriber.frequency, briefings), reason
+        return rendering.render_digest(subscriber.frequency, briefings, subscriber.language), reason
 
     def preview_view(self, request, pk):
         """The digest this subscriber would receive if their edition ran now, links and all."""
@@ -114,7 +115,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                 "digests/admin/no_preview.html",
                 {**self.admin_site.each_context(request), "subscriber": subscriber},
             )
-        links = rendering.personal_links(subscriber.pk)
+        links = rendering.personal_links(subscriber.pk, subscriber.language)
         return HttpResponse(rendered.personal_html(*links, reason))
 
     @staticmethod
@@ -141,7 +142,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             )
             return redirect(self._change_url(subscriber))
         rendered.subject = f"[Test] {rendered.subject}"
-        preferences, unsubscribe = rendering.personal_links(subscriber.pk)
+        preferences, unsubscribe = rendering.personal_links(subscriber.pk, subscriber.language)
         msgid = mime.message_id("test", subscriber.pk, secrets.token_hex(6))
         data = rendered.build(
             request.user.email, msgid, preferences, unsubscribe, mime.now_header(), reason

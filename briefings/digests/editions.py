@@ -15,7 +15,7 @@ import time
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from briefings.digests import mime, rendering, selection, signals, transport
 from briefings.digests.models import (
@@ -167,12 +167,20 @@ def matching(subscriber, follows, candidates, edition):
     their follows."""
     floor = edition.ends_at - datetime.timedelta(days=settings.DIGEST_MAX_LOOKBACK_DAYS)
     since = max(subscriber["last_digest_at"] or edition.starts_at, floor)
-    return [c for c in candidates if c.briefing.publish_at > since and follows.match(c)]
+    language = subscriber.get("language", settings.LANGUAGE_CODE)
+    return [
+        c
+        for c in candidates
+        if c.published_at > since and follows.match(c) and c.version(language) is not None
+    ]
 
 
 def digest_for(subscriber, follows, candidates, edition):
-    """What a subscriber gets in this edition, as briefings."""
-    return tuple(c.briefing for c in matching(subscriber, follows, candidates, edition))
+    """What a subscriber gets in this edition, as briefings in their language where a
+    translation is public, the original otherwise."""
+    language = subscriber.get("language", settings.LANGUAGE_CODE)
+    matched = matching(subscriber, follows, candidates, edition)
+    return tuple(c.version(language) for c in matched)
 
 
 def send_chunk(chunk_id):
@@ -247,13 +255,13 @@ def finish_chunk(chunk):
 
 
 class ChunkRun:
-    """One pass over a chunk's subscribers, rendering each distinct digest once."""
+    """One pass over a chunk's subscribers, rendering each distinct digest once per language."""
 
     def __init__(self, chunk):
         self.chunk = chunk
         self.edition = chunk.edition
         self.rendered = {}
-        self.renderer = rendering.DigestRenderer(chunk.edition.kind, chunk.edition)
+        self.renderers = {}
         self.temporary = 0
         self.marks = Marks(
             Delivery.objects.filter(edition=chunk.edition),
@@ -275,7 +283,7 @@ class ChunkRun:
                 pk__lte=edition.last_subscriber_id,
             )
             .order_by("pk")
-            .values("id", "email", "follow_all", "last_digest_at")
+            .values("id", "email", "follow_all", "last_digest_at", "language")
         )
         done = dict(
             Delivery.objects.filter(
@@ -301,8 +309,10 @@ class ChunkRun:
         for subscriber in batch:
             matched = matching(subscriber, follows[subscriber["id"]], candidates, self.edition)
             if matched:
-                why = selection.reason(follows[subscriber["id"]], matched, self.names)
-                work.append(({**subscriber, "reason": why}, tuple(c.briefing for c in matched)))
+                with translation.override(subscriber["language"]):
+                    why = selection.reason(follows[subscriber["id"]], matched, self.names)
+                versions = tuple(c.version(subscriber["language"]) for c in matched)
+                work.append(({**subscriber, "reason": why}, versions))
         claims = [
             Delivery(
                 edition=self.edition,
@@ -319,13 +329,21 @@ class ChunkRun:
         for subscriber, briefings in work:
             self.send_one(postman, subscriber, briefings)
 
+    def renderer(self, language):
+        if language not in self.renderers:
+            self.renderers[language] = rendering.DigestRenderer(
+                self.edition.kind, self.edition, language
+            )
+        return self.renderers[language]
+
     def send_one(self, postman, subscriber, briefings):
-        key = tuple(b.pk for b in briefings)
+        language = subscriber["language"]
+        key = (language, *(b.pk for b in briefings))
         rendered = self.rendered.get(key)
         if rendered is None:
-            rendered = self.rendered[key] = self.renderer.render(briefings)
+            rendered = self.rendered[key] = self.renderer(language).render(briefings)
         msgid = mime.message_id("digest", self.edition.pk, subscriber["id"])
-        preferences, unsubscribe = rendering.personal_links(subscriber["id"])
+        preferences, unsubscribe = rendering.personal_links(subscriber["id"], language)
         data = rendered.build(
             subscriber["email"], msgid, preferences, unsubscribe, self.date, subscriber["reason"]
         )
@@ -350,9 +368,8 @@ def deliver(postman, subscriber, data, marks):
     return 0
 
 
-def alert_recipients(briefing):
-    """Confirmed subscribers with instant alerts who follow one of the briefing's agreements."""
-    agreement_ids = [a.pk for a in briefing.agreements.all()]
+def alert_recipients(agreement_ids):
+    """Confirmed subscribers with instant alerts who follow one of these agreements."""
     if not agreement_ids:
         return Subscriber.objects.none()
     followers = Subscriber.agreements.through.objects.filter(agreement_id__in=agreement_ids).values(
@@ -385,23 +402,28 @@ def send_alerts(briefing_id):
         if batches.filter(done_at__isnull=False).exists():
             return 0
         batches.renew()
-        briefing = (
-            Briefing.objects.published().select_related("lead_image").filter(pk=briefing_id).first()
-        )
+        briefing = Briefing.objects.published().filter(pk=briefing_id).first()
+        group = briefing and selection.load_group(briefing)
         # Most publications interest no alert subscriber: then no SMTP connection is opened.
-        if briefing is None or not alert_recipients(briefing).exists():
+        if group is None or not alert_recipients(group.agreements).exists():
             temporary = 0
         else:
-            temporary = alert_subscribers(briefing, batches)
+            temporary = alert_subscribers(briefing, group, batches)
         if not temporary:
             batches.update(done_at=timezone.now())
         return temporary
 
 
-def alert_subscribers(briefing, batch):
-    rendered = rendering.render_alert(briefing)
-    candidate = selection.Candidate(briefing, agreements={a.pk for a in briefing.agreements.all()})
-    names = selection.load_names([candidate])
+def alert_subscribers(briefing, group, batch):
+    """Alert the followers of a briefing's translation group, each in their language.
+
+    Every reader is alerted once per group: the claim of the original's alert stands for its
+    translations too (alert_unique_group_subscriber), so a translation published later, or
+    worked at the same time, alerts only readers the group has not reached yet.
+    """
+    group_id = briefing.translation_of_id or briefing.pk
+    rendered = {}
+    names = selection.load_names([group])
     date = mime.now_header()
     temporary = 0
     last_id = 0
@@ -409,20 +431,22 @@ def alert_subscribers(briefing, batch):
     with transport.Postman() as postman, marks:
         while True:
             recipients = (
-                alert_recipients(briefing)
+                alert_recipients(group.agreements)
                 .filter(pk__gt=last_id)
                 .exclude(alerts__briefing=briefing, alerts__state__in=["sent", "failed"])
             )
-            chunk = list(recipients.values("id", "email", "follow_all")[:CLAIM_BATCH])
+            chunk = list(recipients.values("id", "email", "follow_all", "language")[:CLAIM_BATCH])
             if not chunk:
                 break
             last_id = chunk[-1]["id"]
+            chunk = [s for s in chunk if group.version(s["language"]) is not None]
             follows = selection.load_follows(chunk)
             with transaction.atomic():
                 Alert.objects.bulk_create(
                     [
                         Alert(
                             briefing=briefing,
+                            group_id=group_id,
                             subscriber_id=s["id"],
                             message_id=mime.message_id("alert", briefing.pk, s["id"]),
                         )
@@ -431,11 +455,26 @@ def alert_subscribers(briefing, batch):
                     ignore_conflicts=True,
                 )
                 batch.renew()
+            claimed = set(
+                Alert.objects.filter(
+                    briefing=briefing,
+                    subscriber_id__in=[s["id"] for s in chunk],
+                    state=Delivery.State.CLAIMED,
+                ).values_list("subscriber_id", flat=True)
+            )
             for s in chunk:
-                preferences, unsubscribe = rendering.personal_links(s["id"])
+                if s["id"] not in claimed:  # alerted to this group by another of its versions
+                    continue
+                language = s["language"]
+                if language not in rendered:
+                    rendered[language] = rendering.render_alert(group.version(language), language)
+                preferences, unsubscribe = rendering.personal_links(s["id"], language)
                 msgid = mime.message_id("alert", briefing.pk, s["id"])
-                why = selection.reason(follows[s["id"]], [candidate], names)
-                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date, why)
+                with translation.override(language):
+                    why = selection.reason(follows[s["id"]], [group], names)
+                data = rendered[language].build(
+                    s["email"], msgid, preferences, unsubscribe, date, why
+                )
                 temporary += deliver(postman, s, data, marks)
     return temporary
 
@@ -480,11 +519,11 @@ def send_status_alerts(batch_id):
 
 
 def status_alert_subscribers(batch, recipients):
-    rendered = rendering.render_status_alert(batch)
+    rendered = {}
     change = selection.Candidate(None, actors={batch.actor_id}, agreements={batch.agreement_id})
     names = {
         "tags": {},
-        "actors": {batch.actor_id: batch.actor.short_name or batch.actor.name},
+        "actors": {batch.actor_id: batch.actor.short_name_i18n or batch.actor.name_i18n},
         "agreements": {batch.agreement_id: batch.agreement.display_name},
     }
     date = mime.now_header()
@@ -497,7 +536,7 @@ def status_alert_subscribers(batch, recipients):
             pending = recipients.filter(pk__gt=last_id).exclude(
                 status_alerts__batch=batch, status_alerts__state__in=["sent", "failed"]
             )
-            chunk = list(pending.values("id", "email", "follow_all")[:CLAIM_BATCH])
+            chunk = list(pending.values("id", "email", "follow_all", "language")[:CLAIM_BATCH])
             if not chunk:
                 break
             last_id = chunk[-1]["id"]
@@ -516,10 +555,16 @@ def status_alert_subscribers(batch, recipients):
                 )
                 lease.renew()
             for s in chunk:
-                preferences, unsubscribe = rendering.personal_links(s["id"])
+                language = s["language"]
+                if language not in rendered:
+                    rendered[language] = rendering.render_status_alert(batch, language)
+                preferences, unsubscribe = rendering.personal_links(s["id"], language)
                 msgid = mime.message_id("status", batch.pk, s["id"])
-                why = selection.reason(follows[s["id"]], [change], names)
-                data = rendered.build(s["email"], msgid, preferences, unsubscribe, date, why)
+                with translation.override(language):
+                    why = selection.reason(follows[s["id"]], [change], names)
+                data = rendered[language].build(
+                    s["email"], msgid, preferences, unsubscribe, date, why
+                )
                 temporary += deliver(postman, s, data, marks)
     return temporary
 
@@ -553,7 +598,8 @@ def next_digest(subscriber, now=None):
 
 
 def preview_digest(subscriber, now=None):
-    """(briefings, why they would come) if the subscriber's next edition ran now."""
+    """(briefings, why they would come) if the subscriber's next edition ran now, in their
+    language."""
     now = now or timezone.now()
     length = datetime.timedelta(days=7 if subscriber.frequency == Edition.Kind.WEEKLY else 1)
     edition = Edition(kind=subscriber.frequency, starts_at=now - length, ends_at=now)
@@ -561,9 +607,10 @@ def preview_digest(subscriber, now=None):
     candidates = selection.load_candidates(min(floor, edition.starts_at), now)
     row = {"id": subscriber.pk, "follow_all": subscriber.follow_all}
     follows = selection.load_follows([row])[subscriber.pk]
-    row = {"last_digest_at": subscriber.last_digest_at}
+    row = {"last_digest_at": subscriber.last_digest_at, "language": subscriber.language}
     matched = matching(row, follows, candidates, edition)
     if not matched:
         return (), ""
-    reason = selection.reason(follows, matched, selection.load_names(matched))
-    return tuple(c.briefing for c in matched), reason
+    with subscriber.in_language():
+        reason = selection.reason(follows, matched, selection.load_names(matched))
+    return tuple(c.version(subscriber.language) for c in matched), reason

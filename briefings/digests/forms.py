@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from briefings.actors.models import Actor
@@ -23,11 +26,15 @@ class SlugChoices(forms.ModelMultipleChoiceField):
             required=False,
             label=label,
             error_messages={
-                "invalid_choice": "We don't know “%(value)s”: choose from the list.",
-                "invalid_pk_value": "We don't know “%(pk)s”: choose from the list.",
+                "invalid_choice": _("We don't know “%(value)s”: choose from the list."),
+                "invalid_pk_value": _("We don't know “%(pk)s”: choose from the list."),
             },
             **kwargs,
         )
+
+    def label_from_instance(self, obj):
+        """The name in the reader's language: an actor's or agreement's French where given."""
+        return getattr(obj, "name_i18n", None) or getattr(obj, "display_name", None) or str(obj)
 
     def clean(self, value):
         # A value that cannot be a slug (NUL, control characters, a page of text) is an
@@ -66,34 +73,59 @@ def most_linked():
     }
 
 
+def active_language():
+    """The language of the page the form is on, as one of the desk's languages."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
 class FollowsForm(forms.Form):
     follow = forms.ChoiceField(
-        choices=[("all", "Everything the desk publishes"), ("chosen", "Only what I choose")],
+        choices=[("all", _("Everything the desk publishes")), ("chosen", _("Only what I choose"))],
         widget=forms.RadioSelect,
         initial="all",
-        label="What to follow",
+        label=_("What to follow"),
     )
-    tags = SlugChoices(Tag.objects.none(), "Topics", pattern=TAG_SLUG)
-    actors = SlugChoices(Actor.objects.order_by("name"), "Actors")
-    agreements = SlugChoices(Agreement.objects.order_by("title"), "Agreements")
+    tags = SlugChoices(Tag.objects.none(), _("Topics"), pattern=TAG_SLUG)
+    actors = SlugChoices(Actor.objects.order_by("name"), _("Actors"))
+    agreements = SlugChoices(Agreement.objects.order_by("title"), _("Agreements"))
     frequency = forms.ChoiceField(
         choices=Subscriber.Frequency.choices,
         widget=forms.RadioSelect,
         initial=Subscriber.Frequency.DAILY,
-        label="How often",
+        label=_("How often"),
     )
     instant_alerts = forms.BooleanField(
         required=False,
-        label="Also alert me at once when a briefing on an agreement I follow is published",
+        label=_("Also alert me at once when a briefing on an agreement I follow is published"),
+    )
+    # Each language named in itself, as readers look for their own.
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        required=False,  # a form from before the choice existed: the page's language
+        label=_("Language of the emails"),
+        help_text=_(
+            "Briefings come in this language where the desk has translated them, "
+            "in their original language otherwise."
+        ),
+        error_messages={
+            "invalid_choice": _("We don't send email in that language: choose one from the list."),
+        },
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].initial = active_language()
         # Only topics readers can see: a tag carried by drafts alone must not show here.
         public = Briefing.objects.published().carried_tags()
         self.fields["tags"].queryset = public.order_by("name")
         for name, covered in most_linked().items():
             self.offer(name, covered)
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or active_language()
 
     def offer(self, name, covered):
         """Show what is in the news and what the reader chose; accept anything that exists.
@@ -108,7 +140,7 @@ class FollowsForm(forms.Form):
             others = field.queryset.exclude(pk__in=[o.pk for o in shown])
             shown += others[: SHOWN - len(shown)]
         else:
-            field.help_text = (
+            field.help_text = _(
                 "The most in the news lately. To follow another, use “Follow by email” on its page."
             )
         shown.sort(key=lambda o: field.label_from_instance(o).casefold())
@@ -129,7 +161,7 @@ class FollowsForm(forms.Form):
         chosen = any(data.get(name) for name in ("tags", "actors", "agreements"))
         if data.get("follow") == "chosen" and not chosen and not self.errors:
             raise ValidationError(
-                "Choose at least one topic, actor or agreement — or follow everything."
+                _("Choose at least one topic, actor or agreement — or follow everything.")
             )
         return data
 
@@ -140,6 +172,7 @@ class FollowsForm(forms.Form):
             "follow_all": data["follow"] == "all",
             "frequency": data["frequency"],
             "instant_alerts": data["instant_alerts"],
+            "language": data["language"],
             "tags": sorted(t.pk for t in data["tags"]),
             "actors": sorted(a.pk for a in data["actors"]),
             "agreements": sorted(a.pk for a in data["agreements"]),
@@ -154,6 +187,7 @@ class FollowsForm(forms.Form):
             "agreements": list(subscriber.agreements.all()),
             "frequency": subscriber.frequency,
             "instant_alerts": subscriber.instant_alerts,
+            "language": subscriber.language,
         }
 
 
@@ -166,14 +200,14 @@ class OneLineEmailField(forms.EmailField):
 
     def to_python(self, value):
         if isinstance(value, str) and any(char in value for char in "\r\n\x00"):
-            raise ValidationError("Enter one email address, on a single line.", code="one_line")
+            raise ValidationError(_("Enter one email address, on a single line."), code="one_line")
         return super().to_python(value)
 
     def validate(self, value):
         super().validate(value)
         if '"' in value or "\\" in value:
             raise ValidationError(
-                "Please enter the address without quotation marks or backslashes.",
+                _("Please enter the address without quotation marks or backslashes."),
                 code="quoted_local_part",
             )
 
@@ -181,9 +215,9 @@ class OneLineEmailField(forms.EmailField):
 class SubscribeForm(FollowsForm):
     email = OneLineEmailField(
         max_length=254,
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "That does not look like an email address."},
+        error_messages={"invalid": _("That does not look like an email address.")},
     )
     field_order = ["email"]
 
@@ -192,14 +226,16 @@ class SubscribeForm(FollowsForm):
         try:
             domain = domain.encode("idna").decode("ascii").lower()
         except UnicodeError as exc:
-            raise ValidationError("That email domain cannot be used.") from exc
+            raise ValidationError(_("That email domain cannot be used.")) from exc
         if not local.isascii():
-            raise ValidationError("Please use an address with plain (ASCII) letters before the @.")
+            raise ValidationError(
+                _("Please use an address with plain (ASCII) letters before the @.")
+            )
         return f"{local}@{domain}"
 
 
 class PreferencesForm(FollowsForm):
-    paused = forms.BooleanField(required=False, label="Pause all emails for now")
+    paused = forms.BooleanField(required=False, label=_("Pause all emails for now"))
 
     @classmethod
     def initial_for(cls, subscriber):

@@ -1,19 +1,22 @@
-import calendar
 import datetime
 
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.clock import desk_time
 from briefings.newsroom.models import Briefing
+from briefings.partialdate import day_month_year
 
 # One salt per purpose: a token minted for one link can never be replayed on another.
 CONFIRM_SALT = "digests.confirm"
@@ -48,8 +51,8 @@ class Subscriber(models.Model):
         SUPPRESSED = "suppressed", "Suppressed (bounces or a complaint)"
 
     class Frequency(models.TextChoices):
-        DAILY = "daily", "Daily"
-        WEEKLY = "weekly", "Weekly"
+        DAILY = "daily", pgettext_lazy("digest frequency", "Daily")
+        WEEKLY = "weekly", pgettext_lazy("digest frequency", "Weekly")
 
     email = models.EmailField(max_length=254)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
@@ -84,6 +87,13 @@ class Subscriber(models.Model):
     welcomed_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the welcome email went out."
     )
+    language = models.CharField(
+        _("language of the emails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Confirmation, digests and alerts come in this language."),
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -98,6 +108,10 @@ class Subscriber(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="confirmed") | Q(confirmed_at__isnull=False),
                 name="subscriber_confirmed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="subscriber_language_valid",
             ),
         ]
         indexes = [models.Index(fields=["state", "frequency"], name="subscriber_state_freq_idx")]
@@ -114,6 +128,10 @@ class Subscriber(models.Model):
 
     def unsubscribe_url(self):
         return reverse("digests:unsubscribe", kwargs={"token": self.token(UNSUBSCRIBE_SALT)})
+
+    def in_language(self):
+        """Everything an email to this subscriber says, and every link in it, in their language."""
+        return translation.override(self.language)
 
     @classmethod
     def from_token(cls, token, salt):
@@ -194,7 +212,9 @@ class Subscriber(models.Model):
         self.follow_all = choices["follow_all"]
         self.frequency = choices["frequency"]
         self.instant_alerts = choices["instant_alerts"]
-        self.save(update_fields=["follow_all", "frequency", "instant_alerts"])
+        # Links issued before subscribers chose a language carry none: keep theirs.
+        self.language = choices.get("language", self.language)
+        self.save(update_fields=["follow_all", "frequency", "instant_alerts", "language"])
         self.tags.set(choices["tags"])
         self.actors.set(choices["actors"])
         self.agreements.set(choices["agreements"])
@@ -231,33 +251,75 @@ class Subscriber(models.Model):
         self.save(update_fields=["soft_bounces", "last_bounce", "state"])
 
     def schedule_summary(self):
-        """When this subscriber's email comes, in words for the welcome email."""
-        if self.frequency == self.Frequency.WEEKLY:
-            day = calendar.day_name[settings.DIGEST_WEEKLY_DAY]
-            when = f"A weekly digest every {day} at {settings.DIGEST_DAILY_AT}"
+        """When this subscriber's email comes, in words for the welcome email (in the active
+        language: call it under `in_language()`)."""
+        values = {
+            "day": WEEKDAYS[settings.DIGEST_WEEKLY_DAY],
+            "time": settings.DIGEST_DAILY_AT,
+        }
+        if self.frequency == self.Frequency.WEEKLY and self.instant_alerts:
+            text = gettext(
+                "A weekly digest every %(day)s at %(time)s (Brussels time), on days with new "
+                "briefings, and an alert as soon as a briefing on an agreement you follow appears."
+            )
+        elif self.frequency == self.Frequency.WEEKLY:
+            text = gettext(
+                "A weekly digest every %(day)s at %(time)s (Brussels time), on days with new "
+                "briefings."
+            )
+        elif self.instant_alerts:
+            text = gettext(
+                "A daily digest every morning at %(time)s (Brussels time), on days with new "
+                "briefings, and an alert as soon as a briefing on an agreement you follow appears."
+            )
         else:
-            when = f"A daily digest every morning at {settings.DIGEST_DAILY_AT}"
-        when += f" ({settings.DESK_TIME_ZONE.split('/')[-1]} time), on days with new briefings"
-        if self.instant_alerts:
-            when += ", and an alert as soon as a briefing on an agreement you follow appears"
-        return when + "."
+            text = gettext(
+                "A daily digest every morning at %(time)s (Brussels time), on days with new "
+                "briefings."
+            )
+        return text % values
 
     def follows_summary(self):
         if self.follow_all:
-            return "Everything"
+            return gettext("Everything")
         names = [t.name for t in self.tags.all()]
-        names += [a.short_name or a.name for a in self.actors.all()]
+        names += [a.short_name_i18n or a.name_i18n for a in self.actors.all()]
         names += [a.display_name for a in self.agreements.all()]
-        return ", ".join(names) or "Nothing yet"
+        return ", ".join(names) or gettext("Nothing yet")
+
+
+def group_of():
+    """A briefing's translation group, named by its original's id (digests speak of groups:
+    an original and its translations go out as one)."""
+    return Coalesce("translation_of_id", "pk")
+
+
+def groups_first_published(since, until):
+    """The translation groups whose first public version was published in (since, until]."""
+    return (
+        Briefing.objects.published()
+        .annotate(group=group_of())
+        .values("group")
+        .annotate(first=Min("publish_at"))
+        .filter(first__gt=since, first__lte=until)
+    )
+
+
+def versions_for(groups, language):
+    """What readers of `language` get of these groups, as a queryset of briefings."""
+    return (
+        Briefing.objects.published()
+        .for_language(language)
+        .annotate(group=group_of())
+        .filter(group__in=groups)
+    )
 
 
 class EditionQuerySet(models.QuerySet):
     def archived(self):
         """Editions readers may look back on: sent (finished, with at least one digest out)
         and still carrying a public briefing. A planned or running edition is not listed."""
-        public = Briefing.objects.published().filter(
-            publish_at__gt=OuterRef("starts_at"), publish_at__lte=OuterRef("ends_at")
-        )
+        public = groups_first_published(OuterRef("starts_at"), OuterRef("ends_at"))
         sent = Delivery.objects.filter(edition=OuterRef("pk"), state=Delivery.State.SENT)
         return self.filter(completed_at__isnull=False).filter(Exists(sent), Exists(public))
 
@@ -273,8 +335,8 @@ class Edition(models.Model):
     """One run of the daily or weekly digest; unique per kind and period, so ticks can't fork it."""
 
     class Kind(models.TextChoices):
-        DAILY = "daily", "Daily"
-        WEEKLY = "weekly", "Weekly"
+        DAILY = "daily", pgettext_lazy("digest frequency", "Daily")
+        WEEKLY = "weekly", pgettext_lazy("digest frequency", "Weekly")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     period = models.DateField(help_text="The desk-local day, or the Monday of the week.")
@@ -306,12 +368,29 @@ class Edition(models.Model):
             "digest_archive:detail", kwargs={"kind": self.kind, "period": f"{self.period:%Y-%m-%d}"}
         )
 
-    def public_briefings(self):
+    def public_briefings(self, language=settings.LANGUAGE_CODE):
         """What the edition carried for readers who follow everything, as far as it is still
-        public: read at request time, so a briefing withdrawn since is simply not there."""
-        return Briefing.objects.published().filter(
-            publish_at__gt=self.starts_at, publish_at__lte=self.ends_at
-        )
+        public: read at request time, so a briefing withdrawn since is simply not there.
+
+        One briefing per translation group whose first public version falls in the window,
+        as readers of `language` get it: their translation where public, the original
+        otherwise (the selection rule of `digests.selection`).
+        """
+        groups = groups_first_published(self.starts_at, self.ends_at).values("group")
+        return versions_for(groups, language)
+
+    def title(self):
+        """“Daily digest of 23 June 2025”, in the active language."""
+        values = {"date": day_month_year(self.period)}
+        if self.kind == self.Kind.WEEKLY:
+            return gettext("Weekly digest, week of %(date)s") % values
+        return gettext("Daily digest of %(date)s") % values
+
+    def description(self):
+        values = {"date": day_month_year(self.period)}
+        if self.kind == self.Kind.WEEKLY:
+            return gettext("The briefings of the desk's weekly digest of %(date)s.") % values
+        return gettext("The briefings of the desk's daily digest of %(date)s.") % values
 
     @classmethod
     def period_for(cls, kind, now):
@@ -481,10 +560,18 @@ class AlertBatch(Leased):
 
 
 class Alert(models.Model):
-    """An instant alert of one briefing to one subscriber, at most once."""
+    """An instant alert of one briefing to one subscriber, at most once per translation group:
+    a reader alerted to the original is not alerted again when its translation appears."""
 
     briefing = models.ForeignKey(
         "newsroom.Briefing", on_delete=models.CASCADE, related_name="digest_alerts"
+    )
+    group = models.ForeignKey(
+        "newsroom.Briefing",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The original of the briefing's translation group (the briefing itself if "
+        "it is an original).",
     )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="alerts")
     state = models.CharField(
@@ -500,7 +587,10 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["briefing", "subscriber"], name="alert_unique_briefing_subscriber"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["group", "subscriber"], name="alert_unique_group_subscriber"
+            ),
         ]
 
     def __str__(self):

@@ -1,7 +1,9 @@
 """Templates to content: each digest, alert and confirmation, with its subscriber's links.
 
-A digest is rendered once for every subscriber who gets the same briefings, with slots where
-the personal links go (see `mime`); `personal_links` gives the values to fill them with.
+A digest is rendered once for every subscriber who gets the same briefings in the same
+language, with slots where the personal links go (see `mime`); `personal_links` gives the
+values to fill them with. Everything is rendered under its reader's language: the words, the
+dates and every link to the site (reverse() then gives that language's pages).
 """
 
 import functools
@@ -12,7 +14,9 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext, ngettext
 
 from briefings.agreements.statuschange import status_label
 from briefings.digests import mime
@@ -35,21 +39,42 @@ def absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
+def page_of(obj, viewname):
+    """`obj.get_absolute_url()` in the active language, reversed in full.
+
+    `paths.slug_path`, behind the models' get_absolute_url(), keeps the route of the first
+    language it reversed in the process (its cache has no language key), and a run of emails
+    switches language from one reader to the next.
+    """
+    return absolute(reverse(viewname, kwargs={"slug": obj.slug}))
+
+
+def link(briefing):
+    """Set the briefing's `email_url`: its page in the active language, worked out once per
+    briefing and language (an untranslated original goes out in every language)."""
+    urls = briefing.__dict__.setdefault("email_urls", {})
+    language = translation.get_language()
+    if language not in urls:
+        urls[language] = page_of(briefing, "newsroom:detail")
+    briefing.email_url = urls[language]
+    return briefing
+
+
 def group_by_dossier(briefings):
     """Briefings grouped under their first agreement, groups in order of their newest briefing."""
     groups = {}
     for briefing in briefings:
-        if not hasattr(briefing, "email_url"):  # worked out once per briefing, not per digest
+        if not hasattr(briefing, "dossier"):  # worked out once per briefing, not per digest
             agreements = sorted(briefing.agreements.all(), key=lambda a: a.pk)
             briefing.dossier = agreements[0] if agreements else None
-            briefing.email_url = absolute(briefing.get_absolute_url())
             briefing.email_image = email_image(briefing.lead_image)
+        link(briefing)
         dossier = briefing.dossier
         groups.setdefault(dossier.pk if dossier else None, (dossier, []))[1].append(briefing)
     return [
         {
             "dossier": dossier,
-            "url": dossier and absolute(dossier.get_absolute_url()),
+            "url": dossier and page_of(dossier, "agreements:detail"),
             "briefings": items,
         }
         for dossier, items in groups.values()
@@ -82,6 +107,7 @@ def personal_context():
 
 
 def render(template, context, subject, list_id=None):
+    """An email in the active language."""
     context = {**context, **personal_context()}
     text = render_to_string(f"digests/email/{template}.txt", context)
     html = render_to_string(f"digests/email/{template}.html", context)
@@ -93,23 +119,26 @@ class DigestRenderer:
 
     Subscribers with different follows get different selections of the same few dozen
     briefings, so rendering per selection would repeat the same work thousands of times.
+    One renderer speaks one language.
     """
 
-    def __init__(self, kind, edition=None):
+    def __init__(self, kind, edition=None, language=settings.LANGUAGE_CODE):
         self.kind = kind
+        self.language = language
         self.items = {}
         self.headings = {}
-        context = {
-            "kind": kind,
-            "count_phrase": COUNT_PLACEHOLDER,
-            "lead_headline": LEAD_PLACEHOLDER,
-            "body": BODY_PLACEHOLDER,
-            "web_url": edition and absolute(edition.get_absolute_url()),
-            **personal_context(),
-        }
-        self.frame = {
-            fmt: render_to_string(f"digests/email/digest.{fmt}", context) for fmt in FORMATS
-        }
+        with translation.override(language):
+            context = {
+                "kind": kind,
+                "count_phrase": COUNT_PLACEHOLDER,
+                "lead_headline": LEAD_PLACEHOLDER,
+                "body": BODY_PLACEHOLDER,
+                "web_url": edition and absolute(edition.get_absolute_url()),
+                **personal_context(),
+            }
+            self.frame = {
+                fmt: render_to_string(f"digests/email/digest.{fmt}", context) for fmt in FORMATS
+            }
 
     def fragment(self, cache, key, template, context):
         if key not in cache:
@@ -121,6 +150,10 @@ class DigestRenderer:
         return cache[key]
 
     def render(self, briefings):
+        with translation.override(self.language):
+            return self.render_now(briefings)
+
+    def render_now(self, briefings):
         lead, count = briefings[0], len(briefings)
         parts = {fmt: [] for fmt in FORMATS}
         for group in group_by_dossier(briefings):
@@ -132,7 +165,9 @@ class DigestRenderer:
                 item = self.fragment(self.items, briefing.pk, "briefing", {"b": briefing})
                 for fmt in FORMATS:
                     parts[fmt].append(item[fmt])
-        phrase = f"{count} new briefing{'s' if count != 1 else ''}"
+        phrase = ngettext("%(count)s new briefing", "%(count)s new briefings", count) % {
+            "count": count
+        }
         lead_text = {"html": escape(lead.headline), "txt": lead.headline}
         content = {
             fmt: self.frame[fmt]
@@ -142,7 +177,12 @@ class DigestRenderer:
             for fmt in FORMATS
         }
         subject = (
-            f"{lead.headline} — and {count - 1} more briefing{'s' if count > 2 else ''}"
+            ngettext(
+                "%(headline)s — and %(count)s more briefing",
+                "%(headline)s — and %(count)s more briefings",
+                count - 1,
+            )
+            % {"headline": lead.headline, "count": count - 1}
             if count > 1
             else lead.headline
         )
@@ -151,48 +191,59 @@ class DigestRenderer:
         )
 
 
-def render_digest(edition_kind, briefings):
-    return DigestRenderer(edition_kind).render(briefings)
+def render_digest(edition_kind, briefings, language=settings.LANGUAGE_CODE):
+    return DigestRenderer(edition_kind, language=language).render(briefings)
 
 
-def render_alert(briefing):
-    subject = f"Alert: {briefing.headline}"
-    context = {"briefing": briefing, "groups": group_by_dossier([briefing])}
-    return render("alert", context, subject, list_id=settings.DIGEST_LIST_ID)
+def render_alert(briefing, language=settings.LANGUAGE_CODE):
+    with translation.override(language):
+        subject = gettext("Alert: %(headline)s") % {"headline": briefing.headline}
+        context = {"briefing": briefing, "groups": group_by_dossier([briefing])}
+        return render("alert", context, subject, list_id=settings.DIGEST_LIST_ID)
 
 
 STATUS_ALERT_BRIEFINGS = 5  # the desk's latest public briefings an alert links
 
 
-def render_status_alert(batch):
+def render_status_alert(batch, language=settings.LANGUAGE_CODE):
     """A party's status change, the editor's note and the desk's latest public briefings on it.
 
     Rendered when sent, not when recorded, and from `published()` only: a briefing withdrawn
-    or still a draft in between is never linked.
+    or still a draft in between is never linked. The briefings are those of the reader's
+    language where translated, the originals otherwise.
     """
+    with translation.override(language):
+        return render_status_alert_now(batch, language)
+
+
+def render_status_alert_now(batch, language):
     agreement = batch.agreement
     briefings = list(
         Briefing.objects.published()
+        .for_language(language)
         .filter(agreements=agreement)
         .order_by("-publish_at", "-pk")[:STATUS_ALERT_BRIEFINGS]
     )
     for briefing in briefings:
-        briefing.email_url = absolute(briefing.get_absolute_url())
+        link(briefing)
     context = {
         "batch": batch,
         "agreement": agreement,
-        "agreement_url": absolute(agreement.get_absolute_url()),
-        "actor_name": batch.actor.short_name or batch.actor.name,
+        "agreement_url": page_of(agreement, "agreements:detail"),
+        "actor_name": batch.actor.short_name_i18n or batch.actor.name_i18n,
         "old_label": status_label(batch.old_status),
         "new_label": status_label(batch.new_status),
         "briefings": briefings,
+        "recorded_in": settings.LANGUAGE_CODE,  # the headline and note, as the desk wrote them
     }
-    return render("status_alert", context, f"Alert: {batch.headline}", settings.DIGEST_LIST_ID)
+    subject = gettext("Alert: %(headline)s") % {"headline": batch.headline}
+    return render("status_alert", context, subject, settings.DIGEST_LIST_ID)
 
 
 @functools.lru_cache
-def link_template(view, site_url):
-    return site_url + reverse(f"digests:{view}", kwargs={"token": "TOKEN"})
+def link_template(view, site_url, language):
+    with translation.override(language):
+        return site_url + reverse(f"digests:{view}", kwargs={"token": "TOKEN"})
 
 
 @functools.lru_cache
@@ -200,36 +251,48 @@ def signer(salt):
     return signing.Signer(salt=salt)
 
 
-def personal_links(subscriber_id):
-    """Absolute preferences and one-click unsubscribe URLs for a subscriber id.
+def personal_links(subscriber_id, language=settings.LANGUAGE_CODE):
+    """Absolute preferences and one-click unsubscribe URLs for a subscriber id, on the pages
+    of their language.
 
     The same URLs as `Subscriber.get_absolute_url()` and `unsubscribe_url()`, without building
     a model instance and resolving a URL twice per recipient.
     """
     return tuple(
-        link_template(view, settings.SITE_URL).replace(
+        link_template(view, settings.SITE_URL, language).replace(
             "TOKEN", signer(salt).sign(str(subscriber_id))
         )
         for view, salt in (("preferences", PREFERENCES_SALT), ("unsubscribe", UNSUBSCRIBE_SALT))
     )
 
 
-def confirmation(subscriber, token):
-    """The double opt-in email: one per request, so Django's own message class is fast enough."""
-    context = {
-        "confirm_url": absolute(reverse("digests:confirm", kwargs={"token": token})),
-        "already": subscriber.state == Subscriber.State.CONFIRMED,
-        "preferences_url": absolute(subscriber.get_absolute_url()),
-        "hours": settings.DIGEST_CONFIRM_MAX_AGE // 3600,
-        "site_url": settings.SITE_URL,
-    }
-    message = EmailMultiAlternatives(
-        "Confirm your Briefing Desk email subscription",
-        render_to_string("digests/email/confirm.txt", context),
-        to=[subscriber.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(render_to_string("digests/email/confirm.html", context), "text/html")
+def desk_languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def confirmation(subscriber, token, language=None):
+    """The double opt-in email: one per request, so Django's own message class is fast enough.
+
+    In the language the reader chose with this request (`language`), else their own.
+    """
+    if language not in desk_languages():
+        language = subscriber.language
+    with translation.override(language):
+        context = {
+            "confirm_url": absolute(reverse("digests:confirm", kwargs={"token": token})),
+            "already": subscriber.state == Subscriber.State.CONFIRMED,
+            "preferences_url": absolute(subscriber.get_absolute_url()),
+            "hours": settings.DIGEST_CONFIRM_MAX_AGE // 3600,
+            "site_url": settings.SITE_URL,
+        }
+        message = EmailMultiAlternatives(
+            gettext("Confirm your Briefing Desk email subscription"),
+            render_to_string("digests/email/confirm.txt", context),
+            to=[subscriber.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        html = render_to_string("digests/email/confirm.html", context)
+    message.attach_alternative(html, "text/html")
     return message
 
 
@@ -238,28 +301,31 @@ def welcome(subscriber):
 
     Its Message-ID is derived from the subscriber, so a resend after a crash folds into one.
     """
-    preferences, unsubscribe = personal_links(subscriber.pk)
-    summary = subscriber.follows_summary()
-    context = {
-        "follows": ("everything the desk publishes" if subscriber.follow_all else summary),
-        "schedule": subscriber.schedule_summary(),
-        "preferences_url": preferences,
-        "unsubscribe_url": unsubscribe,
-        "archive_url": absolute(reverse("digest_archive:index")),
-        "site_url": settings.SITE_URL,
-    }
-    mailto = f"mailto:{settings.DIGEST_UNSUBSCRIBE_MAILTO}?subject=unsubscribe"
-    message = EmailMultiAlternatives(
-        "Welcome to Briefing Desk",
-        render_to_string("digests/email/welcome.txt", context),
-        to=[subscriber.email],
-        headers={
-            "Auto-Submitted": "auto-generated",
-            "Message-ID": mime.message_id("welcome", subscriber.pk, 0),
-            "List-Id": settings.DIGEST_LIST_ID,
-            "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.attach_alternative(render_to_string("digests/email/welcome.html", context), "text/html")
+    preferences, unsubscribe = personal_links(subscriber.pk, subscriber.language)
+    with subscriber.in_language():
+        summary = subscriber.follows_summary()
+        context = {
+            "follow_all": subscriber.follow_all,
+            "follows": summary,
+            "schedule": subscriber.schedule_summary(),
+            "preferences_url": preferences,
+            "unsubscribe_url": unsubscribe,
+            "archive_url": absolute(reverse("digest_archive:index")),
+            "site_url": settings.SITE_URL,
+        }
+        mailto = f"mailto:{settings.DIGEST_UNSUBSCRIBE_MAILTO}?subject=unsubscribe"
+        message = EmailMultiAlternatives(
+            gettext("Welcome to Briefing Desk"),
+            render_to_string("digests/email/welcome.txt", context),
+            to=[subscriber.email],
+            headers={
+                "Auto-Submitted": "auto-generated",
+                "Message-ID": mime.message_id("welcome", subscriber.pk, 0),
+                "List-Id": settings.DIGEST_LIST_ID,
+                "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        html = render_to_string("digests/email/welcome.html", context)
+    message.attach_alternative(html, "text/html")
     return message

@@ -2,26 +2,55 @@
 
 A chunk matches thousands of subscribers against a few dozen briefings, so both sides are
 loaded in a handful of queries and matched in Python rather than queried per subscriber.
+
+A candidate is a translation group: an original and its public translations. It enters a
+digest once, with the window of its first public version, so a translation published after
+its original went out does not bring the group back; each reader gets the version in their
+language where one is public, the original otherwise (`Briefing.objects.for_language`).
 """
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db.models import Min
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from taggit.models import Tag
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
-from briefings.digests.models import Subscriber
+from briefings.digests.models import (
+    Subscriber,
+    group_of,
+    groups_first_published,
+    versions_for,
+)
 from briefings.newsroom.models import Briefing, TaggedBriefing, bylines_prefetch
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 @dataclass
 class Candidate:
-    """A public briefing with the ids a subscriber's follows are matched against."""
+    """A public briefing (or translation group) with the ids a subscriber's follows are
+    matched against: those of every public version of the group."""
 
     briefing: Briefing
     tags: set = field(default_factory=set)
     actors: set = field(default_factory=set)
     agreements: set = field(default_factory=set)
+    versions: dict = field(default_factory=dict)  # language code: the version its readers get
+    published_at: object = None  # when the group's first version became public
+
+    def __post_init__(self):
+        if self.published_at is None and self.briefing is not None:
+            self.published_at = self.briefing.publish_at
+
+    def version(self, language):
+        """The briefing readers of `language` get, or None when none is public for them."""
+        if not self.versions:
+            return self.briefing
+        return self.versions.get(language)
 
 
 @dataclass
@@ -41,27 +70,62 @@ class Follows:
 
 
 def load_candidates(since, until):
-    """Public briefings published in (since, until], newest first, with their follow ids."""
-    briefings = list(
+    """Translation groups first published in (since, until], newest first, each with its
+    version per language and the follow ids of all its public versions."""
+    return load_groups(dict(groups_first_published(since, until).values_list("group", "first")))
+
+
+def load_group(briefing):
+    """The public translation group of a briefing as one candidate, or None if none of it is
+    public any more."""
+    group = briefing.translation_of_id or briefing.pk
+    first = (
         Briefing.objects.published()
-        .filter(publish_at__gt=since, publish_at__lte=until)
+        .annotate(group=group_of())
+        .filter(group=group)
+        .aggregate(first=Min("publish_at"))["first"]
+    )
+    found = load_groups({group: first}) if first else []
+    return found[0] if found else None
+
+
+def load_groups(first):
+    """Candidates for translation groups, given as {original id: first publication}."""
+    if not first:
+        return []
+    briefings = {
+        b.pk: b
+        for b in Briefing.objects.published()
+        .annotate(group=group_of())
+        .filter(group__in=list(first))
         .select_related("lead_image")
         .prefetch_related("agreements", bylines_prefetch())
-        .order_by("-publish_at", "-pk")
-    )
-    candidates = {b.pk: Candidate(b) for b in briefings}
-    ids = list(candidates)
+    }
+    chosen = {}
+    for language in LANGUAGE_CODES:
+        rows = versions_for(list(first), language).order_by("group", "-pk")
+        for group, pk in rows.values_list("group", "pk"):
+            chosen.setdefault(group, {}).setdefault(language, briefings[pk])
+    groups = {}
+    for group, versions in chosen.items():
+        default = versions.get(settings.LANGUAGE_CODE) or next(iter(versions.values()))
+        groups[group] = Candidate(default, versions=versions, published_at=first[group])
+    members = {pk: groups[b.group] for pk, b in briefings.items() if b.group in groups}
+    ids = list(members)
     for briefing_id, tag_id in TaggedBriefing.objects.filter(content_object_id__in=ids).values_list(
         "content_object_id", "tag_id"
     ):
-        candidates[briefing_id].tags.add(tag_id)
+        members[briefing_id].tags.add(tag_id)
     for briefing_id, actor_id in Briefing.actors.through.objects.filter(
         briefing_id__in=ids
     ).values_list("briefing_id", "actor_id"):
-        candidates[briefing_id].actors.add(actor_id)
-    for candidate in candidates.values():
-        candidate.agreements = {a.pk for a in candidate.briefing.agreements.all()}
-    return list(candidates.values())
+        members[briefing_id].actors.add(actor_id)
+    for pk, candidate in members.items():
+        candidate.agreements |= {a.pk for a in briefings[pk].agreements.all()}
+    newest_first = sorted(
+        groups.values(), key=lambda c: (c.published_at, c.briefing.pk), reverse=True
+    )
+    return newest_first
 
 
 def load_follows(subscribers):
@@ -79,7 +143,7 @@ def load_follows(subscribers):
     return follows
 
 
-EVERYTHING = "You follow everything the desk publishes."
+EVERYTHING = gettext_lazy("You follow everything the desk publishes.")
 
 
 def load_names(candidates):
@@ -100,15 +164,14 @@ def load_names(candidates):
 
 def reason(follows, candidates, names):
     """Why a reader gets these briefings, from the follows they matched ("You follow defence,
-    CETA and Italy."), or everything for a reader who follows it all."""
+    CETA and Italy."), or everything for a reader who follows it all; in the active language."""
     if follows.follow_all:
-        return EVERYTHING
+        return str(EVERYTHING)
     matched = []
     for kind in ("tags", "actors", "agreements"):
         hit = set().union(*(getattr(follows, kind) & getattr(c, kind) for c in candidates))
         matched += sorted(names[kind][pk] for pk in hit if pk in names[kind])
     if not matched:
-        return "You follow topics this briefing covers."
-    if len(matched) == 1:
-        return f"You follow {matched[0]}."
-    return f"You follow {', '.join(matched[:-1])} and {matched[-1]}."
+        return gettext("You follow topics this briefing covers.")
+    listed = get_text_list(matched, pgettext("the last of a list", "and"))
+    return gettext("You follow %(follows)s.") % {"follows": listed}

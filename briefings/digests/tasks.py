@@ -105,12 +105,16 @@ def send_status_alerts(self, batch_id):
     retry_backoff=True,
     max_retries=MAX_RETRIES,
 )
-def send_confirmation(subscriber_id, token):
-    """The double opt-in email: the only one an unconfirmed address ever gets."""
+def send_confirmation(subscriber_id, token, language=None):
+    """The double opt-in email: the only one an unconfirmed address ever gets.
+
+    In `language`, the one chosen with the request (a confirmed subscriber's own changes
+    only once they confirm); a message queued before languages existed carries none.
+    """
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or subscriber.state == Subscriber.State.SUPPRESSED:
         return
-    rendering.confirmation(subscriber, token).send()
+    rendering.confirmation(subscriber, token, language).send()
 
 
 @shared_task(

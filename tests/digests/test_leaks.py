@@ -46,6 +46,8 @@ def test_unpublished_briefings_never_appear_in_digests_or_alerts(
     defence = Tag.objects.create(name="Defence", slug="defence")
     unpublished = unpublished_on(pact, now)
     public = BriefingFactory(headline="A public briefing", publish_at=now - HOUR)
+    # Its French translation, still a draft: French readers get the original meanwhile.
+    unpublished.append(DraftFactory(language="fr", translation_of=public))
     for n, briefing in enumerate([*unpublished, public]):
         if briefing is not public:
             briefing.headline = f"{CANARY} headline {n}"
@@ -60,6 +62,8 @@ def test_unpublished_briefings_never_appear_in_digests_or_alerts(
         SubscriberFactory(follow_all=False, tags=[defence]),
         SubscriberFactory(follow_all=False, agreements=[pact], instant_alerts=True),
         SubscriberFactory(instant_alerts=True),
+        SubscriberFactory(language="fr"),
+        SubscriberFactory(language="fr", follow_all=False, agreements=[pact], instant_alerts=True),
     ]
 
     call_command("send_digest", "daily", "--wait", "30")
@@ -67,18 +71,20 @@ def test_unpublished_briefings_never_appear_in_digests_or_alerts(
     for briefing in unpublished:  # even a wrongly sent signal must not leak
         briefing_published.send(sender=Briefing, briefing=briefing)
     briefing_published.send(sender=Briefing, briefing=public)
-    wait_until(lambda: Alert.objects.filter(state="sent").count() == 2)
+    wait_until(lambda: Alert.objects.filter(state="sent").count() == 3)
     for briefing in unpublished:
         tasks.send_alerts.delay(briefing.pk)
-    messages = smtp_server.wait_for(len(subscribers) + 2)
+    messages = smtp_server.wait_for(len(subscribers) + 3)
 
-    assert len(messages) == len(subscribers) + 2  # the test would see a leak: mail did go out
+    assert len(messages) == len(subscribers) + 3  # the test would see a leak: mail did go out
     for message in messages:
         raw = message.as_bytes().decode("utf-8", "replace")
         parts = [part.get_content() for part in message.walk() if not part.is_multipart()]
         assert CANARY not in raw
         assert all(CANARY not in part for part in parts)
         assert all("A public briefing" in part for part in parts)
+    assert sum("(en anglais)" in m.get_body(preferencelist=("plain",)).get_content()
+               for m in messages) == 3  # fmt: skip
     assert set(Alert.objects.values_list("briefing", flat=True)) == {public.pk}
 
     # Nor does the admin's preview of a subscriber's next digest.

@@ -338,7 +338,7 @@ def sign_up(client, monkeypatch, capture, email="ana@mail.example", **extra):
     sent = []
     monkeypatch.setattr(
         "briefings.digests.tasks.send_confirmation.delay",
-        lambda pk, token: sent.append(token),
+        lambda pk, token, language=None: sent.append(token),
     )
     with capture(execute=True):
         response = client.post(SUBSCRIBE, form(email, **extra))

@@ -26,8 +26,10 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from briefings import paths
 from briefings.digests.models import Delivery, Edition
 from briefings.images.models import rendition_keys
 from briefings.newsroom.models import Briefing
@@ -565,6 +567,35 @@ def test_unpublished_briefings_are_gone_for_the_public(client, newsroom):
     assert client.get(planned.get_absolute_url()).status_code == 404
     archive = client.get("/en/digests/").content.decode()
     assert sent.get_absolute_url() in archive and planned.get_absolute_url() not in archive
+
+
+@pytest.mark.django_db
+def test_french_digest_pages_show_no_unpublished_translation(client, newsroom):
+    """The French web version of an edition and the French archive: a French translation not
+    yet public leaves its original in place, never itself."""
+    canary = newsroom["canary"]
+    first, second = newsroom["published"][:2]
+    DraftFactory(headline=f"{canary} brouillon", language="fr", translation_of=first)
+    BriefingFactory(
+        headline=f"{canary} programmée",
+        language="fr",
+        translation_of=second,
+        status=Briefing.Status.SCHEDULED,
+        publish_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    sent = newsroom["editions"]["sent"]
+    try:
+        with translation.override("fr"):
+            urls = [sent.get_absolute_url(), reverse("digest_archive:index")]
+        for url in urls:
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+            assert response.status_code == 200, url
+            assert not carries(response, canary, url), url
+        page = client.get(urls[0], HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert page.count('<article class="card') == 4 and first.headline in page
+    finally:
+        translation.deactivate()
+        paths._halves.cache_clear()  # slug_path keeps the first language's route: reported
 
 
 def test_the_crawler_follows_html_and_xml_links():

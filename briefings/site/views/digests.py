@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
@@ -31,18 +33,21 @@ from briefings.site.cache import DIGESTS, LISTS, briefing_tags, public_page, tag
 
 ARCHIVE_PAGE_SIZE = 30
 
-INVALID_LINK = (
+INVALID_LINK = _(
     "This link is not valid: it may have been copied incompletely, or it has expired. "
     "Nothing was changed."
 )
 
-SUPERSEDED_LINK = (
+SUPERSEDED_LINK = _(
     "This confirmation link was already used, or you unsubscribed after it was sent, so it "
     "no longer works. Nothing was changed."
 )
 
 
-def invalid_link(request, message=INVALID_LINK, title="Link not valid", status=400):
+INVALID_TITLE = _("Link not valid")
+
+
+def invalid_link(request, message=INVALID_LINK, title=INVALID_TITLE, status=400):
     return render(
         request,
         "site/digests/invalid_link.html",
@@ -52,7 +57,7 @@ def invalid_link(request, message=INVALID_LINK, title="Link not valid", status=4
 
 
 def superseded_link(request):
-    return invalid_link(request, SUPERSEDED_LINK, title="Link already used", status=410)
+    return invalid_link(request, SUPERSEDED_LINK, title=_("Link already used"), status=410)
 
 
 @never_cache
@@ -64,7 +69,7 @@ def subscribe(request):
             response = render(
                 request,
                 "site/digests/rate_limited.html",
-                {"title": "Too many attempts"},
+                {"title": gettext("Too many attempts")},
                 status=429,
             )
             response["Retry-After"] = str(settings.DIGEST_RATE_PER_IP[1])
@@ -75,7 +80,8 @@ def subscribe(request):
             return redirect("digests:check_inbox")
     else:
         form = SubscribeForm(initial=prefill(request))
-    return render(request, "site/digests/subscribe.html", {"form": form, "title": "Email digests"})
+    context = {"form": form, "title": gettext("Email digests")}
+    return render(request, "site/digests/subscribe.html", context)
 
 
 def prefill(request):
@@ -105,7 +111,7 @@ def request_confirmation(email, choices):
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
         if subscriber is None:
-            subscriber = Subscriber.objects.create(email=email)
+            subscriber = Subscriber.objects.create(email=email, language=choices["language"])
             subscriber.apply_follows(choices)
         elif subscriber.state == Subscriber.State.PENDING:
             subscriber.apply_follows(choices)
@@ -114,12 +120,13 @@ def request_confirmation(email, choices):
         if not ratelimits.allow("address", email.lower(), *settings.DIGEST_RATE_PER_ADDRESS):
             return
         token = subscriber.confirmation_token(choices)
-        transaction.on_commit(lambda: tasks.send_confirmation.delay(subscriber.pk, token))
+        language = choices["language"]  # the confirmation speaks the language just chosen
+        transaction.on_commit(lambda: tasks.send_confirmation.delay(subscriber.pk, token, language))
 
 
 @never_cache
 def check_inbox(request):
-    return render(request, "site/digests/check_inbox.html", {"title": "Check your inbox"})
+    return render(request, "site/digests/check_inbox.html", {"title": gettext("Check your inbox")})
 
 
 @never_cache
@@ -140,9 +147,19 @@ def confirm(request, token):
             return superseded_link(request)
         if started:
             transaction.on_commit(lambda: tasks.send_welcome.delay(subscriber.pk))
-        messages.success(request, "Subscription confirmed. You can change what you receive here.")
+        messages.success(
+            request, gettext("Subscription confirmed. You can change what you receive here.")
+        )
         return redirect(subscriber.get_absolute_url())
-    context = {"subscriber": subscriber, "choices": choices, "title": "Confirm your subscription"}
+    choices.setdefault("language", subscriber.language)  # a link from before the choice
+    names = [t.name for t in choices["tags"]] + [a.name_i18n for a in choices["actors"]]
+    names += [a.display_name for a in choices["agreements"]]
+    context = {
+        "subscriber": subscriber,
+        "choices": choices,
+        "follows": ", ".join(names),
+        "title": gettext("Confirm your subscription"),
+    }
     return render(request, "site/digests/confirm.html", context)
 
 
@@ -158,7 +175,7 @@ def preferences(request, token):
             subscriber.apply_follows(form.choices())
             subscriber.paused = form.cleaned_data["paused"]
             subscriber.save(update_fields=["paused"])
-            messages.success(request, "Your preferences are saved.")
+            messages.success(request, gettext("Your preferences are saved."))
             return redirect(subscriber.get_absolute_url())
     else:
         form = PreferencesForm(initial=PreferencesForm.initial_for(subscriber))
@@ -166,7 +183,7 @@ def preferences(request, token):
         "form": form,
         "subscriber": subscriber,
         "unsubscribe_url": subscriber.unsubscribe_url(),
-        "title": "Your email preferences",
+        "title": gettext("Your email preferences"),
     }
     return render(request, "site/digests/preferences.html", context)
 
@@ -186,13 +203,13 @@ def unsubscribe(request, token):
             "site/digests/unsubscribed.html",
             {
                 "subscriber": subscriber,
-                "title": "Unsubscribed",
+                "title": gettext("Unsubscribed"),
                 "resubscribe_url": reverse("digests:subscribe")
                 + "?"
                 + urlencode({"email": subscriber.email}),
             },
         )
-    context = {"subscriber": subscriber, "title": "Unsubscribe"}
+    context = {"subscriber": subscriber, "title": gettext("Unsubscribe")}
     return render(request, "site/digests/unsubscribe.html", context)
 
 
@@ -208,8 +225,8 @@ def archive(request):
         "site/digests/archive.html",
         {
             "page": page,
-            "title": "Past digests",
-            "description": "Every digest the desk has sent, newest first, as published.",
+            "title": gettext("Past digests"),
+            "description": gettext("Every digest the desk has sent, newest first, as published."),
             "nav": "digests",
         },
     )
@@ -218,13 +235,14 @@ def archive(request):
 @require_safe
 @public_page
 def edition(request, kind, period):
-    """An edition's web version: what readers who follow everything got, still public now."""
+    """An edition's web version: what readers who follow everything got, still public now, in
+    the page's language where translated (the originals otherwise)."""
     try:
         day = datetime.date.fromisoformat(period)
     except ValueError:
         raise Http404("No such edition.") from None
     found = get_object_or_404(Edition.objects.archived(), kind=kind, period=day)
-    briefings = list(found.public_briefings().listed().order_by("-publish_at", "-pk"))
+    briefings = list(found.public_briefings(get_language()).listed().order_by("-publish_at", "-pk"))
     tag_page(request, DIGESTS, LISTS, *briefing_tags(briefings))
     return render(
         request,
@@ -232,9 +250,8 @@ def edition(request, kind, period):
         {
             "edition": found,
             "briefings": briefings,
-            "title": str(found),
-            "description": f"The briefings of the desk's {found.get_kind_display().lower()} "
-            f"digest of {found.period:%d %B %Y}.",
+            "title": found.title(),
+            "description": found.description(),
             "nav": "digests",
         },
     )
