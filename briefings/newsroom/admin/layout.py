@@ -20,6 +20,15 @@ class FormLayoutMixin:
     fieldsets = [
         (None, {"fields": ["headline", "dek", "body", "article_type"]}),
         (
+            "Language",
+            {
+                "fields": ["language", "translation_of"],
+                "description": "A translation is a briefing of its own, linked to its "
+                "original: readers of either language are offered the other version once "
+                "both are published.",
+            },
+        ),
+        (
             "Links",
             {
                 "fields": ["tags", "actors", "agreements", "events"],
