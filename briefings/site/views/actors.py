@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor, Membership, OfficeTerm
@@ -72,7 +73,7 @@ def detail(request, slug):
     participations = actor.participations.select_related("event__country").order_by(
         "-event__start_date", "event__title"
     )[:TIMELINE_SIZE]
-    briefings = list(actor.briefings.published().listed()[:10])
+    briefings = list(actor.briefings.published().for_language(get_language()).listed()[:10])
     tag_page(request, f"actor:{actor.pk}", RECORDS, *briefing_tags(briefings))
     terms = list(actor.office_terms.all())
     return render(
