@@ -2,6 +2,8 @@
 
 English puts the symbol first (“€150 billion”); French writes the amount, the scale and the
 currency in words (« 150 milliards d'euros ») and only a bare amount with its symbol (« 150 € »).
+Thousands are written out as amounts (150000), not as a scale: French would need another
+pattern for them (« 150 000 euros », never « mille d'euros »).
 Each pattern is one translatable message, so no language's word order is built in code.
 """
 
@@ -18,7 +20,6 @@ CURRENCIES = [
     ("GBP", _("pound sterling (GBP)")),
 ]
 SCALES = [
-    ("thousand", _("thousand")),
     ("million", _("million")),
     ("billion", _("billion")),
     ("trillion", _("trillion")),
@@ -27,8 +28,6 @@ SCALES = [
 
 def scale_words(scale, count):
     """The scale in words, agreeing with the amount (« 1,5 milliard », « 150 milliards »)."""
-    if scale == "thousand":
-        return ngettext("thousand", "thousand", count)
     if scale == "million":
         return ngettext("million", "million", count)
     if scale == "billion":
