@@ -95,14 +95,16 @@ class TranslationsMixin:
             .select_related("translation_of")
             .only("headline", "slug", "language", "status", "version", "source_version",
                   "publish_at", "expires_at", "translation_of__version")
-            .order_by("translation_of", "language")
+            .order_by(F("translation_of").asc(nulls_first=True), "language")
         )  # fmt: skip
         original = next((b for b in group if b.translation_of_id is None), None)
-        visible = set(
-            self.get_queryset(request)
-            .filter(pk__in=[b.pk for b in group])
-            .values_list("pk", flat=True)
-        )
+        visible = {briefing.pk}
+        if len(group) > 1:
+            visible |= set(
+                self.get_queryset(request)
+                .filter(pk__in=[b.pk for b in group])
+                .values_list("pk", flat=True)
+            )
         rows = []
         for version in group:
             stale = version.original_changed_since_translation
@@ -129,12 +131,14 @@ class TranslationsMixin:
             )
         translate = []
         if self.has_add_permission(request):
+            taken = {version.language for version in group}
             translate = [
                 (
                     TRANSLATE_INTO.get(code, f"Translate into {name}"),
                     reverse("admin:newsroom_briefing_translate", args=[briefing.pk, code]),
                 )
-                for code, name in briefing.missing_languages()
+                for code, name in settings.LANGUAGES
+                if code not in taken
             ]
         return {"rows": rows if len(rows) > 1 else [], "translate": translate}
 

@@ -444,11 +444,6 @@ class Briefing(models.Model):
             return self
         return self.translation_group().filter(language=language).first()
 
-    def missing_languages(self):
-        """Languages the group has no version in yet: what "Translate into…" offers."""
-        taken = set(self.translation_group().values_list("language", flat=True))
-        return [(code, name) for code, name in settings.LANGUAGES if code not in taken]
-
     @property
     def original_changed_since_translation(self):
         """Whether this translation's original has moved on since it was last brought up to
