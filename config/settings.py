@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Before sessions, CSRF, auth and messages: an anonymous reader's cached page skips them.
     "briefings.site.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions (a chosen language), before CommonMiddleware (its slash redirects).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,5 +1,8 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+
+from briefings.site import urls as site_urls
 
 admin.site.site_header = "Briefing Desk"
 admin.site.site_title = "Briefing Desk"
@@ -11,5 +14,7 @@ handler500 = "briefings.site.views.pages.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("email/", include("briefings.digests.webhooks")),
-    path("", include("briefings.site.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    *site_urls.urlpatterns,
+    *i18n_patterns(*site_urls.localized_urlpatterns),
 ]

@@ -280,7 +280,7 @@ def test_a_published_scheduled_briefing_is_not_rescheduled(demo):
 
 
 def test_only_published_demo_briefings_reach_the_public_site(demo, client):
-    home = client.get("/").content.decode()
+    home = client.get("/en/").content.decode()
     for briefing in Briefing.objects.all():
         response = client.get(briefing.get_absolute_url())
         if briefing.status == Briefing.Status.PUBLISHED:
@@ -461,7 +461,7 @@ def test_the_pact_briefing_has_a_credited_lead_image(demo, client):
 
 def test_cetas_map_sets_the_ten_states_apart_and_the_uk_as_no_longer_covered(demo, client):
     """Issue 15's walk on the demo: the page's map, from the record as the dossier loads it."""
-    html = client.get("/agreements/ceta/").content.decode()
+    html = client.get("/en/agreements/ceta/").content.decode()
     drawn = dict(
         (iso, status)
         for status, iso in re.findall(r'class="map-party st-(\w+)" data-iso="(\w{3})"', html)

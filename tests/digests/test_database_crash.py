@@ -86,7 +86,7 @@ class Cluster:
 
     def query(self, sql):
         """One value, or None while the server is down or recovering."""
-        url = f"postgres://postgres@127.0.0.1:{self.port}/briefings"
+        url = f"postgres://postgres@127.0.0.1:{self.port}/en/briefings"
         try:
             with psycopg.connect(url, connect_timeout=2) as conn:
                 return conn.execute(sql).fetchone()[0]
