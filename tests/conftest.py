@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 
 from config.celery import app as celery_app
 
@@ -165,6 +166,15 @@ def _dossier_storage(settings, tmp_path_factory):
 def _media_root(settings, tmp_path_factory):
     """Uploads and renditions go to a directory of the test's own, never var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request under /fr/ leaves French active
+    in its thread, which would otherwise carry into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
