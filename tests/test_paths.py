@@ -35,3 +35,13 @@ def test_tag_paths_keep_accented_slugs():
     assert slug_path("tag", "québec") == "/en/tags/qu%C3%A9bec/"
     with pytest.raises(NoReverseMatch):
         slug_path("tag", "qué bec")
+
+
+def test_each_language_gets_its_own_prefix():
+    """The halves are cached per language: the first one asked for must not stick."""
+    from django.utils import translation
+
+    assert slug_path("actors:detail", "ceta") == "/en/actors/ceta/"
+    with translation.override("fr"):
+        assert slug_path("actors:detail", "ceta") == "/fr/actors/ceta/"
+    assert slug_path("actors:detail", "ceta") == "/en/actors/ceta/"
