@@ -37,6 +37,7 @@ def news_article(briefing):
         "@type": "NewsArticle",
         "headline": briefing.headline,
         "description": briefing.dek,
+        "inLanguage": briefing.language,
         "url": url,
         "mainEntityOfPage": url,
         "datePublished": moment(briefing.publish_at),

@@ -88,7 +88,7 @@ def test_the_panel_lists_the_group_with_states_and_a_stale_flag(editor_client):
 
     panel = panel_of(editor_client.get(change_url(pact)))
     assert "English (original)" in panel
-    assert "Français" in panel
+    assert "French" in panel
     assert "Draft" in panel and "Published" in panel
     assert "The original changed since this translation was updated (v5 → v7)." in panel
     assert f'href="{change_url(french)}"' in panel
@@ -135,7 +135,7 @@ def test_translate_makes_a_draft_and_opens_it(editor_client):
     assert response["Location"] == change_url(french)
     assert (french.language, french.slug, french.status) == ("fr", "the-pact-fr", "draft")
     page = editor_client.get(response["Location"])
-    assert any("draft translation into Français" in m for m in messages_of(page))
+    assert any("draft translation into French" in m for m in messages_of(page))
     assert page.context["adminform"].form["headline"].value() == "The pact"
 
 
@@ -185,3 +185,27 @@ def test_the_list_shows_language_and_filters_translations(editor_client):
     assert listed(translation="stale") == {"Pacte FR"}
     html = editor_client.get(changelist).content.decode()
     assert 'FR <span class="translation-stale">(translation, behind)</span>' in html
+
+
+def test_key_figures_take_an_amount_currency_and_scale_in_the_admin(editor_client):
+    pact = DraftFactory()
+    rows = {
+        "key_figures-TOTAL_FORMS": 1,
+        "key_figures-0-label": "SAFE",
+        "key_figures-0-value": "€150 billion",
+        "key_figures-0-currency": "EUR",
+        "key_figures-0-scale": "billion",
+        "key_figures-0-position": 0,
+    }
+    response = editor_client.post(change_url(pact), form_data(pact, **rows))
+    assert response.status_code == 200
+    [errors] = response.context["inline_admin_formsets"][1].formset.errors
+    assert errors["amount"] == ["Give the amount that the currency or scale applies to."]
+    assert not pact.key_figures.exists()
+
+    response = editor_client.post(
+        change_url(pact), form_data(pact, **rows, **{"key_figures-0-amount": "150"})
+    )
+    assert response.status_code == 302
+    figure = pact.key_figures.get()
+    assert (str(figure.amount), figure.currency, figure.scale) == ("150.0000", "EUR", "billion")

@@ -26,7 +26,7 @@ def test_editor_translates_into_french_and_keeps_it_up_to_date(live_server, page
     page.wait_for_url("**/change/")
     french = Briefing.objects.get(translation_of=pact)
     assert page.url.endswith(reverse("admin:newsroom_briefing_change", args=[french.pk]))
-    assert "draft translation into Français" in page.locator(".messagelist .success").inner_text()
+    assert "draft translation into French" in page.locator(".messagelist .success").inner_text()
     assert page.locator("#id_headline").input_value() == pact.headline
     assert page.locator("#id_language").input_value() == "fr"
     rows = page.locator(".translations-panel tbody tr")

@@ -73,7 +73,7 @@ def test_one_translation_per_language_is_said_in_words():
     BriefingFactory(language="fr", translation_of=pact)
     second = DraftFactory.build(slug="le-pacte-bis", language="fr", translation_of=pact)
     assert errors_of(second)["translation_of"] == [
-        "“The pact” already has a translation in Français."
+        "“The pact” already has a translation in French."
     ]
 
 

@@ -16,9 +16,9 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from briefings.newsroom.models.briefing import language_name
+
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
-# The button's words in the target language's own name: "Translate into French".
-TRANSLATE_INTO = {"en": "Translate into English", "fr": "Translate into French"}
 
 
 class TranslationFilter(admin.SimpleListFilter):
@@ -114,7 +114,7 @@ class TranslationsMixin:
                     "briefing": version,
                     "current": version.pk == briefing.pk,
                     "original": version.translation_of_id is None,
-                    "language": LANGUAGE_NAMES.get(version.language, version.language),
+                    "language": language_name(version.language),
                     "state": "Published" if public else version.get_status_display(),
                     "public_url": version.get_absolute_url() if public else None,
                     "change_url": reverse("admin:newsroom_briefing_change", args=[version.pk])
@@ -134,10 +134,10 @@ class TranslationsMixin:
             taken = {version.language for version in group}
             translate = [
                 (
-                    TRANSLATE_INTO.get(code, f"Translate into {name}"),
+                    f"Translate into {language_name(code)}",
                     reverse("admin:newsroom_briefing_translate", args=[briefing.pk, code]),
                 )
-                for code, name in settings.LANGUAGES
+                for code, _ in settings.LANGUAGES
                 if code not in taken
             ]
         return {"rows": rows if len(rows) > 1 else [], "translate": translate}
@@ -160,7 +160,7 @@ class TranslationsMixin:
             return HttpResponseRedirect(change_url)
         messages.success(
             request,
-            f"A draft translation into {LANGUAGE_NAMES[language]} was made from the original: "
+            f"A draft translation into {language_name(language)} was made from the original: "
             "translate its headline, summary, body and key figures, then send it through the "
             "workflow like any briefing.",
         )

@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
@@ -50,6 +50,11 @@ TOC_MIN_HEADINGS = 3
 
 # The latest briefings that "in the news" (topics, dossiers, followable lists) is counted over.
 TOPIC_WINDOW = 200
+
+
+def language_name(code):
+    """A language's name in the active language: “French” on the English desk."""
+    return get_language_info(code)["name_translated"]
 
 
 def bylines_prefetch():
@@ -406,14 +411,14 @@ class Briefing(models.Model):
                     "language": _(
                         "A translation is in another language than its original (%(language)s)."
                     )
-                    % {"language": original.get_language_display()}
+                    % {"language": language_name(original.language)}
                 }
             )
         if original.translations.filter(language=self.language).exclude(pk=self.pk).exists():
             raise ValidationError(
                 {
                     "translation_of": _("“%(original)s” already has a translation in %(language)s.")
-                    % {"original": original, "language": self.get_language_display()}
+                    % {"original": original, "language": language_name(self.language)}
                 }
             )
 
