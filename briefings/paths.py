@@ -3,8 +3,8 @@
 A page links to a hundred objects or more and reverse() costs some 15 µs a call, a tenth of
 an uncached page's time. The route is reversed once per URL name, URLconf, script prefix and
 language (i18n_patterns put it in the path) with a placeholder slug; each link then only puts
-its slug in. A slug the route would refuse
-goes through reverse(), so it fails exactly as before.
+its slug in. A slug the route would refuse goes through reverse(), so it fails exactly as
+before.
 """
 
 import re

@@ -965,6 +965,44 @@ BRIEFINGS = [
     },
 ]
 
+# Versions of the briefings above in another language, each written for its readers (not a
+# translation of the English word for word): a briefing of its own, linked to its original.
+# Key figures as data print in the reader's language (« 150 milliards d'euros »).
+TRANSLATIONS = [
+    {
+        "translation_of": "canada-eu-sign-security-and-defence-partnership",
+        "language": "fr",
+        "slug": "le-canada-et-l-ue-concluent-un-partenariat-de-securite-et-de-defense",
+        "headline": "Le Canada et l'Union européenne concluent un partenariat de sécurité et "
+        "de défense",
+        "dek": (
+            "Signé au sommet de Bruxelles, l'accord donne un cadre durable à la coopération "
+            "militaire entre Ottawa et les Vingt-Sept : une première pour l'Union avec un "
+            "pays des Amériques."
+        ),
+        "publish_at": _at("2025-06-23T19:00:00"),
+        "authors": ["demo-hmarchand"],
+        "key_figures": [
+            (
+                "Instrument européen SAFE pour les achats de défense",
+                "150 milliards d'euros",
+                {"amount": "150", "currency": "EUR", "scale": "billion"},
+                "Union européenne",
+            ),
+            (
+                "Relation commerciale UE-Canada adossée à l'AECG",
+                "125 milliards d'euros",
+                {"amount": "125", "currency": "EUR", "scale": "billion"},
+                "",
+            ),
+        ],
+        "sources": [
+            ("Déclaration commune du sommet UE-Canada", "Conseil européen", None, ""),
+            ("Partenariat de sécurité et de défense UE-Canada", "Union européenne", None, ""),
+        ],
+    },
+]
+
 # The pact briefing's lead image: drawn by briefings/demo/images.py, the desk's own work.
 LEAD_IMAGE = {
     "briefing": "canada-eu-sign-security-and-defence-partnership",

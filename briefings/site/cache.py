@@ -347,6 +347,8 @@ def briefing_saved(sender, instance, created=False, raw=False, **kwargs):
     tags = [f"briefing:{instance.pk}", ANY_CHANGE]
     if moved:
         tags += [LISTS, *link_tags(instance.pk)]
+        if instance.translation_of_id:  # the original's page links its public translations
+            tags.append(f"briefing:{instance.translation_of_id}")
     purge(tags, changes=moved)
 
 

@@ -1,5 +1,8 @@
 """RSS and Atom feeds of published briefings: everything, and per tag, actor and agreement.
 
+Each feed comes under both language prefixes (/en/feeds/rss/, /fr/feeds/rss/) and lists the
+briefings as that language's readers get them (`for_language`), its channel in that language.
+
 Subclasses name what they follow in get_object/title and narrow `briefings()`; the item methods
 are shared, so every feed shows a briefing the same way (corrections included).
 
@@ -17,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
@@ -28,9 +33,10 @@ FEED_SIZE = 30
 
 
 class BriefingFeed(Feed):
-    title = "Briefing Desk"
-    description = "The latest briefings from the desk."
+    title = gettext_lazy("Briefing Desk")
+    description = gettext_lazy("The latest briefings from the desk.")
     subtitle = description
+    # The channel's <language> is the active one (Feed's default): the prefix's.
 
     def link(self, obj=None):
         return obj.get_absolute_url() if obj is not None else reverse("home")
@@ -49,6 +55,7 @@ class BriefingFeed(Feed):
         # Into lists, not managers: a manager's prefetch builds a queryset per item and relation.
         return (
             self.briefings(obj)
+            .for_language(get_language())
             .listed()
             .prefetch_related(
                 Prefetch("corrections", to_attr="correction_list"),
@@ -95,10 +102,10 @@ class TagFeed(BriefingFeed):
         return public_tag(slug)
 
     def title(self, obj):
-        return f"Briefing Desk — {obj.name}"
+        return _("Briefing Desk — %(name)s") % {"name": obj.name}
 
     def description(self, obj):
-        return f"Briefings tagged “{obj.name}”."
+        return _("Briefings tagged “%(name)s”.") % {"name": obj.name}
 
     subtitle = description
 
@@ -118,10 +125,10 @@ class ActorFeed(BriefingFeed):
         return get_object_or_404(Actor, slug=slug)
 
     def title(self, obj):
-        return f"Briefing Desk — {obj.name}"
+        return _("Briefing Desk — %(name)s") % {"name": obj.name}
 
     def description(self, obj):
-        return f"Briefings on {obj.name}."
+        return _("Briefings on %(name)s.") % {"name": obj.name}
 
     subtitle = description
 
@@ -138,10 +145,10 @@ class AgreementFeed(BriefingFeed):
         return get_object_or_404(Agreement, slug=slug)
 
     def title(self, obj):
-        return f"Briefing Desk — {obj.display_name}"
+        return _("Briefing Desk — %(name)s") % {"name": obj.display_name}
 
     def description(self, obj):
-        return f"Briefings on {obj.title}."
+        return _("Briefings on %(name)s.") % {"name": obj.title}
 
     subtitle = description
 
@@ -158,10 +165,10 @@ class ContributorFeed(BriefingFeed):
         return public_contributor(slug)
 
     def title(self, obj):
-        return f"Briefing Desk — {obj.name}"
+        return _("Briefing Desk — %(name)s") % {"name": obj.name}
 
     def description(self, obj):
-        return f"Briefings by {obj.name}."
+        return _("Briefings by %(name)s.") % {"name": obj.name}
 
     subtitle = description
 

@@ -1,3 +1,10 @@
+"""The sitemaps: every public page, under each language it is read in.
+
+A briefing has one address, under its own language's prefix, and names its other published
+versions as alternates (the original as `x-default`); every other page is listed under both
+prefixes, each naming the other (Django's i18n sitemaps).
+"""
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
@@ -11,10 +18,18 @@ from briefings.events.models import Event
 from briefings.newsroom.models import Briefing, Contributor
 
 
+def version_path(version):
+    """The page of a version given as `with_public_versions()` lists it."""
+    return Briefing(language=version["language"], slug=version["slug"]).get_absolute_url()
+
+
 class SiteSitemap(Sitemap):
     """Addresses on settings.SITE_URL, like the pages' canonical links, whatever the Host."""
 
     limit = 2000
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol=None):
         return settings.SITE_URL.split("://", 1)[0]
@@ -27,10 +42,41 @@ class BriefingSitemap(SiteSitemap):
     changefreq = "daily"
     priority = 0.8
 
+    i18n = False  # each version has an address of its own, in its own language
+
     def items(self):
-        return Briefing.objects.published().only(
-            "slug", "publish_at", "public_updated_at", "expires_at", "status"
+        return (
+            Briefing.objects.published()
+            .only(
+                "slug",
+                "language",
+                "translation_of",
+                "publish_at",
+                "public_updated_at",
+                "expires_at",
+                "status",
+            )
+            .with_public_versions()
         )
+
+    def _urls(self, page, protocol, domain):
+        """Each briefing with its published versions as alternates, the original x-default."""
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            briefing = url["item"]
+            if not briefing.version_list:
+                continue
+            own = {"language": briefing.language, "slug": briefing.slug}
+            own["original"] = briefing.translation_of_id is None
+            group = sorted([own, *briefing.version_list], key=lambda v: v["language"])
+            url["alternates"] = [
+                {"location": f"{protocol}://{domain}{version_path(v)}", "lang_code": code}
+                for v, code in (
+                    *((v, v["language"]) for v in group),
+                    *((v, "x-default") for v in group if v["original"]),
+                )
+            ]
+        return urls
 
     def lastmod(self, item):
         return item.public_updated_at or item.publish_at

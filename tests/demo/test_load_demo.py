@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements import statuschange
@@ -90,7 +91,7 @@ def test_the_dossier_is_complete(demo):
     )
     assert Agreement.objects.count() == 8
     assert Event.objects.count() == 6
-    assert Briefing.objects.count() == 5
+    assert Briefing.objects.count() == 6  # five in English, the pact's in French too
     out, _ = demo
     assert "actors: 45 created" in out
 
@@ -233,11 +234,11 @@ def test_one_draft_one_scheduled_the_rest_published(demo):
         ("review", "scheduled"),
     ]
     published = Briefing.objects.published()
-    assert published.count() == 3
+    assert published.count() == 4
     assert set(published.values_list("status", flat=True)) == {"published"}
     assert all(b.publish_at < timezone.now() - datetime.timedelta(days=30) for b in published)
     later = timezone.now() + datetime.timedelta(minutes=4)
-    assert Briefing.objects.published(now=later).count() == 4
+    assert Briefing.objects.published(now=later).count() == 5
 
 
 def test_briefings_are_written_tagged_and_linked(demo):
@@ -280,12 +281,15 @@ def test_a_published_scheduled_briefing_is_not_rescheduled(demo):
 
 
 def test_only_published_demo_briefings_reach_the_public_site(demo, client):
-    home = client.get("/en/").content.decode()
+    homes = {code: client.get(f"/{code}/").content.decode() for code in ("en", "fr")}
     for briefing in Briefing.objects.all():
         response = client.get(briefing.get_absolute_url())
+        home = homes[briefing.language]
         if briefing.status == Briefing.Status.PUBLISHED:
             assert response.status_code == 200
-            assert briefing.key_figures.first().value in response.content.decode()
+            with translation.override(briefing.language):
+                figure = briefing.key_figures.first().display_value()
+            assert escape(figure) in response.content.decode()
             assert f'href="{briefing.get_absolute_url()}"' in home
         else:
             assert response.status_code == 404
@@ -334,7 +338,7 @@ def test_no_dev_users_without_debug(settings):
     _, err = load()
     assert not get_user_model().objects.filter(username__in=["admin", "editor", "writer"]).exists()
     assert "--with-dev-users" in err
-    assert Briefing.objects.count() == 5
+    assert Briefing.objects.count() == 6
 
     load("--with-dev-users")
     assert get_user_model().objects.filter(username__in=["admin", "editor", "writer"]).count() == 3
@@ -499,3 +503,24 @@ def test_the_reference_data_reads_in_french(demo, client):
     assert "<h1>Accord économique et commercial global" in html
     assert "Italie" in html and "Royaume-Uni" in html
     assert [a.slug for a in Actor.objects.search("Union europeenne")] == ["european-union"]
+
+
+def test_the_pact_briefing_has_its_own_french_version(demo, client):
+    pact = Briefing.objects.get(slug="canada-eu-sign-security-and-defence-partnership")
+    french = Briefing.objects.get(translation_of=pact)
+    assert (french.language, french.status) == ("fr", Briefing.Status.PUBLISHED)
+    assert french.slug == "le-canada-et-l-ue-concluent-un-partenariat-de-securite-et-de-defense"
+    assert french.headline.startswith("Le Canada et l'Union européenne")
+    assert "« le plus européen des pays non européens »" in french.body
+    assert "AECG" in french.body and "CETA" not in french.body
+    assert french.lead_image == pact.lead_image is not None
+    assert not french.original_changed_since_translation
+    assert set(french.actors.all()) == set(pact.actors.all())
+
+    with translation.override("fr"):
+        page = client.get(french.get_absolute_url()).content.decode()
+    assert "150 milliards d&#x27;euros" in page
+    assert f'href="{pact.get_absolute_url()}"' in page and "Read in English" in page
+    english = client.get(pact.get_absolute_url()).content.decode()
+    assert f'href="{french.get_absolute_url()}"' in english and "Lire en français" in english
+    assert french.get_absolute_url().startswith("/fr/")

@@ -53,6 +53,8 @@ def form_data(briefing, **overrides):
         "dek": briefing.dek,
         "body": briefing.body,
         "article_type": briefing.article_type,
+        "language": briefing.language,
+        "translation_of": briefing.translation_of_id or "",
         "tags": "",
         "base_version": briefing.version,
     }

@@ -35,6 +35,7 @@ def test_admin_save_snapshots_the_byline_just_saved(client):
         "dek": "",
         "body": "Text.",
         "article_type": "news",
+        "language": "en",
         "tags": "",
         "base_version": briefing.version,
         "byline_rows-TOTAL_FORMS": 1,

@@ -263,7 +263,8 @@ def test_change_form_cost_is_flat(client, django_assert_max_num_queries, count):
         PreviewLink.objects.create(briefing=briefing, created_by=user)
     client.force_login(user)
     url = reverse("admin:newsroom_briefing_change", args=[briefing.pk])
-    with django_assert_max_num_queries(24):
+    # 25: the translations panel reads the briefing's translation group in one query.
+    with django_assert_max_num_queries(25):
         response = client.get(url)
     assert f"Revisions ({count})" in response.content.decode()
 

@@ -175,8 +175,21 @@ def carries(response, canary, url):
     return canary.lower() in text.lower()
 
 
-def plant(canary, state, *, actor, person, agreement, event, shared_tag, secret_word, bylines):
-    """One unpublished briefing of `state` with the canary everywhere a page could print it."""
+def plant(
+    canary,
+    state,
+    *,
+    actor,
+    person,
+    agreement,
+    event,
+    shared_tag,
+    secret_word,
+    bylines,
+    translation_of=None,
+):
+    """One unpublished briefing of `state` with the canary everywhere a page could print it;
+    with `translation_of`, an unpublished French translation of that (public) briefing."""
     now = timezone.now()
     hour = datetime.timedelta(hours=1)
     states = {
@@ -198,12 +211,14 @@ def plant(canary, state, *, actor, person, agreement, event, shared_tag, secret_
             "expires_at": now - hour,
         },
     }
+    french = {"language": "fr", "translation_of": translation_of} if translation_of else {}
     briefing = DraftFactory(
         headline=f"{canary} headline: the defence pact {state}",
-        slug=f"{state}-{canary.lower()}",
+        slug=f"{'fr-' if french else ''}{state}-{canary.lower()}",
         dek=f"{canary} dek about the defence pact and {secret_word}.",
         body=f"Body of the {state} briefing on the defence pact. {canary} {secret_word}.",
         **states[state],
+        **french,
     )
     briefing.tags.add(shared_tag, canary, f"{canary} {state}")
     briefing.actors.add(actor, person)
@@ -307,6 +322,24 @@ def newsroom():
         briefing.events.add(lonely_event)
         briefing.tags.add("nordic")
         planted[state] = briefing
+    # Unpublished French translations of public English briefings: never linked from their
+    # originals, named as their alternates, listed for French readers or fed to them.
+    translations = {}
+    originals = [*published]
+    for state in ("draft", "scheduled", "withdrawn", "expired"):
+        original = originals.pop(0)
+        translations[state] = plant(
+            canary,
+            state,
+            actor=actor,
+            person=person,
+            agreement=agreement,
+            event=event,
+            shared_tag="defence",
+            secret_word=secret_word,
+            bylines=[writer, hidden],
+            translation_of=original,
+        )
 
     editions = digest_editions()
     refresh_search = getattr(Briefing.objects, "update_search_vector", None)
@@ -318,6 +351,7 @@ def newsroom():
         "secret_word": secret_word,
         "published": published,
         "planted": planted,
+        "translations": translations,
         "actors": [actor, person, bloc, lonely_actor],
         "agreements": [agreement, lonely_agreement],
         "events": [event, lonely_event],
@@ -400,6 +434,8 @@ def seeds_for(data):
         "/robots.txt",
         "/this-page-does-not-exist/",
         "/fr/this-page-does-not-exist/",
+        *(b.get_absolute_url() for b in data["published"]),
+        *(f"/fr/briefings/{b.slug}/" for b in data["published"]),  # the other prefix: a 301
         *api_seeds(data, filters, event_filters),
     ]
 
@@ -437,7 +473,8 @@ def api_seeds(data, filters, event_filters):
 def test_the_canary_never_reaches_a_public_surface(client, newsroom):
     canary = newsroom["canary"]
     planted = newsroom["planted"]
-    unpublished_urls = {b.get_absolute_url() for b in planted.values()}
+    translations = newsroom["translations"]
+    unpublished_urls = {b.get_absolute_url() for b in [*planted.values(), *translations.values()]}
     visited = crawl(client, seeds_for(newsroom))
     ok = {url for url, r in visited.items() if r.status_code == 200}
     kinds = Counter(page_kind(url) for url in ok)
@@ -537,6 +574,28 @@ def test_images_of_unpublished_briefings_cannot_be_fetched_or_guessed(client, ne
     for pk in range(min(pks) - 2, max(pks) + 3):
         response = client.get(f"/images/{pk}/{signature}/wide-960.jpeg")
         assert response.status_code == (200 if pk == public.pk else 404), pk
+
+
+@pytest.mark.django_db
+def test_unpublished_translations_are_gone_and_their_originals_never_name_them(client, newsroom):
+    canary = newsroom["canary"]
+    for state, french in newsroom["translations"].items():
+        for prefix in ("/fr/", "/en/"):
+            url = f"{prefix}briefings/{french.slug}/"
+            response = client.get(url)
+            expected = {"withdrawn": {410}, "expired": {404, 410}}.get(state, {404})
+            assert response.status_code in expected, (state, url, response.status_code)
+            assert not carries(response, canary, url), (state, url)
+        original = french.translation_of
+        for url in (original.get_absolute_url(), f"/fr/briefings/{original.slug}/"):
+            response = client.get(url, follow=True)
+            page = response.content.decode()
+            assert response.status_code == 200, url
+            assert "Lire en français" not in page, (state, url)
+            assert '<link rel="alternate" hreflang="fr"' not in page, (state, url)
+            assert french.slug not in page, (state, url)
+    sitemap = client.get("/sitemap-briefings.xml").content.decode()
+    assert canary.lower() not in sitemap.lower() and "hreflang" not in sitemap
 
 
 @pytest.mark.django_db

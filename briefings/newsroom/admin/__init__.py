@@ -29,6 +29,7 @@ from briefings.newsroom.admin.inlines import (
 )
 from briefings.newsroom.admin.layout import FormLayoutMixin
 from briefings.newsroom.admin.revisions import NoLostWorkMixin
+from briefings.newsroom.admin.translations import TranslationFilter, TranslationsMixin
 from briefings.newsroom.admin.workflow import WorkflowMixin
 from briefings.newsroom.admin.writing import WritingSurfaceMixin
 from briefings.newsroom.models import (
@@ -50,19 +51,22 @@ admin.site.index_template = "admin/newsroom/dashboard.html"
 class BriefingAdmin(
     WritingSurfaceMixin,
     WorkflowMixin,
+    TranslationsMixin,
     AutosaveMixin,
     FormLayoutMixin,
     NoLostWorkMixin,
     ImageChooserMixin,
     admin.ModelAdmin,
 ):
-    list_display = ["headline", "state", "publication", "expiry", "byline", "updated_at"]
-    list_filter = [StatusFilter, AuthorFilter, "article_type"]
-    list_select_related = ["created_by"]
+    list_display = [
+        "headline", "state", "language_state", "publication", "expiry", "byline", "updated_at",
+    ]  # fmt: skip
+    list_filter = [StatusFilter, AuthorFilter, "article_type", "language", TranslationFilter]
+    list_select_related = ["created_by", "translation_of"]
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["actors", "agreements", "events", "lead_image"]
+    autocomplete_fields = ["actors", "agreements", "events", "lead_image", "translation_of"]
     inlines = [BylineInline, KeyFigureInline, SourceInline, CorrectionInline, TransitionInline]
     form = BriefingForm
     change_form_template = "admin/newsroom/briefing/revision_change_form.html"
@@ -161,6 +165,7 @@ class BriefingAdmin(
         if briefing is not None:
             extra_context["workflow"] = self.workflow_panel(request, briefing)
             extra_context["no_lost_work"] = self.no_lost_work_panel(request, briefing)
+            extra_context["translations"] = self.translations_panel(request, briefing)
             if self.has_change_permission(request, briefing):
                 extra_context["autosave"] = self.autosave_panel(request, briefing)
         return super().change_view(request, object_id, form_url, extra_context)

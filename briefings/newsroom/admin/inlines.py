@@ -60,7 +60,9 @@ class CorrectionInline(admin.StackedInline):
 
 class KeyFigureInline(admin.TabularInline):
     model = KeyFigure
-    fields = ["label", "value", "unit", "source", "position"]
+    # The amount, currency and scale are optional: given, they print the figure in each
+    # reader's language; the value as printed stays the fallback.
+    fields = ["label", "value", "amount", "currency", "scale", "unit", "source", "position"]
     extra = 0
 
 

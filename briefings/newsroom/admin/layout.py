@@ -25,6 +25,16 @@ class FormLayoutMixin:
     fieldsets = [
         (None, {"fields": ["headline", "dek", "body", "article_type"]}),
         (
+            gettext_lazy("Language"),
+            {
+                "fields": ["language", "translation_of"],
+                "description": gettext_lazy(
+                    "A translation is a briefing of its own, linked to its original: readers "
+                    "of either language are offered the other version once both are published."
+                ),
+            },
+        ),
+        (
             gettext_lazy("Links"),
             {
                 "fields": ["tags", "actors", "agreements", "events"],

@@ -3,14 +3,18 @@
 import logging
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info, override
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
@@ -18,7 +22,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event
 from briefings.images.models import Image
-from briefings.newsroom import richtext
+from briefings.newsroom import figures, richtext
 from briefings.newsroom.models.contributors import Byline, Contributor
 from briefings.newsroom.models.outbox import Outbox
 from briefings.newsroom.models.revisions import REVISIONED_FIELDS, Revision
@@ -46,6 +50,11 @@ TOC_MIN_HEADINGS = 3
 
 # The latest briefings that "in the news" (topics, dossiers, followable lists) is counted over.
 TOPIC_WINDOW = 200
+
+
+def language_name(code):
+    """A language's name in the active language: “French” on the English desk."""
+    return get_language_info(code)["name_translated"]
 
 
 def bylines_prefetch():
@@ -89,6 +98,27 @@ class BriefingQuerySet(SearchableQuerySet):
         return self.filter(
             Q(language=language) | Q(translation_of__isnull=True) & ~Exists(published_here)
         )
+
+    def with_public_versions(self, now=None):
+        """Each briefing with its translation group's other public versions, by language, as
+        dicts (id, language, slug, original: whether it is the group's original) in
+        `version_list`: what its page links and its sitemap entry names, in the same query."""
+        root = Coalesce(OuterRef("translation_of"), OuterRef("pk"))
+        versions = (
+            self.model.objects.published(now)
+            .filter(Q(pk=root) | Q(translation_of=root))
+            .exclude(pk=OuterRef("pk"))
+            .order_by("language")
+            .values(
+                entry=JSONObject(
+                    id="id",
+                    language="language",
+                    slug="slug",
+                    original=Q(translation_of__isnull=True),
+                )
+            )
+        )
+        return self.annotate(version_list=ArraySubquery(versions))
 
     def listed(self):
         """Briefings as lists show them: no body or vectors, tags in one more query.
@@ -236,6 +266,11 @@ class Briefing(models.Model):
         related_name="translations",
         verbose_name="translation of",
     )
+    # The original's version this translation was last brought up to date with: set when it
+    # is made from the original and when its translator marks it up to date.
+    source_version = models.PositiveIntegerField(
+        "original's version translated", null=True, blank=True, editable=False
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField("publication time", null=True, blank=True)
     expires_at = models.DateTimeField("expiry time", null=True, blank=True)
@@ -351,7 +386,153 @@ class Briefing(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return slug_path("newsroom:detail", self.slug)
+        """The page under its own language's prefix, whatever language is active."""
+        with override(self.language):
+            return slug_path("newsroom:detail", self.slug)
+
+    def clean(self):
+        """A translation group is one original and at most one translation per other language."""
+        super().clean()
+        if self.translation_of_id is None:
+            clashing = self.pk and self.translations.filter(language=self.language)
+            if clashing and clashing.exists():
+                raise ValidationError(
+                    {
+                        "language": _(
+                            "This briefing has a translation in that language already: an "
+                            "original and its translations each have a language of their own."
+                        )
+                    }
+                )
+            return
+        original = self.translation_of
+        if original.translation_of_id is not None:
+            # A translation of a translation is a translation of the original.
+            original = self.translation_of = original.translation_of
+        if original.pk == self.pk:
+            raise ValidationError(
+                {"translation_of": _("A briefing cannot be a translation of itself.")}
+            )
+        if self.pk and self.translations.exists():
+            raise ValidationError(
+                {
+                    "translation_of": _(
+                        "This briefing has translations of its own: it is an original and "
+                        "cannot become a translation. Link its translations to the other "
+                        "original first."
+                    )
+                }
+            )
+        if original.language == self.language:
+            raise ValidationError(
+                {
+                    "language": _(
+                        "A translation is in another language than its original (%(language)s)."
+                    )
+                    % {"language": language_name(original.language)}
+                }
+            )
+        if original.translations.filter(language=self.language).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {
+                    "translation_of": _("“%(original)s” already has a translation in %(language)s.")
+                    % {"original": original, "language": language_name(self.language)}
+                }
+            )
+
+    # The translation group: the original and its translations, one per language.
+
+    @property
+    def original_id(self):
+        return self.translation_of_id or self.pk
+
+    def translation_group(self):
+        """Every version of this briefing, this one included, in any state."""
+        root = self.original_id
+        return Briefing.objects.filter(Q(pk=root) | Q(translation_of=root))
+
+    def translations_public(self, now=None):
+        """The other versions readers may open, by language: what the page links to."""
+        return (
+            self.translation_group()
+            .published(now)
+            .exclude(pk=self.pk)
+            .only("slug", "language", "headline")
+            .order_by("language")
+        )
+
+    def translation_in(self, language):
+        """The group's version in `language`, whatever its state, or None."""
+        if language == self.language:
+            return self
+        return self.translation_group().filter(language=language).first()
+
+    @property
+    def original_changed_since_translation(self):
+        """Whether this translation's original has moved on since it was last brought up to
+        date (by its `version`, which every save and move bumps)."""
+        if self.translation_of_id is None:
+            return False
+        return self.source_version is None or self.translation_of.version > self.source_version
+
+    def mark_up_to_date(self):
+        """Record that this translation follows its original's current version.
+
+        Written around save(): the translation's own text did not change, so its version does
+        not move and nobody's open form goes stale.
+        """
+        version = Briefing.objects.values_list("version", flat=True).get(pk=self.translation_of_id)
+        Briefing.objects.filter(pk=self.pk).update(source_version=version)
+        self.source_version = version
+        return version
+
+    def translate(self, language, *, by=None):
+        """A new draft translation into `language`, prefilled from the original, saved with
+        its first revision. Raises ValidationError if the group has that language already."""
+        original = self.translation_of if self.translation_of_id else self
+        with transaction.atomic():
+            translation = Briefing(
+                headline=original.headline,
+                slug=original.free_slug(f"{original.slug}-{language}"),
+                dek=original.dek,
+                body=original.body,
+                article_type=original.article_type,
+                language=language,
+                translation_of=original,
+                source_version=original.version,
+                lead_image_id=original.lead_image_id,
+                created_by=by,
+            )
+            translation.full_clean(exclude=["slug"])
+            translation.save()
+            translation.tags.set(original.tags.names())
+            translation.actors.set(original.actors.all())
+            translation.agreements.set(original.agreements.all())
+            translation.events.set(original.events.all())
+            KeyFigure.objects.bulk_create(
+                KeyFigure(
+                    briefing=translation,
+                    **{f: getattr(row, f) for f in KeyFigure.COPIED},
+                )
+                for row in original.key_figures.all()
+            )
+            Source.objects.bulk_create(
+                Source(briefing=translation, **{f: getattr(row, f) for f in Source.COPIED})
+                for row in original.sources.all()
+            )
+            translation.save_revision(by, note=f"Translated from “{original}”")
+        return translation
+
+    @staticmethod
+    def free_slug(wanted):
+        """`wanted`, or `wanted-2`, `wanted-3`…: the first no briefing holds."""
+        wanted = wanted[:190]
+        taken = set(Briefing.objects.filter(slug__startswith=wanted).values_list("slug", flat=True))
+        slug, n = wanted, 1
+        while slug in taken:
+            n += 1
+            slug = f"{wanted}-{n}"
+        return slug
 
     @property
     def rendered_body(self):
@@ -615,16 +796,53 @@ class KeyFigure(models.Model):
 
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="key_figures")
     label = models.CharField(max_length=120)
-    value = models.CharField(max_length=40, help_text="As printed, e.g. “€150 billion”, “1.37%”.")
+    value = models.CharField(
+        max_length=40,
+        help_text="As printed, e.g. “€150 billion”, “1.37%”: shown when no amount is given.",
+    )
+    # The same figure as data, printed in each reader's language (« 150 milliards d'euros »).
+    amount = models.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Optional: the number, e.g. 150 for “€150 billion”.",
+    )
+    currency = models.CharField(
+        max_length=3, blank=True, choices=figures.CURRENCIES, help_text="ISO 4217 code."
+    )
+    scale = models.CharField(max_length=10, blank=True, choices=figures.SCALES)
     unit = models.CharField(max_length=60, blank=True, help_text="E.g. “of GDP”.")
     source = models.CharField(max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    # What a translation starts from (Briefing.translate()).
+    COPIED = ("label", "value", "amount", "currency", "scale", "unit", "source", "position")
+
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=False) | (Q(currency="") & Q(scale="")),
+                name="keyfigure_currency_scale_need_amount",
+            )
+        ]
 
     def __str__(self):
         return f"{self.label}: {self.value} {self.unit}".strip()
+
+    def clean(self):
+        super().clean()
+        if self.amount is None and (self.currency or self.scale):
+            raise ValidationError(
+                {"amount": _("Give the amount that the currency or scale applies to.")}
+            )
+
+    def display_value(self):
+        """The figure in the active language when it is given as data, else as printed."""
+        if self.amount is None:
+            return self.value
+        return figures.format_amount(self.amount, self.currency, self.scale)
 
 
 class Source(models.Model):
@@ -634,6 +852,8 @@ class Source(models.Model):
     publisher = models.CharField(max_length=120, blank=True)
     published_on = models.DateField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    COPIED = ("title", "url", "publisher", "published_on", "position")
 
     class Meta:
         ordering = ["position", "pk"]

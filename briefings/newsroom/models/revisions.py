@@ -9,6 +9,7 @@ import difflib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
@@ -41,7 +42,9 @@ def time_line(value):
 
 
 def plain(value):
-    return value.isoformat() if isinstance(value, datetime.date) else value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def content(key, label, lines=one_line):
@@ -152,7 +155,7 @@ REVISIONED_FIELDS = (
     rows(
         "key_figures",
         "Key figures",
-        ["label", "value", "unit", "source", "position"],
+        ["label", "value", "amount", "currency", "scale", "unit", "source", "position"],
         key_figure_line,
     ),
     rows(

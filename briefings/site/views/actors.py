@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor, Membership, OfficeTerm
@@ -74,7 +74,7 @@ def detail(request, slug):
     participations = actor.participations.select_related("event__country").order_by(
         "-event__start_date", "event__title"
     )[:TIMELINE_SIZE]
-    briefings = list(actor.briefings.published().listed()[:10])
+    briefings = list(actor.briefings.published().for_language(get_language()).listed()[:10])
     tag_page(request, f"actor:{actor.pk}", RECORDS, *briefing_tags(briefings))
     terms = list(actor.office_terms.all())
     return render(

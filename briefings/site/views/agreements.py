@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -57,7 +58,7 @@ def detail(request, slug):
     events = agreement.events.select_related("country").order_by(
         "-start_date", "start_precision", "title"
     )
-    briefings = list(agreement.briefings.published().listed()[:10])
+    briefings = list(agreement.briefings.published().for_language(get_language()).listed()[:10])
     tag_page(request, f"agreement:{agreement.pk}", RECORDS, *briefing_tags(briefings))
     return render(
         request,

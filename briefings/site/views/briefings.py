@@ -7,10 +7,11 @@ number of queries whatever it lists (related rows are prefetched with published 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -29,7 +30,7 @@ from briefings.staff.policy import verified_staff_required
 @require_safe
 @public_page
 def home(request):
-    published = Briefing.objects.published()
+    published = Briefing.objects.published().for_language(get_language())
     latest = list(published.listed()[:10])
     tag_page(request, LISTS, RECORDS, *briefing_tags(latest))
     today = timezone.localdate()
@@ -59,7 +60,7 @@ def home(request):
 @require_safe
 @public_page
 def index(request):
-    briefings = Briefing.objects.published()
+    briefings = Briefing.objects.published().for_language(get_language())
     filters = {}
     if tag := slug_param(request, "tag", TAG_SLUG):
         filters["tag"] = public_tag(tag)
@@ -100,10 +101,13 @@ DETAIL_RELATIONS = (
 
 
 def detail_queryset(briefings=None):
-    """Briefings with everything their page shows, in one query (see briefings.inlined)."""
+    """Briefings with everything their page shows, in one query (see briefings.inlined), their
+    other published versions included (`with_public_versions`)."""
     published = Briefing.objects.published() if briefings is None else briefings
     return inlined(
-        published.defer("body", "search_vector", "rank_vector").select_related("lead_image"),
+        published.defer("body", "search_vector", "rank_vector")
+        .select_related("lead_image")
+        .with_public_versions(),
         *DETAIL_RELATIONS,
     )
 
@@ -135,7 +139,12 @@ def related_to(briefing):
             Briefing.agreements.through.objects.filter(agreement__in=agreements).values("briefing"),
         )
     )
-    related = Briefing.objects.published().exclude(pk=briefing.pk).filter(pk__in=linked)
+    related = (
+        Briefing.objects.published()
+        .for_language(briefing.language)
+        .exclude(pk=briefing.pk)
+        .filter(pk__in=linked)
+    )
     return related.listed()[:4]
 
 
@@ -150,6 +159,11 @@ def detail(request, slug):
         if withdrawn:
             return render(request, "site/410.html", {"withdrawn": withdrawn[0]}, status=410)
         raise Http404("No such briefing.")
+    own_url = briefing.get_absolute_url()
+    if briefing.language != get_language() and own_url != request.path:
+        # A briefing lives under its own language's prefix, one address per version.
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{own_url}?{query}" if query else own_url)
     response = render_briefing(request, briefing)
     tag_page(request, *page_tags(briefing))
     return response
@@ -159,6 +173,8 @@ def page_tags(briefing):
     """What a briefing page shows: itself, what it links to, its related briefings' cards."""
     return [
         f"briefing:{briefing.pk}",
+        *(f"briefing:{version.pk}" for version in briefing.versions),
+        *([f"briefing:{briefing.translation_of_id}"] if briefing.translation_of_id else []),
         *briefing_tags(briefing.related),
         *(f"tag:{tag.pk}" for tag in briefing.tags.all()),
         *(f"actor:{actor.pk}" for actor in briefing.actors.all()),
@@ -173,11 +189,24 @@ def render_briefing(request, briefing, preview=False):
     `briefing` should come from a queryset prefetched like detail_queryset() does.
     """
     briefing.related = list(related_to(briefing)) if not preview else []
+    # The other published versions: the page links them ("Lire en français") and names
+    # them as alternates (hreflang). An unpublished one is never named, preview or not.
+    if hasattr(briefing, "version_list"):
+        briefing.versions = [
+            Briefing(id=v["id"], language=v["language"], slug=v["slug"])
+            for v in briefing.version_list
+        ]
+    else:
+        briefing.versions = list(briefing.translations_public())
+    alternates = {briefing.language: briefing.get_absolute_url()}
+    alternates |= {version.language: version.get_absolute_url() for version in briefing.versions}
     return render(
         request,
         "site/newsroom/briefing_detail.html",
         {
             "briefing": briefing,
+            "versions": briefing.versions,
+            "alternates": alternates if not preview else {},
             "related": briefing.related,
             "article": news_article(briefing),
             "preview": preview,

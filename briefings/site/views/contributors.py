@@ -8,6 +8,7 @@ answers 404, so the page cannot tell anyone what is being prepared, or by whom.
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -27,7 +28,12 @@ def public_contributor(slug):
 @public_page
 def detail(request, slug):
     contributor = public_contributor(slug)
-    briefings = Briefing.objects.published().filter(contributors=contributor).listed()
+    briefings = (
+        Briefing.objects.published()
+        .for_language(get_language())
+        .filter(contributors=contributor)
+        .listed()
+    )
     page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
     if not page.object_list:
         raise Http404("No such contributor.")

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -109,7 +110,7 @@ def detail(request, slug):
         ),
         slug=slug,
     )
-    briefings = list(event.briefings.published().listed()[:10])
+    briefings = list(event.briefings.published().for_language(get_language()).listed()[:10])
     tag_page(request, f"event:{event.pk}", RECORDS, *briefing_tags(briefings))
     return render(
         request,

@@ -7,6 +7,7 @@ from django.db.models import Count, F
 from django.db.models.functions import Left, Lower, Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -47,7 +48,7 @@ def public_tag(slug):
 @public_page
 def tag(request, slug):
     tag = public_tag(slug)
-    briefings = Briefing.objects.published().filter(tags=tag).listed()
+    briefings = Briefing.objects.published().for_language(get_language()).filter(tags=tag).listed()
     page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
     tag_page(request, f"tag:{tag.pk}", *briefing_tags(page))
     return render(

@@ -367,6 +367,51 @@ class Command(BaseCommand):
                     f"“{briefing.headline}” is scheduled for {scheduled_at:%Y-%m-%d %H:%M:%S} UTC."
                 )
 
+        self.load_translations(contributors, writer, editor)
+
+    def load_translations(self, contributors, writer, editor):
+        """Each version in another language, linked to its original and published with it;
+        one that exists already (by slug) is left as it is."""
+        for data in dossier.TRANSLATIONS:
+            if Briefing.objects.filter(slug=data["slug"]).exists():
+                self.counts["translations"]["left as they are"] += 1
+                continue
+            original = Briefing.objects.get(slug=data["translation_of"])
+            briefing = Briefing(
+                slug=data["slug"],
+                headline=data["headline"],
+                dek=data["dek"],
+                body=(BODIES / f"{data['slug']}.md").read_text(encoding="utf-8"),
+                article_type=original.article_type,
+                language=data["language"],
+                translation_of=original,
+                source_version=original.version,
+                created_by=contributors[data["authors"][0]].user,
+            )
+            briefing.full_clean()
+            briefing.save()
+            Byline.objects.bulk_create(
+                Byline(briefing=briefing, contributor=contributors[username], position=n)
+                for n, username in enumerate(data["authors"])
+            )
+            briefing.actors.set(original.actors.all())
+            briefing.agreements.set(original.agreements.all())
+            briefing.events.set(original.events.all())
+            briefing.tags.set(original.tags.names())
+            KeyFigure.objects.bulk_create(
+                KeyFigure(briefing=briefing, label=label, value=value, source=source, **figure)
+                for label, value, figure, source in data["key_figures"]
+            )
+            Source.objects.bulk_create(
+                Source(
+                    briefing=briefing, title=title, publisher=publisher, published_on=on, url=url
+                )
+                for title, publisher, on, url in data["sources"]
+            )
+            briefing.save_revision(by=briefing.created_by, note="Loaded from the demo dossier")
+            self.counts["translations"]["created"] += 1
+            self.seed_published(briefing, data["publish_at"], writer, editor)
+
     @staticmethod
     def group(name):
         try:
@@ -418,6 +463,8 @@ class Command(BaseCommand):
         else:
             self.counts["images"]["unchanged"] += 1
         Briefing.objects.filter(slug=slug, lead_image=None).update(lead_image=image)
+        # Its translations show the same picture, unless an editor chose another.
+        Briefing.objects.filter(translation_of__slug=slug, lead_image=None).update(lead_image=image)
 
     def report(self):
         self.stdout.write("Demo dossier — the Canada–EU security and defence pact:")
