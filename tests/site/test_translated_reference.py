@@ -133,7 +133,9 @@ def test_french_names_on_the_actor_event_and_list_pages(client, dossier):
 
 
 def test_a_french_briefing_page_names_its_actors_and_agreements_in_french(client, dossier):
-    briefing = BriefingFactory(headline="Ten states have not ratified", slug="ten-states")
+    briefing = BriefingFactory(
+        headline="Dix États n’ont pas ratifié", slug="ten-states", language="fr"
+    )
     briefing.actors.add(dossier["eu"])
     briefing.agreements.add(dossier["ceta"])
     briefing.events.add(dossier["summit"])
@@ -250,7 +252,7 @@ def test_french_values_are_escaped_on_every_public_page(client):
     )
     event.agreements.add(agreement)
     ParticipationFactory(event=event, actor=actor)
-    briefing = BriefingFactory(slug="hostile-briefing")
+    briefing = BriefingFactory(slug="hostile-briefing", language="fr")
     briefing.actors.add(actor)
     briefing.agreements.add(agreement)
     briefing.events.add(event)
@@ -272,3 +274,10 @@ def test_french_values_are_escaped_on_every_public_page(client):
             html = response.content.decode()
             assert "<script>alert(1)" not in html, url
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+
+
+def test_the_french_map_keeps_svg_numbers_machine_readable(client, dossier):
+    """French formats write 653,1: inside SVG attributes that is an error, not a number."""
+    page = client.get(french(dossier["ceta"].get_absolute_url)).content.decode()
+    attributes = re.findall(r'\s(?:viewBox|x|y|x1|x2|width|height)="([^"]*)"', page)
+    assert attributes and not [value for value in attributes if "," in value]

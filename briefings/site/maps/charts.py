@@ -24,7 +24,7 @@ from briefings.agreements.models import Party, PartyAction
 
 SHAPES = Path(__file__).with_name("shapes.json")
 FRAGMENT_SECONDS = 24 * 3600
-VERSION = 4  # bump when the markup changes
+VERSION = 5  # bump when the markup changes
 
 # The timeline's lanes, top to bottom: which action kinds each shows.
 LANES = [
