@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from briefings.agreements.models import PartyAction
+from briefings.agreements.models import Agreement, PartyAction
 from briefings.newsroom.models import Briefing
 from tests.factories import (
     ActorFactory,
@@ -178,6 +178,42 @@ def test_filters(client, ceta):
     assert [e["slug"] for e in get(client, "/api/v1/events", kind="summit")["items"]] == ["new"]
     ranged = get(client, "/api/v1/events", start_from="2025-01-01", start_to="2025-12-31")
     assert [e["slug"] for e in ranged["items"]] == ["new"]
+
+
+def test_updated_since_lists_an_agreement_whose_party_acted_since(client, ceta):
+    """A new action changes the agreement's answer though the agreement's own row is untouched:
+    `updated_since` must list it, or a client syncing by it never learns of the ratification."""
+    AgreementFactory(slug="quiet")
+    Agreement.objects.update(updated_at=timezone.now() - datetime.timedelta(days=30))
+    since = (timezone.now() - datetime.timedelta(days=2)).isoformat()
+
+    def listed():
+        return [a["slug"] for a in get(client, "/api/v1/agreements", updated_since=since)["items"]]
+
+    assert listed() == []
+    france = ceta.party_records.get(actor__slug="france")
+    PartyActionFactory(party=france, kind=K.RATIFICATION, date=timezone.localdate())
+    assert listed() == ["ceta"]
+    assert Agreement.objects.get(slug="ceta").updated_at < timezone.now() - datetime.timedelta(
+        days=29
+    )
+
+
+def test_updated_since_counts_an_imprecise_action_from_its_period_end(client, ceta):
+    """An action known only to the month enters the record at the month's end (as `as_of`
+    reads it), so a client that synced during that month must hear of it."""
+    Agreement.objects.update(updated_at=timezone.now() - datetime.timedelta(days=400))
+    last_year = timezone.localdate().year - 1
+    france = ceta.party_records.get(actor__slug="france")
+    PartyActionFactory(
+        party=france, kind=K.RATIFICATION, date=D(last_year, 12, 1), date_precision="month"
+    )
+    in_that_month = f"{last_year}-12-20T12:00:00Z"
+    after_it = f"{last_year + 1}-01-02T12:00:00Z"
+    assert [
+        a["slug"] for a in get(client, "/api/v1/agreements", updated_since=in_that_month)["items"]
+    ] == ["ceta"]
+    assert get(client, "/api/v1/agreements", updated_since=after_it)["items"] == []
 
 
 def test_keyset_pagination_walks_every_row_once_in_a_stable_order(client):

@@ -334,7 +334,7 @@ def agreements(
     if end := date_filter(signed_to, "signed_to"):
         queryset = queryset.filter(signed_on__lte=end)
     if since := moment_filter(updated_since, "updated_since"):
-        queryset = queryset.filter(updated_at__gte=since)
+        queryset = queryset.updated_since(since)
     rows, next_url, cursor = paginate(request, queryset, ["id"], paging.cursor, paging.limit)
     return respond(
         {
