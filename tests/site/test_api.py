@@ -2,18 +2,22 @@
 filters, keyset pagination, ETags, CORS, the rate limit, hostile input and query budgets."""
 
 import datetime
+import json
 from urllib.parse import quote
 
 import jsonschema
 import pytest
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
-from hypothesis import given
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as examples
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from briefings.agreements.models import Agreement, PartyAction
+from briefings.agreements.models import Agreement, Party, PartyAction
 from briefings.newsroom.models import Briefing
+from briefings.site import records
 from tests.factories import (
     ActorFactory,
     AgreementFactory,
@@ -150,6 +154,74 @@ def test_an_imprecise_date_is_said_so(client, ceta):
     malta = next(p for p in after["items"] if p["actor"]["slug"] == "malta")
     assert (malta["status"], malta["approximate"]) == ("bound", True)
     assert malta["actions"][0]["counts_from"] == "2017-07-31"
+
+
+PRECISE = {
+    "day": lambda d: d,
+    "month": lambda d: d.replace(day=1),
+    "year": lambda d: d.replace(month=1, day=1),
+}
+# Few days, so actions share dates and `as_of` falls on a date or a period's end often: the
+# edges where a derivation goes wrong.
+DAYS = [D(2016, 1, 1), D(2016, 10, 30), D(2016, 12, 31), D(2017, 2, 1), D(2017, 2, 28)]
+DATES = st.one_of(st.sampled_from(DAYS), st.dates(D(2015, 6, 1), D(2017, 6, 30)))
+# Every kind, and more often one of each group the derivation weighs.
+KINDS = st.one_of(
+    st.sampled_from(K.values),
+    st.sampled_from([K.RATIFICATION, K.WITHDRAWAL, K.CEASED_COVERAGE, K.SIGNATURE]),
+    st.sampled_from([K.ACCESSION, K.PROVISIONAL_APPLICATION, K.DOMESTIC_APPROVAL]),
+)
+ACTIONS = st.lists(
+    st.tuples(
+        KINDS,
+        DATES,
+        st.sampled_from(list(PRECISE)),
+        st.sampled_from(["", "Senate, 211–44 <b>&</b>"]),
+    ).map(lambda a: (a[0], PRECISE[a[2]](a[1]), a[2], a[3])),
+    max_size=6,
+    unique_by=lambda a: (a[0], a[1]),
+)
+
+
+@examples(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    histories=st.lists(ACTIONS, min_size=1, max_size=4),
+    as_of=st.one_of(st.none(), DATES),
+)
+@example(  # a withdrawal the day of a ratification ends it
+    histories=[
+        [(K.RATIFICATION, D(2017, 2, 1), "day", ""), (K.WITHDRAWAL, D(2017, 2, 1), "day", "")]
+    ],
+    as_of=None,
+)
+def test_the_api_derives_every_status_as_the_model_does(client, histories, as_of):
+    """The API derives statuses from plain rows (agreements.derive()); the pages and downloads
+    from Party.status_on(). Over any record of actions and any date they must agree, field for
+    field, or one of them misreads the record."""
+    agreement = AgreementFactory()
+    for actions in histories:
+        party = PartyFactory(agreement=agreement)
+        for kind, date, precision, note in actions:
+            PartyActionFactory(
+                party=party, kind=kind, date=date, date_precision=precision, note=note
+            )
+    parties = agreement.party_records.select_related("actor").prefetch_related(
+        Prefetch("actions", to_attr="action_list")
+    )
+    rows = records.rows(parties, as_of)
+    expected = json.loads(records.dumps([records.party_data(r) for r in rows]))
+    query = {"as_of": as_of.isoformat()} if as_of else {}
+    answer = get(client, f"/api/v1/agreements/{agreement.slug}/parties", **query)
+    assert answer["items"] == expected
+    assert answer["counts"] == {
+        "parties": len(rows),
+        **{s: sum(r.status == s for r in rows) for s in Party.Status.values},
+    }
+    assert get(client, f"/api/v1/agreements/{agreement.slug}", **query)["parties"] == expected
 
 
 def test_filters(client, ceta):
@@ -341,7 +413,10 @@ def build(count):
 # One more than the endpoint's own queries: the cache lifetime (published()'s next change).
 API_BUDGETS = {
     "/api/v1/actors": 4,
-    "/api/v1/agreements?as_of=2019-01-01": 7,
+    "/api/v1/agreements?as_of=2019-01-01": 3,
+    "/api/v1/agreements?updated_since=2019-01-01": 3,
+    "/api/v1/agreements/{agreement}?as_of=2019-01-01": 3,
+    "/api/v1/agreements/{agreement}/parties": 3,
     "/api/v1/events": 5,
     "/api/v1/briefings": 8,
 }
@@ -350,7 +425,9 @@ API_BUDGETS = {
 @pytest.mark.parametrize("count", [1, 12])
 def test_api_endpoints_run_constant_queries(client, count, django_assert_max_num_queries):
     build(count)
+    agreement = Agreement.objects.filter(party_records__isnull=False).first().slug
     for url, budget in API_BUDGETS.items():
+        url = url.format(agreement=agreement)
         with django_assert_max_num_queries(budget, info=url):
             assert client.get(url).status_code == 200
 

