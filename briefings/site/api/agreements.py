@@ -1,10 +1,10 @@
-"""The agreements endpoints' answers from plain rows: two queries a page, no model instances.
+"""The agreements endpoints' answers from plain rows: one query a page, no model instances.
 
 A page of 20 agreements carries some 300 parties and 600 actions. Read as model instances with
-prefetches it cost some 30 ms, two thirds of it the ORM building objects. Here PostgreSQL hands
-over each agreement with its relations, and each party with its actor and its actions (each
-action's `counts_from` reckoned in SQL), as plain values and JSON text; each party's status is
-derived in Python from those values, and the answer is laid out as before.
+prefetches it cost some 30 ms, two thirds of it the ORM building objects. Here one query hands
+over each agreement's fields as values, and its relations and its parties, each with its actor
+and its actions (each action's `counts_from` reckoned in SQL), as JSON text; each party's
+status is derived in Python from those values, and the answer is laid out as before.
 
 `derive()` follows `Party.status_on()` rule for rule, as `PartyQuerySet`'s filters do in SQL:
 tests/site/test_api.py holds it to the model's derivation (the pages' and the downloads') over
@@ -20,7 +20,6 @@ from briefings import partialdate
 from briefings.agreements.models import (
     KIND_LABELS,
     STATUS_LABELS,
-    Agreement,
     AgreementRelation,
     DerivedStatus,
     Party,
@@ -30,21 +29,27 @@ from briefings.paths import PLACEHOLDER, SLUG, slug_path
 
 
 class JSONRows(models.Aggregate):
-    """One JSON array per row, aggregated, as text: psycopg passes text through as it is, and
-    orjson reads it several times faster than a JSONField's converter would."""
+    """One JSON array per row, aggregated (json_agg), as JSON to nest in another's rows."""
 
     function = "json_agg"
-    template = "%(function)s(json_build_array(%(expressions)s)%(order_by)s)::text"
+    template = "%(function)s(json_build_array(%(expressions)s)%(order_by)s)"
     allow_order_by = True
+    output_field = models.JSONField()
+
+
+class JSONRowsText(JSONRows):
+    """The same as text: psycopg passes text through as it is, and orjson reads it several
+    times faster than a JSONField's converter would."""
+
+    template = f"({JSONRows.template})::text"
     output_field = models.TextField()
 
 
-def json_rows(queryset, group, *fields, order_by):
+def json_rows(queryset, group, *fields, order_by, text=True):
     """`fields` of the rows of `queryset` that share `group` (the column an OuterRef filter
-    ties to the outer row), as JSON text; None where there are none."""
-    return Subquery(
-        queryset.order_by().values(group).values(rows=JSONRows(*fields, order_by=order_by))
-    )
+    ties to the outer row), as JSON (text unless nested); None where there are none."""
+    rows = (JSONRowsText if text else JSONRows)(*fields, order_by=order_by)
+    return Subquery(queryset.order_by().values(group).values(rows=rows))
 
 
 # In the answer's order; `url` comes after `summary`, `as_of` and what follows after these.
@@ -83,8 +88,8 @@ RELATIONS_FROM = json_rows(
     "note",
     order_by=["pk"],
 )
-ACTOR_FIELDS = ["slug", "name", "kind", "iso_alpha2", "iso_alpha3", "wikidata_qid"]
-# kind, date, date_precision, counts_from, place, note, source_url: in Party._actions() order.
+# Each action: kind, date, date_precision, counts_from, place, note, source_url, in date order
+# (Party._actions()'s).
 ACTIONS = json_rows(
     PartyAction.objects.filter(party=OuterRef("pk")),
     "party",
@@ -96,28 +101,37 @@ ACTIONS = json_rows(
     "note",
     "source_url",
     order_by=["date", "pk"],
+    text=False,
+)
+# Each party: role, note, its actor's slug, name, kind, iso_alpha2, iso_alpha3 and
+# wikidata_qid, and its actions (or null); by actor name, Party's order.
+PARTIES = json_rows(
+    Party.objects.filter(agreement=OuterRef("pk")),
+    "agreement",
+    "role",
+    "note",
+    "actor__slug",
+    "actor__name",
+    "actor__kind",
+    "actor__iso_alpha2",
+    "actor__iso_alpha3",
+    "actor__wikidata_qid",
+    ACTIONS,
+    order_by=["actor__name", "pk"],
 )
 
 
 def agreement_rows(queryset):
-    """What an answer shows of each agreement, as dicts (its relations still JSON text)."""
-    return queryset.values("id", *FIELDS, relations_to=RELATIONS_TO, relations_from=RELATIONS_FROM)
-
-
-def party_rows(agreement_ids):
-    """{agreement id: [(role, note, actor's fields…, actions as JSON text)]}, each agreement's
-    parties in Party's order (by actor name)."""
-    parties = {}
-    rows = (
-        Party.objects.filter(agreement_id__in=agreement_ids)
-        .order_by("agreement_id", "actor__name", "pk")
-        .values_list(
-            "agreement_id", "role", "note", *(f"actor__{f}" for f in ACTOR_FIELDS), ACTIONS
-        )
+    """What an answer shows of each agreement, as dicts: its own fields, and its relations and
+    parties as JSON text."""
+    return queryset.values(
+        "id", *FIELDS, relations_to=RELATIONS_TO, relations_from=RELATIONS_FROM, party_rows=PARTIES
     )
-    for agreement_id, *row in rows:
-        parties.setdefault(agreement_id, []).append(row)
-    return parties
+
+
+def party_rows(queryset):
+    """(slug, parties as JSON text) of the one agreement in `queryset`, or None."""
+    return queryset.values_list("slug", PARTIES).first()
 
 
 def absolute_urls(viewname):
@@ -193,8 +207,7 @@ def caveat(decided_by, approximate, uncertain):
 def party_data(row, as_of, actor_url):
     """records.party_data() of one party row, as of an ISO date or None."""
     role, note, slug, name, kind, iso_alpha2, iso_alpha3, wikidata_qid, actions = row
-    actions = orjson.loads(actions) if actions else []
-    status, decided_by, uncertain, counted, signature, consent = derive(actions, as_of)
+    status, decided_by, uncertain, counted, signature, consent = derive(actions or (), as_of)
     approximate = decided_by is not None and decided_by[PRECISION] != DAY
     if status == Party.Status.BOUND:
         label = KIND_LABELS.get(decided_by[KIND], decided_by[KIND])
@@ -253,16 +266,14 @@ class Answers:
         self.actor_url = absolute_urls("actors:detail")
         self.agreement_url = absolute_urls("agreements:detail")
 
-    def parties(self, rows):
+    def parties(self, text):
+        """Each party of PARTIES' JSON text (None: no parties) laid out."""
+        rows = orjson.loads(text) if text else ()
         return [party_data(row, self.on, self.actor_url) for row in rows]
 
-    def agreements(self, rows):
-        """The answer for each of `rows` (agreement_rows()), its parties fetched at once."""
-        parties = party_rows([row["id"] for row in rows])
-        return [self.agreement(row, parties.get(row["id"], ())) for row in rows]
-
-    def agreement(self, row, party_rows):
-        parties = self.parties(party_rows)
+    def agreement(self, row):
+        """The answer for one of agreement_rows()."""
+        parties = self.parties(row["party_rows"])
         relations = [
             {"kind": kind, "direction": "to", "agreement": slug, "note": note}
             for kind, slug, note in orjson.loads(row["relations_to"] or "[]")
@@ -275,8 +286,3 @@ class Answers:
         data.update((name, row[name]) for name in FIELDS[7:])
         data.update(as_of=self.as_of, counts=counts(parties), relations=relations, parties=parties)
         return data
-
-
-def one(slug):
-    """The agreement with this slug as agreement_rows() gives it, or None."""
-    return agreement_rows(Agreement.objects.filter(slug=slug)).first()

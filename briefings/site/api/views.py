@@ -274,9 +274,10 @@ def agreements(
     rows, next_url, cursor = paginate(
         request, answers.agreement_rows(queryset), ["id"], paging.cursor, paging.limit
     )
+    layout = answers.Answers(as_of)
     return respond(
         {
-            "items": answers.Answers(as_of).agreements(rows),
+            "items": [layout.agreement(row) for row in rows],
             "next": next_url,
             "next_cursor": cursor,
         }
@@ -286,10 +287,10 @@ def agreements(
 @router.get("/agreements/{slug}", response=schemas.Agreement, tags=["agreements"])
 def agreement(request, slug: str, as_of: str | None = None):
     as_of = date_filter(as_of, "as_of")
-    row = answers.one(slug_or_404(slug))
+    row = answers.agreement_rows(Agreement.objects.filter(slug=slug_or_404(slug))).first()
     if row is None:
         raise Http404
-    return respond(answers.Answers(as_of).agreements([row])[0])
+    return respond(answers.Answers(as_of).agreement(row))
 
 
 @router.get("/agreements/{slug}/parties", response=schemas.PartyList, tags=["agreements"])
@@ -298,12 +299,14 @@ def parties(request, slug: str, as_of: str | None = None, status: str | None = N
     (`?as_of=2019-01-01&status=bound`: who had ratified on 1 January 2019)."""
     as_of = date_filter(as_of, "as_of")
     status = choice_filter(status, "status", Party.Status.values)
-    agreement = get_object_or_404(Agreement.objects.only("slug"), slug=slug_or_404(slug))
-    rows = answers.party_rows([agreement.pk]).get(agreement.pk, ())
+    found = answers.party_rows(Agreement.objects.filter(slug=slug_or_404(slug)))
+    if found is None:
+        raise Http404
+    slug, rows = found
     parties = answers.Answers(as_of).parties(rows)
     return respond(
         {
-            "agreement": agreement.slug,
+            "agreement": slug,
             "as_of": as_of,
             "counts": answers.counts(parties),
             "items": [p for p in parties if status is None or p["status"] == status],
