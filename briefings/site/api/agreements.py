@@ -11,15 +11,18 @@ tests/site/test_api.py holds it to the model's derivation (the pages' and the do
 generated records, field for field, for any `as_of`.
 """
 
+from functools import cached_property
+
 import orjson
 from django.conf import settings
-from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db import connection, models
+from django.db.models import F, OuterRef, Subquery
 
 from briefings import partialdate
 from briefings.agreements.models import (
     KIND_LABELS,
     STATUS_LABELS,
+    Agreement,
     AgreementRelation,
     DerivedStatus,
     Party,
@@ -103,35 +106,87 @@ ACTIONS = json_rows(
     order_by=["date", "pk"],
     text=False,
 )
-# Each party: role, note, its actor's slug, name, kind, iso_alpha2, iso_alpha3 and
-# wikidata_qid, and its actions (or null); by actor name, Party's order.
-PARTIES = json_rows(
-    Party.objects.filter(agreement=OuterRef("pk")),
-    "agreement",
-    "role",
-    "note",
-    "actor__slug",
-    "actor__name",
-    "actor__kind",
-    "actor__iso_alpha2",
-    "actor__iso_alpha3",
-    "actor__wikidata_qid",
-    ACTIONS,
-    order_by=["actor__name", "pk"],
-)
 
 
 def agreement_rows(queryset):
-    """What an answer shows of each agreement, as dicts: its own fields, and its relations and
-    parties as JSON text."""
-    return queryset.values(
-        "id", *FIELDS, relations_to=RELATIONS_TO, relations_from=RELATIONS_FROM, party_rows=PARTIES
+    """Each agreement's own fields, as dicts, for Answers.agreements()."""
+    return queryset.values("id", *FIELDS)
+
+
+class AnyOf(models.Lookup):
+    """`lhs = ANY(%s)`: one array parameter, so the SQL is the same however many values."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+class CompiledOnce:
+    """A values_list() query over a list of ids, its SQL compiled once per process.
+
+    Compiling the nested expressions below cost more than PostgreSQL took to run them (over a
+    millisecond a request); their SQL only ever differs by the list, one array parameter.
+    `build(ids)` makes the query from a list it must pass, as it is, to AnyOf.
+    """
+
+    def __init__(self, build):
+        self.build = build
+
+    @cached_property
+    def statement(self):
+        ids = []  # stands for each call's ids; found again among the parameters by identity
+        sql, params = self.build(ids).query.sql_with_params()
+        return sql, params, next(i for i, p in enumerate(params) if p is ids)
+
+    def __call__(self, ids):
+        """{first column: (the other columns)} of the rows for these ids."""
+        if not ids:
+            return {}
+        sql, params, at = self.statement
+        params = [*params[:at], list(ids), *params[at + 1 :]]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {key: values for key, *values in cursor.fetchall()}
+
+
+# {agreement id: (relations to, relations from)}, as JSON text or None.
+RELATIONS = CompiledOnce(
+    lambda ids: (
+        Agreement.objects.filter(AnyOf(F("pk"), ids))
+        .order_by()
+        .values_list("pk", RELATIONS_TO, RELATIONS_FROM)
     )
-
-
-def party_rows(queryset):
-    """(slug, parties as JSON text) of the one agreement in `queryset`, or None."""
-    return queryset.values_list("slug", PARTIES).first()
+)
+# {agreement id: (its parties,)}, as JSON text: each party's role, note, its actor's slug, name,
+# kind, iso_alpha2, iso_alpha3 and wikidata_qid, and its actions (or null); by actor name,
+# Party's order. Grouped in one query, not a subquery per agreement: PostgreSQL then joins the
+# actors once for the page, where it would scan them again for every agreement.
+PARTIES = CompiledOnce(
+    lambda ids: (
+        Party.objects.filter(AnyOf(F("agreement_id"), ids))
+        .order_by()
+        .values("agreement_id")
+        .annotate(
+            rows=JSONRowsText(
+                "role",
+                "note",
+                "actor__slug",
+                "actor__name",
+                "actor__kind",
+                "actor__iso_alpha2",
+                "actor__iso_alpha3",
+                "actor__wikidata_qid",
+                ACTIONS,
+                order_by=["actor__name", "pk"],
+            )
+        )
+        .values_list("agreement_id", "rows")
+    )
+)
 
 
 def absolute_urls(viewname):
@@ -271,15 +326,23 @@ class Answers:
         rows = orjson.loads(text) if text else ()
         return [party_data(row, self.on, self.actor_url) for row in rows]
 
-    def agreement(self, row):
-        """The answer for one of agreement_rows()."""
-        parties = self.parties(row["party_rows"])
+    def agreements(self, rows):
+        """The answer for each of agreement_rows(), with its relations and parties."""
+        ids = [row["id"] for row in rows]
+        relations, parties = RELATIONS(ids), PARTIES(ids)
+        return [
+            self.agreement(row, *relations[row["id"]], *parties.get(row["id"], [None]))
+            for row in rows
+        ]
+
+    def agreement(self, row, relations_to, relations_from, parties):
+        parties = self.parties(parties)
         relations = [
             {"kind": kind, "direction": "to", "agreement": slug, "note": note}
-            for kind, slug, note in orjson.loads(row["relations_to"] or "[]")
+            for kind, slug, note in orjson.loads(relations_to or "[]")
         ] + [
             {"kind": kind, "direction": "from", "agreement": slug, "note": note}
-            for kind, slug, note in orjson.loads(row["relations_from"] or "[]")
+            for kind, slug, note in orjson.loads(relations_from or "[]")
         ]
         data = {name: row[name] for name in FIELDS[:7]}
         data["url"] = self.agreement_url(row["slug"])

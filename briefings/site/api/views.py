@@ -277,7 +277,7 @@ def agreements(
     layout = answers.Answers(as_of)
     return respond(
         {
-            "items": [layout.agreement(row) for row in rows],
+            "items": layout.agreements(rows),
             "next": next_url,
             "next_cursor": cursor,
         }
@@ -290,7 +290,7 @@ def agreement(request, slug: str, as_of: str | None = None):
     row = answers.agreement_rows(Agreement.objects.filter(slug=slug_or_404(slug))).first()
     if row is None:
         raise Http404
-    return respond(answers.Answers(as_of).agreement(row))
+    return respond(answers.Answers(as_of).agreements([row])[0])
 
 
 @router.get("/agreements/{slug}/parties", response=schemas.PartyList, tags=["agreements"])
@@ -299,14 +299,12 @@ def parties(request, slug: str, as_of: str | None = None, status: str | None = N
     (`?as_of=2019-01-01&status=bound`: who had ratified on 1 January 2019)."""
     as_of = date_filter(as_of, "as_of")
     status = choice_filter(status, "status", Party.Status.values)
-    found = answers.party_rows(Agreement.objects.filter(slug=slug_or_404(slug)))
-    if found is None:
-        raise Http404
-    slug, rows = found
+    agreement = get_object_or_404(Agreement.objects.only("slug"), slug=slug_or_404(slug))
+    (rows,) = answers.PARTIES([agreement.pk]).get(agreement.pk, [None])
     parties = answers.Answers(as_of).parties(rows)
     return respond(
         {
-            "agreement": slug,
+            "agreement": agreement.slug,
             "as_of": as_of,
             "counts": answers.counts(parties),
             "items": [p for p in parties if status is None or p["status"] == status],
