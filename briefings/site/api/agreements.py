@@ -305,8 +305,11 @@ def party_data(row, as_of, actor_url):
     }
 
 
+STATUSES = Party.Status.values
+
+
 def counts(parties):
-    tally = dict.fromkeys(Party.Status.values, 0)
+    tally = dict.fromkeys(STATUSES, 0)
     for party in parties:
         tally[party["status"]] += 1
     return {"parties": len(parties), **tally}
