@@ -80,10 +80,10 @@ varnish:
 run: db
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py collectstatic --no-input -v 0
-	@echo "Site:        http://127.0.0.1:8000/"
+	@echo "Site:        http://127.0.0.1:8000/en/  (en français : http://127.0.0.1:8000/fr/)"
 	@echo "Admin:       http://127.0.0.1:8000/admin/  (logins above; password only in development;"
 	@echo "             DJANGO_STAFF_OTP_REQUIRED=1 make run: sign in with a second factor)"
-	@echo "Dev mailbox: http://127.0.0.1:8000/subscribe/dev-mailbox/  (SMTP sink on 127.0.0.1:1025)"
+	@echo "Dev mailbox: http://127.0.0.1:8000/en/subscribe/dev-mailbox/  (SMTP sink on 127.0.0.1:1025)"
 	$(VENV)/bin/honcho start -f Procfile
 
 test: db browser loadtools varnish

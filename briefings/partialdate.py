@@ -8,12 +8,13 @@ import datetime
 
 from django.db import models
 from django.utils.dates import MONTHS
+from django.utils.translation import get_language, pgettext_lazy
 
 
 class Precision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", pgettext_lazy("date precision", "Day")
+    MONTH = "month", pgettext_lazy("date precision", "Month")
+    YEAR = "year", pgettext_lazy("date precision", "Year")
 
 
 def precision_field(**kwargs):
@@ -38,9 +39,28 @@ def normalised(date_field, precision_field_name):
     )
 
 
+# Per language: the month names, and how the first of the month reads ("1er janvier").
+_CALENDARS = {}
+FIRST_OF_MONTH = {"fr": "1er"}
+
+
+def calendar():
+    """The active language's month names and day labels, translated once per language: a
+    lazy month name costs a catalog lookup each time it is printed."""
+    language = get_language()
+    found = _CALENDARS.get(language)
+    if found is None:
+        days = [str(day) for day in range(32)]
+        days[1] = FIRST_OF_MONTH.get((language or "").split("-")[0], "1")
+        found = _CALENDARS[language] = ([""] + [str(MONTHS[m]) for m in range(1, 13)], days)
+    return found
+
+
 def day_month_year(value):
-    """“23 June 2025”: date_format(value, "j F Y") at a quarter of its cost (pages print many)."""
-    return f"{value.day} {MONTHS[value.month]} {value.year}"
+    """“23 June 2025”, « 1er janvier 2019 » in French: date_format(value, "j F Y") at a
+    fraction of its cost (pages print many)."""
+    months, days = calendar()
+    return f"{days[value.day]} {months[value.month]} {value.year}"
 
 
 def format_partial(value, precision):
@@ -49,7 +69,7 @@ def format_partial(value, precision):
     if precision == Precision.YEAR:
         return str(value.year)
     if precision == Precision.MONTH:
-        return f"{MONTHS[value.month]} {value.year}"
+        return f"{calendar()[0][value.month]} {value.year}"
     return day_month_year(value)
 
 

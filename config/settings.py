@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "taggit",
+    "modeltrans",
     "anymail",
     "ninja",  # the API's docs: Swagger UI from its bundled static files, not a CDN
     "briefings.images",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     # Before sessions, CSRF, auth and messages: an anonymous reader's cached page skips them.
     "briefings.site.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions (a chosen language), before CommonMiddleware (its slash redirects).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,6 +156,13 @@ LANGUAGE_CODE = "en"
 # The desk publishes in English and French: public pages live under /en/ and /fr/.
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "briefings" / "locale"]
+# Reference data (actors, agreements, events) keeps its French in an i18n JSON field; an empty
+# French value falls back to the English.
+MODELTRANS_AVAILABLE_LANGUAGES = ("en", "fr")
+MODELTRANS_FALLBACK = {"default": ("en",)}
+MODELTRANS_ADD_FIELD_HELP_TEXT = False
+# British English dates ("9 March 2017"), French numbers with a narrow no-break space.
+FORMAT_MODULE_PATH = "briefings.formats"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -43,6 +43,11 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=[^;]") {
         return (pass);
     }
+    # A bare reading path redirects by the reader's chosen language: never cached, and the
+    # language cookie must reach the backend.
+    if (req.url !~ "^/(en|fr)(/|$)" && req.http.Cookie ~ "(^|;\s*)django_language=") {
+        return (pass);
+    }
     unset req.http.Cookie;
     return (hash);
 }

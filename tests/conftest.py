@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 
 from config.celery import app as celery_app
 
@@ -171,6 +172,16 @@ def _media_root(settings, tmp_path_factory):
 def _fresh_cache():
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request to a /fr/ page leaves French active in the
+    test's thread (LocaleMiddleware activates it and nothing deactivates it), so reverse()
+    and get_absolute_url() in the next test would give /fr/ paths."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 class Mailbox:

@@ -23,8 +23,9 @@ LAYERS = {
     "demo": 6,
 }
 SHARED = -1  # modules at the root of briefings/, under every app
-# Templates of a root package: briefings/staff's sign-in steps (they extend only Django's own).
-SHARED_TEMPLATES = {"admin/staff"}
+# Templates of a root package: briefings/staff's sign-in steps, and the admin header with its
+# choice of language (they extend and include only Django's own and each other).
+SHARED_TEMPLATES = {"admin/staff", "admin/base_site.html", "admin/language_choice.html"}
 VERBS = {"extends": "extends", "include": "includes", "load": "loads"}
 TEMPLATE_TAG = re.compile(r"{%\s*(extends|include|load)\s+([^%]*?)\s*%}")
 # A template named in Python: render("site/newsroom/home.html"), render_to_string(...).

@@ -97,7 +97,7 @@ def test_probes_skip_the_https_redirect_pages_do_not(settings):
 
 
 def test_probes_are_in_no_sitemap_or_page(client):
-    for url in ["/sitemap.xml", "/robots.txt", "/"]:
+    for url in ["/sitemap.xml", "/robots.txt", "/en/"]:
         text = client.get(url).content.decode()
         assert "healthz" not in text and "readyz" not in text
 

@@ -23,15 +23,26 @@ def test_follows_the_script_prefix():
 
     set_script_prefix("/desk/")
     try:
-        assert slug_path("actors:detail", "ceta") == "/desk/actors/ceta/"
+        assert slug_path("actors:detail", "ceta") == "/desk/en/actors/ceta/"
     finally:
         set_script_prefix("/")
-    assert slug_path("actors:detail", "ceta") == "/actors/ceta/"
+    assert slug_path("actors:detail", "ceta") == "/en/actors/ceta/"
 
 
 def test_tag_paths_keep_accented_slugs():
     """taggit slugifies “Québec” to “québec”; its page must exist, percent-encoded."""
     assert slug_path("tag", "québec") == reverse("tag", kwargs={"slug": "québec"})
-    assert slug_path("tag", "québec") == "/tags/qu%C3%A9bec/"
+    assert slug_path("tag", "québec") == "/en/tags/qu%C3%A9bec/"
     with pytest.raises(NoReverseMatch):
         slug_path("tag", "qué bec")
+
+
+def test_follows_the_active_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert slug_path("actors:detail", "ceta") == "/en/actors/ceta/"
+    with translation.override("fr"):
+        assert slug_path("actors:detail", "ceta") == "/fr/actors/ceta/"
+    with translation.override("en"):
+        assert slug_path("agreements:detail", "ceta") == "/en/agreements/ceta/"

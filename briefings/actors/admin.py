@@ -2,9 +2,28 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslatedVirtualField
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.adminsite import IdListFilter
+
+FRENCH_HELP = _("Leave empty and readers of the French pages see the English.")
+
+
+class TranslatedFieldsMixin:
+    """For admins and inlines that edit French values (`name_fr`) beside the English ones."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, TranslatedVirtualField) and formfield is not None:
+            formfield.label = _("%(field)s in French") % {
+                "field": db_field.original_field.verbose_name.capitalize()
+            }
+            formfield.help_text = FRENCH_HELP
+            formfield.empty_value = None  # an emptied field leaves the i18n JSON, not ""
+        return formfield
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -62,7 +81,7 @@ def partial_date_column(field, description):
 
 
 class CurrentFilter(admin.SimpleListFilter):
-    title = "current"
+    title = gettext_lazy("current")
     parameter_name = "current"
 
     def lookups(self, request, model_admin):
@@ -77,7 +96,7 @@ class CurrentFilter(admin.SimpleListFilter):
 
 
 class MemberOfFilter(IdListFilter):
-    title = "current member of"
+    title = gettext_lazy("current member of")
     parameter_name = "member_of"
 
     def lookups(self, request, model_admin):
@@ -94,8 +113,8 @@ class MemberOfFilter(IdListFilter):
 class MembershipInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Membership
     fk_name = "member"
-    verbose_name = "membership"
-    verbose_name_plural = "member of"
+    verbose_name = gettext_lazy("membership")
+    verbose_name_plural = gettext_lazy("member of")
     fields = ["organisation", "role", "start_date", "start_precision", "end_date", "end_precision"]
     autocomplete_fields = ["organisation"]
     extra = 0
@@ -107,8 +126,8 @@ class MembershipInline(PreloadedAutocompleteMixin, admin.TabularInline):
 class MemberInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Membership
     fk_name = "organisation"
-    verbose_name = "member"
-    verbose_name_plural = "members"
+    verbose_name = gettext_lazy("member")
+    verbose_name_plural = gettext_lazy("members")
     fields = ["member", "role", "start_date", "start_precision", "end_date", "end_precision"]
     autocomplete_fields = ["member"]
     extra = 0
@@ -121,9 +140,9 @@ def prefetch_terms():
     return Prefetch("terms", queryset=OfficeTerm.objects.select_related("person"))
 
 
-class OfficeInline(admin.TabularInline):
+class OfficeInline(TranslatedFieldsMixin, admin.TabularInline):
     model = Office
-    fields = ["title", "role", "current_holder"]
+    fields = ["title", "title_fr", "role", "current_holder"]
     readonly_fields = ["current_holder"]
     show_change_link = True
     extra = 0
@@ -131,7 +150,7 @@ class OfficeInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(prefetch_terms())
 
-    @admin.display(description="current holder")
+    @admin.display(description=gettext_lazy("current holder"))
     def current_holder(self, obj):
         if obj.pk is None:
             return "—"
@@ -141,8 +160,8 @@ class OfficeInline(admin.TabularInline):
 class HeldOfficeInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = OfficeTerm
     fk_name = "person"
-    verbose_name = "office held"
-    verbose_name_plural = "offices held"
+    verbose_name = gettext_lazy("office held")
+    verbose_name_plural = gettext_lazy("offices held")
     fields = ["office", "start_date", "start_precision", "end_date", "end_precision"]
     autocomplete_fields = ["office"]
     extra = 0
@@ -165,17 +184,37 @@ class ActorForm(PreloadedForm):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(TranslatedFieldsMixin, admin.ModelAdmin):
     form = ActorForm
     list_display = ["display_name", "kind", "iso_alpha2", "member_of", "offices_held"]
     list_filter = ["kind", MemberOfFilter]
-    search_fields = ["name", "short_name", "slug", "=iso_alpha2", "=iso_alpha3", "=wikidata_qid"]
+    search_fields = [
+        "name",
+        "name_fr",
+        "short_name",
+        "short_name_fr",
+        "slug",
+        "=iso_alpha2",
+        "=iso_alpha3",
+        "=wikidata_qid",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     list_per_page = 50
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "slug", "kind", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("name", "name_fr"),
+                    ("short_name", "short_name_fr"),
+                    "slug",
+                    "kind",
+                    ("summary", "summary_fr"),
+                ]
+            },
+        ),
         ("Identifiers", {"fields": ["iso_alpha2", "iso_alpha3", "wikidata_qid"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -217,16 +256,16 @@ class ActorAdmin(admin.ModelAdmin):
             queryset = queryset.exclude(kind=Actor.Kind.PERSON)
         return queryset, may_have_duplicates
 
-    @admin.display(description="name", ordering="name")
+    @admin.display(description=gettext_lazy("name"), ordering="name")
     def display_name(self, obj):
         return f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
 
-    @admin.display(description="member of")
+    @admin.display(description=gettext_lazy("member of"))
     def member_of(self, obj):
         names = [m.organisation.short_name or m.organisation.name for m in obj.current_memberships]
         return ", ".join(names) or None
 
-    @admin.display(description="current offices")
+    @admin.display(description=gettext_lazy("current offices"))
     def offices_held(self, obj):
         return ", ".join(t.office.title for t in obj.current_terms) or None
 
@@ -242,18 +281,26 @@ class OfficeTermInline(PreloadedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class OfficeAdmin(TranslatedFieldsMixin, PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "role", "current_holder"]
     list_select_related = ["organisation"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "role", "organisation__name", "organisation__short_name"]
+    search_fields = [
+        "title",
+        "title_fr",
+        "role",
+        "organisation__name",
+        "organisation__name_fr",
+        "organisation__short_name",
+    ]
     autocomplete_fields = ["organisation"]
+    fields = [("title", "title_fr"), "role", "organisation"]
     inlines = [OfficeTermInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(prefetch_terms())
 
-    @admin.display(description="current holder")
+    @admin.display(description=gettext_lazy("current holder"))
     def current_holder(self, obj):
         return obj.current_holder or "Vacant"
 
@@ -271,7 +318,7 @@ class OfficeTermAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     start = partial_date_column("start_date", "from")
     end = partial_date_column("end_date", "until")
 
-    @admin.display(description="current", boolean=True, ordering="end_date")
+    @admin.display(description=gettext_lazy("current"), boolean=True, ordering="end_date")
     def is_current(self, obj):
         return obj.is_current
 

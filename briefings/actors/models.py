@@ -5,8 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslationField
 
 from briefings import partialdate
 from briefings.lookups import Unaccented
@@ -16,6 +19,25 @@ from briefings.paths import slug_path
 def name_search_index(field, name):
     """The trigram index that serves `field__unaccented__icontains` (see briefings.lookups)."""
     return GinIndex(OpClass(Upper(Unaccented(field)), name="gin_trgm_ops"), name=name)
+
+
+def french(field):
+    """A translated field's French value as stored (no fallback), for searches and indexes.
+
+    modeltrans's own `name_fr` lookup casts the value to the field's type, which no index
+    over the JSON value serves.
+    """
+    return KeyTextTransform(f"{field}_fr", "i18n")
+
+
+def in_either_language(queryset, text, *fields):
+    """Rows whose fields contain the words in English or in French, accents ignored."""
+    aliases = {f"_{field}_fr": french(field) for field in fields}
+    match = Q()
+    for field in fields:
+        match |= Q(**{f"{field}__unaccented__icontains": text})
+        match |= Q(**{f"_{field}_fr__unaccented__icontains": text})
+    return queryset.alias(**aliases).filter(match)
 
 
 class DateRange(Func):
@@ -31,21 +53,20 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(kind=Actor.Kind.PERSON)
 
     def search(self, text):
-        """Actors whose name or short name contains the words, accents ignored (trigram indexes)."""
-        return self.filter(
-            Q(name__unaccented__icontains=text) | Q(short_name__unaccented__icontains=text)
-        )
+        """Actors whose name or short name, in English or French, contains the words, accents
+        ignored (trigram indexes)."""
+        return in_either_language(self, text, "name", "short_name")
 
 
 class Actor(models.Model):
     """Anyone who acts in a dossier: a state, a bloc, an institution, an organisation, a person."""
 
     class Kind(models.TextChoices):
-        STATE = "state", "State"
-        BLOC = "bloc", "Bloc / supranational union"
-        INSTITUTION = "institution", "Institution"
-        ORGANISATION = "organisation", "International organisation"
-        PERSON = "person", "Person"
+        STATE = "state", _("State")
+        BLOC = "bloc", _("Bloc / supranational union")
+        INSTITUTION = "institution", _("Institution")
+        ORGANISATION = "organisation", _("International organisation")
+        PERSON = "person", _("Person")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -72,6 +93,7 @@ class Actor(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    i18n = TranslationField(fields=("name", "short_name", "summary"))
 
     objects = ActorQuerySet.as_manager()
 
@@ -81,6 +103,8 @@ class Actor(models.Model):
             models.Index(fields=["kind", "name"], name="actor_kind_name_idx"),
             name_search_index("name", "actor_name_trgm_idx"),
             name_search_index("short_name", "actor_short_name_trgm_idx"),
+            name_search_index(french("name"), "actor_name_fr_trgm_idx"),
+            name_search_index(french("short_name"), "actor_short_name_fr_trgm_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -134,11 +158,11 @@ class Membership(models.Model):
     """One actor in another over time: France in the EU, the Commission as an EU institution."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        INSTITUTION = "institution", "Institution of"
-        OBSERVER = "observer", "Observer"
-        CANDIDATE = "candidate", "Candidate"
-        PARTNER = "partner", "Partner"
+        MEMBER = "member", _("Member")
+        INSTITUTION = "institution", _("Institution of")
+        OBSERVER = "observer", _("Observer")
+        CANDIDATE = "candidate", _("Candidate")
+        PARTNER = "partner", _("Partner")
 
     member = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="members")
@@ -214,6 +238,7 @@ class Office(models.Model):
     title = models.CharField(max_length=200, help_text="E.g. “Prime Minister of Canada”.")
     role = models.CharField(max_length=100, help_text="E.g. “Prime Minister”.")
     organisation = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="offices")
+    i18n = TranslationField(fields=("title",))
 
     class Meta:
         ordering = ["title"]

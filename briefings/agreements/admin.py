@@ -2,10 +2,12 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
-from briefings.actors.admin import PreloadedAutocompleteMixin
+from briefings.actors.admin import PreloadedAutocompleteMixin, TranslatedFieldsMixin
 from briefings.agreements import statuschange
 from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
 
@@ -21,7 +23,7 @@ def status_with_date(party):
 
 
 class BoundFilter(admin.SimpleListFilter):
-    title = "consent to be bound"
+    title = gettext_lazy("consent to be bound")
     parameter_name = "bound"
 
     def lookups(self, request, model_admin):
@@ -35,11 +37,11 @@ class BoundFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PartyInline(PreloadedAutocompleteMixin, admin.TabularInline):
+class PartyInline(TranslatedFieldsMixin, PreloadedAutocompleteMixin, admin.TabularInline):
     """A compact list of parties; their actions are edited on each party's own page."""
 
     model = Party
-    fields = ["actor", "role", "status", "note"]
+    fields = ["actor", "role", "status", "note", "note_fr"]
     readonly_fields = ["status"]
     autocomplete_fields = ["actor"]
     show_change_link = True
@@ -53,7 +55,7 @@ class PartyInline(PreloadedAutocompleteMixin, admin.TabularInline):
             .prefetch_related("actions")
         )
 
-    @admin.display(description="status (from its actions)")
+    @admin.display(description=gettext_lazy("status (from its actions)"))
     def status(self, obj):
         return status_with_date(obj)
 
@@ -61,8 +63,8 @@ class PartyInline(PreloadedAutocompleteMixin, admin.TabularInline):
 class RelationInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = AgreementRelation
     fk_name = "source"
-    verbose_name = "relation to another agreement"
-    verbose_name_plural = "relations to other agreements"
+    verbose_name = gettext_lazy("relation to another agreement")
+    verbose_name_plural = gettext_lazy("relations to other agreements")
     fields = ["kind", "target", "note"]
     autocomplete_fields = ["target"]
     extra = 0
@@ -72,17 +74,37 @@ class RelationInline(PreloadedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(TranslatedFieldsMixin, admin.ModelAdmin):
     list_display = ["title", "short_name", "kind", "status", "signed", "consent"]
     list_filter = ["status", "kind"]
-    search_fields = ["title", "short_name", "slug", "parties__name", "parties__short_name"]
+    search_fields = [
+        "title",
+        "title_fr",
+        "short_name",
+        "short_name_fr",
+        "slug",
+        "parties__name",
+        "parties__name_fr",
+        "parties__short_name",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "signed_on"
     readonly_fields = ["ratification_record", "created_at", "updated_at"]
     inlines = [PartyInline, RelationInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "short_name", "slug", "kind", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "title_fr"),
+                    ("short_name", "short_name_fr"),
+                    "slug",
+                    "kind",
+                    ("summary", "summary_fr"),
+                ]
+            },
+        ),
         (
             "Lifecycle",
             {
@@ -90,7 +112,7 @@ class AgreementAdmin(admin.ModelAdmin):
                     "status",
                     ("concluded_on", "concluded_precision"),
                     ("signed_on", "signed_precision"),
-                    "signed_place",
+                    ("signed_place", "signed_place_fr"),
                     "provisionally_applied_on",
                     "in_force_on",
                     "ended_on",
@@ -104,7 +126,7 @@ class AgreementAdmin(admin.ModelAdmin):
                 "fields": [
                     "needs_ratification",
                     ("adopted_on", "adopted_precision"),
-                    "adopted_by",
+                    ("adopted_by", "adopted_by_fr"),
                     "applies_from",
                 ]
             },
@@ -115,7 +137,7 @@ class AgreementAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_party_counts()
 
-    @admin.display(description="signed", ordering="signed_on")
+    @admin.display(description=gettext_lazy("signed"), ordering="signed_on")
     def signed(self, obj):
         return obj.signed_display or None
 
@@ -125,28 +147,28 @@ class AgreementAdmin(admin.ModelAdmin):
         url = reverse("admin:agreements_party_changelist")
         return format_html('<a href="{}?{}">{}</a>', url, query, count)
 
-    @admin.display(description="parties", ordering="-not_bound_count")
+    @admin.display(description=gettext_lazy("parties"), ordering="-not_bound_count")
     def consent(self, obj):
         """“18 of 30 bound · 12 not”, each number opening the parties it counts."""
         if not obj.needs_ratification:
-            return "not ratified"
+            return gettext("not ratified")
         if not obj.party_count:
             return None
         return format_html(
-            "{} of {} bound · {} not",
+            gettext("{} of {} bound · {} not"),
             self._parties_link(obj, obj.bound_count, bound="yes"),
             self._parties_link(obj, obj.party_count),
             self._parties_link(obj, obj.not_bound_count, bound="no"),
         )
 
-    @admin.display(description="ratification record")
+    @admin.display(description=gettext_lazy("ratification record"))
     def ratification_record(self, obj):
         if obj.pk is not None and not obj.needs_ratification:
-            return "Not ratified: the parties are who it covers."
+            return gettext("Not ratified: the parties are who it covers.")
         if obj.pk is None or not obj.party_count:
-            return "No parties yet."
+            return gettext("No parties yet.")
         return format_html(
-            "{} of {} parties bound; {} not bound.",
+            gettext("{} of {} parties bound; {} not bound."),
             obj.bound_count,
             obj.party_count,
             obj.not_bound_count,
@@ -166,20 +188,22 @@ class StatusAlertForm(forms.ModelForm):
     """The editor's decision on the alert a status change sends, asked only when one would."""
 
     alert_decision = forms.ChoiceField(
-        label="If this changes the party's status",
+        label=gettext_lazy("If this changes the party's status"),
         required=False,
         choices=[
-            ("send", "Send the alert to followers"),
-            ("silent", "Silent correction: send nothing (e.g. fixing a past action)"),
+            ("send", gettext_lazy("Send the alert to followers")),
+            ("silent", gettext_lazy("Silent correction: send nothing (e.g. fixing a past action)")),
         ],
         widget=forms.RadioSelect,
     )
     alert_note = forms.CharField(
-        label="Editor's note",
+        label=gettext_lazy("Editor's note"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Optional, plain text, at most 500 characters: shown at the top of the alert.",
+        help_text=gettext_lazy(
+            "Optional, plain text, at most 500 characters: shown at the top of the alert."
+        ),
     )
     alert_change = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -197,8 +221,10 @@ class StatusAlertForm(forms.ModelForm):
             self.add_error(None, self.preview_message())
             self.add_error(
                 "alert_decision",
-                "Nothing is saved yet. Choose to send the alert (with an optional note) or a "
-                "silent correction, then save again.",
+                gettext(
+                    "Nothing is saved yet. Choose to send the alert (with an optional note) or a "
+                    "silent correction, then save again."
+                ),
             )
         return cleaned
 
@@ -208,8 +234,17 @@ class StatusAlertForm(forms.ModelForm):
         for change in self.preview.changes:
             count = statuschange.audience(change.party)
             lines.append(
-                f"{change.headline}: status {change.old_label} → {change.new_label}. "
-                f"This will alert {count:,} follower{'' if count == 1 else 's'}."
+                ngettext(
+                    "%(headline)s: status %(old)s → %(new)s. This will alert %(count)s follower.",
+                    "%(headline)s: status %(old)s → %(new)s. This will alert %(count)s followers.",
+                    count,
+                )
+                % {
+                    "headline": change.headline,
+                    "old": change.old_label,
+                    "new": change.new_label,
+                    "count": intcomma(count),
+                }
             )
         return " ".join(lines)
 
@@ -268,7 +303,8 @@ class StatusAlertAdminMixin:
         if decision == "silent":
             self.message_user(
                 request,
-                "Silent correction: no alert sent for " + "; ".join(c.headline for c in changes),
+                gettext("Silent correction: no alert sent for %(changes)s")
+                % {"changes": "; ".join(c.headline for c in changes)},
                 messages.INFO,
             )
             return
@@ -276,7 +312,8 @@ class StatusAlertAdminMixin:
             statuschange.announce(change, form.cleaned_data.get("alert_note", ""), request.user)
         self.message_user(
             request,
-            "Alert sent to followers: " + "; ".join(c.headline for c in changes),
+            gettext("Alert sent to followers: %(changes)s")
+            % {"changes": "; ".join(c.headline for c in changes)},
             messages.SUCCESS,
         )
 
@@ -288,7 +325,9 @@ class PartyActionInline(admin.TabularInline):
 
 
 @admin.register(Party)
-class PartyAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.ModelAdmin):
+class PartyAdmin(
+    StatusAlertAdminMixin, TranslatedFieldsMixin, PreloadedAutocompleteMixin, admin.ModelAdmin
+):
     list_display = ["actor", "agreement_name", "role", "status", "note"]
     list_select_related = ["actor", "agreement"]
     ordering = ["agreement__title", "actor__name"]
@@ -300,14 +339,17 @@ class PartyAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.ModelA
     ]
     search_fields = [
         "actor__name",
+        "actor__name_fr",
         "actor__short_name",
         "agreement__title",
+        "agreement__title_fr",
         "agreement__short_name",
+        "agreement__short_name_fr",
     ]
     autocomplete_fields = ["agreement", "actor"]
     readonly_fields = ["status"]
     fieldsets = [
-        (None, {"fields": ["agreement", "actor", "role", "note", "status"]}),
+        (None, {"fields": ["agreement", "actor", "role", ("note", "note_fr"), "status"]}),
         StatusAlertAdminMixin.alert_fieldset,
     ]
     inlines = [PartyActionInline]
@@ -331,11 +373,11 @@ class PartyAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.ModelA
             .prefetch_related("actions")
         )
 
-    @admin.display(description="agreement", ordering="agreement__title")
+    @admin.display(description=gettext_lazy("agreement"), ordering="agreement__title")
     def agreement_name(self, obj):
         return obj.agreement.display_name
 
-    @admin.display(description="status (from its actions)")
+    @admin.display(description=gettext_lazy("status (from its actions)"))
     def status(self, obj):
         return status_with_date(obj)
 
@@ -347,6 +389,7 @@ class PartyActionAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.
     list_filter = ["kind", ("party__agreement", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
         "party__actor__name",
+        "party__actor__i18n__name_fr",
         "party__agreement__title",
         "party__agreement__short_name",
     ]
@@ -370,11 +413,11 @@ class PartyActionAdmin(StatusAlertAdminMixin, PreloadedAutocompleteMixin, admin.
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("party__actor", "party__agreement")
 
-    @admin.display(description="party", ordering="party__actor__name")
+    @admin.display(description=gettext_lazy("party"), ordering="party__actor__name")
     def actor(self, obj):
         return obj.party.actor
 
-    @admin.display(description="agreement", ordering="party__agreement__title")
+    @admin.display(description=gettext_lazy("agreement"), ordering="party__agreement__title")
     def agreement(self, obj):
         return obj.party.agreement.display_name
 

@@ -3,9 +3,12 @@ import datetime
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslationField
 
 from briefings import partialdate
-from briefings.actors.models import Actor, name_search_index
+from briefings.actors.models import Actor, french, in_either_language, name_search_index
 from briefings.paths import slug_path
 
 
@@ -35,33 +38,32 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(Q(updated_at__gte=moment) | Exists(recorded))
 
     def search(self, text):
-        """Agreements whose title or acronym contains the words, accents ignored (trigram index)."""
-        return self.filter(
-            Q(title__unaccented__icontains=text) | Q(short_name__unaccented__icontains=text)
-        )
+        """Agreements whose title or acronym, in English or French, contains the words, accents
+        ignored (trigram indexes)."""
+        return in_either_language(self, text, "title", "short_name")
 
 
 class Agreement(models.Model):
     """An international agreement or commitment, with its lifecycle and its parties."""
 
     class Kind(models.TextChoices):
-        TREATY = "treaty", "Treaty"
-        TRADE = "trade", "Trade agreement"
-        SECURITY_DEFENCE = "security_defence", "Security and defence partnership"
-        FUNDING = "funding", "Funding instrument"
-        POLITICAL = "political", "Political commitment"
-        ALLIANCE = "alliance", "Alliance commitment"
-        MEMORANDUM = "memorandum", "Memorandum of understanding"
+        TREATY = "treaty", _("Treaty")
+        TRADE = "trade", _("Trade agreement")
+        SECURITY_DEFENCE = "security_defence", _("Security and defence partnership")
+        FUNDING = "funding", _("Funding instrument")
+        POLITICAL = "political", _("Political commitment")
+        ALLIANCE = "alliance", _("Alliance commitment")
+        MEMORANDUM = "memorandum", _("Memorandum of understanding")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        NEGOTIATING = "negotiating", "Under negotiation"
-        CONCLUDED = "concluded", "Concluded"
-        SIGNED = "signed", "Signed"
-        PROVISIONAL = "provisional", "Provisionally applied"
-        IN_FORCE = "in_force", "In force"
-        SUSPENDED = "suspended", "Suspended"
-        TERMINATED = "terminated", "Terminated"
+        PROPOSED = "proposed", pgettext_lazy("agreement status", "Proposed")
+        NEGOTIATING = "negotiating", pgettext_lazy("agreement status", "Under negotiation")
+        CONCLUDED = "concluded", pgettext_lazy("agreement status", "Concluded")
+        SIGNED = "signed", pgettext_lazy("agreement status", "Signed")
+        PROVISIONAL = "provisional", pgettext_lazy("agreement status", "Provisionally applied")
+        IN_FORCE = "in_force", pgettext_lazy("agreement status", "In force")
+        SUSPENDED = "suspended", pgettext_lazy("agreement status", "Suspended")
+        TERMINATED = "terminated", pgettext_lazy("agreement status", "Terminated")
 
     title = models.CharField(max_length=255)
     short_name = models.CharField(max_length=60, blank=True, help_text="Acronym, e.g. CETA.")
@@ -99,6 +101,7 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    i18n = TranslationField(fields=("title", "short_name", "summary", "signed_place", "adopted_by"))
 
     objects = AgreementQuerySet.as_manager()
 
@@ -108,6 +111,8 @@ class Agreement(models.Model):
             models.Index(fields=["status", "kind"], name="agreement_status_kind_idx"),
             name_search_index("title", "agreement_title_trgm_idx"),
             name_search_index("short_name", "agreement_short_name_trgm_idx"),
+            name_search_index(french("title"), "agreement_title_fr_trgm_idx"),
+            name_search_index(french("short_name"), "agreement_short_fr_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -184,7 +189,8 @@ class Agreement(models.Model):
 
     @property
     def display_name(self):
-        return self.short_name or self.title
+        """The acronym where there is one (« AECG »), else the title, in the reader's language."""
+        return self.short_name_i18n or self.title_i18n
 
     @property
     def signed_display(self):
@@ -203,12 +209,12 @@ class AgreementRelation(models.Model):
     """A typed link between two agreements: the Canada pact mirrors the EU–UK one."""
 
     class Kind(models.TextChoices):
-        MIRRORS = "mirrors", "mirrors"
-        IMPLEMENTS = "implements", "implements"
-        REQUIRES = "requires", "requires"
-        SUPERSEDES = "supersedes", "supersedes"
-        AMENDS = "amends", "amends"
-        RELATED = "related", "is related to"
+        MIRRORS = "mirrors", _("mirrors")
+        IMPLEMENTS = "implements", _("implements")
+        REQUIRES = "requires", _("requires")
+        SUPERSEDES = "supersedes", _("supersedes")
+        AMENDS = "amends", _("amends")
+        RELATED = "related", _("is related to")
 
     source = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="relations_out")
     target = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="relations_in")
@@ -294,12 +300,13 @@ class DerivedStatus:
     def caveat(self):
         """What a reader should be told about the dates behind this status, or ""."""
         if self.uncertain:
-            return "An action known only to the month or year may already have changed this."
-        if self.approximate:
-            return (
-                f"Rests on a date known only to the {self.action.date_precision}; "
-                "counted from its end."
+            return gettext(
+                "An action known only to the month or year may already have changed this."
             )
+        if self.approximate and self.action.date_precision == partialdate.Precision.MONTH:
+            return gettext("Rests on a date known only to the month; counted from its end.")
+        if self.approximate:
+            return gettext("Rests on a date known only to the year; counted from its end.")
         return ""
 
 
@@ -307,21 +314,22 @@ class Party(models.Model):
     """An actor's place in an agreement; its status is derived from its dated actions."""
 
     class Role(models.TextChoices):
-        PARTY = "party", "Party"
-        PROSPECTIVE = "prospective", "Prospective party"
+        PARTY = "party", _("Party")
+        PROSPECTIVE = "prospective", _("Prospective party")
 
     class Status(models.TextChoices):
-        NONE = "none", "No action"
-        SIGNED = "signed", "Signed"
-        PROVISIONAL = "provisional", "Provisionally applying"
-        BOUND = "bound", "Ratified"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        CEASED = "ceased", "No longer covered"
+        NONE = "none", _("No action")
+        SIGNED = "signed", pgettext_lazy("party status", "Signed")
+        PROVISIONAL = "provisional", _("Provisionally applying")
+        BOUND = "bound", pgettext_lazy("party status", "Ratified")
+        WITHDRAWN = "withdrawn", pgettext_lazy("party status", "Withdrawn")
+        CEASED = "ceased", _("No longer covered")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_records")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="party_records")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTY)
     note = models.CharField(max_length=255, blank=True)
+    i18n = TranslationField(fields=("note",))
 
     objects = PartyQuerySet.as_manager()
 
@@ -446,21 +454,21 @@ class PartyAction(models.Model):
     """A dated step by one party, in the UN Treaty Collection's vocabulary plus domestic votes."""
 
     class Kind(models.TextChoices):
-        SIGNATURE = "signature", "Signature"
-        SIGNATURE_AD_REFERENDUM = "signature_ad_referendum", "Signature ad referendum"
-        RATIFICATION = "ratification", "Ratification"
-        ACCEPTANCE = "acceptance", "Acceptance"
-        APPROVAL = "approval", "Approval"
-        ACCESSION = "accession", "Accession"
-        SUCCESSION = "succession", "Succession"
-        FORMAL_CONFIRMATION = "formal_confirmation", "Formal confirmation"
-        PROVISIONAL_APPLICATION = "provisional_application", "Provisional application"
-        DECLARATION = "declaration", "Declaration"
-        RESERVATION = "reservation", "Reservation"
-        WITHDRAWAL = "withdrawal", "Denunciation / withdrawal"
-        CEASED_COVERAGE = "ceased_coverage", "Ceased to be covered"
-        DOMESTIC_APPROVAL = "domestic_approval", "Domestic approval (vote)"
-        DOMESTIC_REJECTION = "domestic_rejection", "Domestic rejection (vote)"
+        SIGNATURE = "signature", _("Signature")
+        SIGNATURE_AD_REFERENDUM = "signature_ad_referendum", _("Signature ad referendum")
+        RATIFICATION = "ratification", _("Ratification")
+        ACCEPTANCE = "acceptance", _("Acceptance")
+        APPROVAL = "approval", _("Approval")
+        ACCESSION = "accession", _("Accession")
+        SUCCESSION = "succession", _("Succession")
+        FORMAL_CONFIRMATION = "formal_confirmation", _("Formal confirmation")
+        PROVISIONAL_APPLICATION = "provisional_application", _("Provisional application")
+        DECLARATION = "declaration", _("Declaration")
+        RESERVATION = "reservation", _("Reservation")
+        WITHDRAWAL = "withdrawal", _("Denunciation / withdrawal")
+        CEASED_COVERAGE = "ceased_coverage", _("Ceased to be covered")
+        DOMESTIC_APPROVAL = "domestic_approval", _("Domestic approval (vote)")
+        DOMESTIC_REJECTION = "domestic_rejection", _("Domestic rejection (vote)")
 
     CONSENT = [
         Kind.RATIFICATION,

@@ -49,6 +49,44 @@ STATES = [
     ("Russia", "RU", "RUS", "Q159", None),
 ]
 
+# The states' names in French, as the French pages show them.
+STATE_NAMES_FR = {
+    "Austria": "Autriche",
+    "Belgium": "Belgique",
+    "Bulgaria": "Bulgarie",
+    "Croatia": "Croatie",
+    "Cyprus": "Chypre",
+    "Czechia": "Tchéquie",
+    "Denmark": "Danemark",
+    "Estonia": "Estonie",
+    "Finland": "Finlande",
+    "France": "France",
+    "Germany": "Allemagne",
+    "Greece": "Grèce",
+    "Hungary": "Hongrie",
+    "Ireland": "Irlande",
+    "Italy": "Italie",
+    "Latvia": "Lettonie",
+    "Lithuania": "Lituanie",
+    "Luxembourg": "Luxembourg",
+    "Malta": "Malte",
+    "Netherlands": "Pays-Bas",
+    "Poland": "Pologne",
+    "Portugal": "Portugal",
+    "Romania": "Roumanie",
+    "Slovakia": "Slovaquie",
+    "Slovenia": "Slovénie",
+    "Spain": "Espagne",
+    "Sweden": "Suède",
+    "Canada": "Canada",
+    "United States": "États-Unis",
+    "United Kingdom": "Royaume-Uni",
+    "Norway": "Norvège",
+    "Japan": "Japon",
+    "Ukraine": "Ukraine",
+    "Russia": "Russie",
+}
+
 STATE_SUMMARIES = {
     "Canada": (
         "North American state and founding member of NATO. Its security and defence "
@@ -61,6 +99,22 @@ STATE_SUMMARIES = {
     ),
     "Belgium": "Host of the EU institutions in Brussels; one of the ten states yet to ratify CETA.",
     "France": "Its Senate voted down the CETA ratification bill in March 2024.",
+}
+STATE_SUMMARIES_FR = {
+    "Canada": (
+        "État d'Amérique du Nord, membre fondateur de l'OTAN. Le partenariat de sécurité et "
+        "de défense qu'il a signé avec l'Union européenne en juin 2025 est le premier de l'UE "
+        "avec un pays des Amériques."
+    ),
+    "United Kingdom": (
+        "A quitté l'Union européenne le 31 janvier 2020. Son partenariat de sécurité et de "
+        "défense avec l'UE a servi de modèle à celui du Canada."
+    ),
+    "Belgium": (
+        "Accueille les institutions européennes à Bruxelles ; l'un des dix États qui n'ont "
+        "pas encore ratifié l'AECG."
+    ),
+    "France": "Son Sénat a rejeté le projet de loi de ratification de l'AECG en mars 2024.",
 }
 
 # The EU membership that ended: the United Kingdom's, at Brexit.
@@ -108,18 +162,34 @@ ACTORS = [
             "Political and economic union of 27 member states. It negotiates trade agreements "
             "for its members and signs security and defence partnerships with close partners."
         ),
+        "name_fr": "Union européenne",
+        "short_name_fr": "UE",
+        "summary_fr": (
+            "Union politique et économique de 27 États membres. Elle négocie les accords "
+            "commerciaux au nom de ses membres et conclut des partenariats de sécurité et de "
+            "défense avec ses proches partenaires."
+        ),
     },
     {
         "slug": "european-commission",
         "name": "European Commission",
         "kind": "institution",
         "summary": "The EU's executive: it proposes legislation and negotiates trade agreements.",
+        "name_fr": "Commission européenne",
+        "summary_fr": (
+            "L'exécutif de l'UE : elle propose les textes législatifs et négocie les accords "
+            "commerciaux."
+        ),
     },
     {
         "slug": "european-council",
         "name": "European Council",
         "kind": "institution",
         "summary": "The member states' heads of state or government, who set the EU's course.",
+        "name_fr": "Conseil européen",
+        "summary_fr": (
+            "Les chefs d'État ou de gouvernement des États membres, qui fixent le cap de l'UE."
+        ),
     },
     {
         "slug": "nato",
@@ -128,6 +198,10 @@ ACTORS = [
         "kind": "organisation",
         "wikidata_qid": "Q7184",
         "summary": "The transatlantic defence alliance of 1949; Canada is a founding member.",
+        "name_fr": "Organisation du traité de l'Atlantique Nord",
+        "short_name_fr": "OTAN",
+        "summary_fr": "L'alliance de défense transatlantique née en 1949, dont le Canada est "
+        "membre fondateur.",
     },
     {
         "slug": "mark-carney",
@@ -137,24 +211,32 @@ ACTORS = [
             "Prime Minister of Canada since 2025. He won the April 2025 federal election on a "
             "platform of national sovereignty and more diverse partnerships abroad."
         ),
+        "summary_fr": (
+            "Premier ministre du Canada depuis 2025. Il a remporté les élections fédérales "
+            "d'avril 2025 en défendant la souveraineté nationale et des partenariats plus "
+            "variés à l'étranger."
+        ),
     },
     {
         "slug": "diana-fox-carney",
         "name": "Diana Fox Carney",
         "kind": "person",
         "summary": "Spouse of Mark Carney.",
+        "summary_fr": "Épouse de Mark Carney.",
     },
     {
         "slug": "ursula-von-der-leyen",
         "name": "Ursula von der Leyen",
         "kind": "person",
         "summary": "President of the European Commission since December 2019.",
+        "summary_fr": "Présidente de la Commission européenne depuis décembre 2019.",
     },
     {
         "slug": "antonio-costa",
         "name": "António Costa",
         "kind": "person",
         "summary": "President of the European Council since December 2024.",
+        "summary_fr": "Président du Conseil européen depuis décembre 2024.",
     },
     {
         "slug": "donald-trump",
@@ -162,18 +244,21 @@ ACTORS = [
         "kind": "person",
         "wikidata_qid": "Q22686",
         "summary": "President of the United States, in office again since January 2025.",
+        "summary_fr": "Président des États-Unis, de retour au pouvoir depuis janvier 2025.",
     },
     {
         "slug": "keir-starmer",
         "name": "Keir Starmer",
         "kind": "person",
         "summary": "Prime Minister of the United Kingdom since July 2024.",
+        "summary_fr": "Premier ministre du Royaume-Uni depuis juillet 2024.",
     },
     {
         "slug": "bart-de-wever",
         "name": "Bart De Wever",
         "kind": "person",
         "summary": "Prime Minister of Belgium since February 2025.",
+        "summary_fr": "Premier ministre de la Belgique depuis février 2025.",
     },
 ]
 
@@ -217,6 +302,16 @@ OFFICES = [
         [("bart-de-wever", "2025-02", None)],
     ),
 ]
+
+# The offices' titles in French, by their English title.
+OFFICE_TITLES_FR = {
+    "Prime Minister of Canada": "Premier ministre du Canada",
+    "President of the European Commission": "Président de la Commission européenne",
+    "President of the European Council": "Président du Conseil européen",
+    "President of the United States": "Président des États-Unis",
+    "Prime Minister of the United Kingdom": "Premier ministre du Royaume-Uni",
+    "Prime Minister of Belgium": "Premier ministre de la Belgique",
+}
 
 EU_MEMBER_SLUGS = [slugify(name) for name, *_, joined in STATES if joined and name not in EU_EXITS]
 
@@ -293,6 +388,19 @@ def _ceta_parties():
 
 SIGNED_AT_SUMMIT = ("signature", "2025-06-23", "At the EU–Canada summit in Brussels.")
 
+# The parties' notes in French, by their English note.
+PARTY_NOTES_FR = {
+    "Left the EU in 2020: CETA no longer covers it, and a UK–Canada trade continuity "
+    "agreement took its place.": (
+        "A quitté l'UE en 2020 : l'AECG ne le couvre plus, et un accord de continuité "
+        "commerciale entre le Royaume-Uni et le Canada a pris le relais."
+    ),
+    "Signed at the EU–Canada summit.": "Signé lors du sommet UE–Canada.",
+    "Access needs a further technical agreement, still to be negotiated.": (
+        "Sa participation suppose un accord technique supplémentaire, encore à négocier."
+    ),
+}
+
 AGREEMENTS = [
     {
         "slug": "eu-canada-security-and-defence-partnership",
@@ -309,6 +417,18 @@ AGREEMENTS = [
             "systems. Both sides also undertake to coordinate their aid to Ukraine. Signed at "
             "the EU–Canada summit in Brussels in June 2025, it follows the EU–UK partnership and "
             "is the EU's first of its kind with a country in the Americas."
+        ),
+        "title_fr": "Partenariat de sécurité et de défense UE–Canada",
+        "short_name_fr": "PSD UE–Canada",
+        "signed_place_fr": "Bruxelles",
+        "summary_fr": (
+            "Un cadre de coopération entre le Canada et l'Union européenne sur les capacités "
+            "militaires, les achats de défense et l'interopérabilité, la maîtrise des armements, "
+            "la cybersécurité, la sûreté maritime et la sécurité spatiale, y compris les "
+            "systèmes satellitaires. Les deux parties s'engagent aussi à coordonner leur aide à "
+            "l'Ukraine. Signé au sommet UE–Canada de Bruxelles en juin 2025, dans la lignée du "
+            "partenariat UE–Royaume-Uni, c'est le premier accord de ce type entre l'UE et un "
+            "pays des Amériques."
         ),
         "parties": [
             ("canada", "party", "Signed at the EU–Canada summit.", [SIGNED_AT_SUMMIT]),
@@ -329,6 +449,13 @@ AGREEMENTS = [
             "The EU's €150 billion instrument to finance defence procurement by member states, "
             "with a preference for buying together. Countries outside the Union can take part "
             "only through a separate agreement; Canada's is still to be negotiated."
+        ),
+        "title_fr": "Action pour la sécurité de l'Europe",
+        "adopted_by_fr": "Conseil de l'UE (un règlement)",
+        "summary_fr": (
+            "L'instrument de 150\N{NO-BREAK SPACE}milliards d'euros par lequel l'UE finance "
+            "les achats de défense de ses États membres, de préférence groupés. Un pays tiers "
+            "n'y a accès que par un accord distinct ; celui du Canada reste à négocier."
         ),
         "parties": [
             *[(slug, "party", "", []) for slug in EU_MEMBER_SLUGS],
@@ -351,6 +478,13 @@ AGREEMENTS = [
             "by SAFE. The security and defence partnership of June 2025 opened the way to it; "
             "its terms were still to be negotiated."
         ),
+        "title_fr": "Accord Canada–UE sur la participation du Canada à SAFE",
+        "short_name_fr": "Accord Canada–SAFE",
+        "summary_fr": (
+            "L'accord technique dont le Canada a besoin pour prendre part aux achats financés "
+            "par SAFE. Le partenariat de sécurité et de défense de juin 2025 en a ouvert la "
+            "voie ; ses termes restaient à négocier."
+        ),
         "parties": [("canada", "party", "", []), ("european-union", "party", "", [])],
     },
     {
@@ -369,6 +503,17 @@ AGREEMENTS = [
             "September 2017 for the parts under EU competence, it cannot enter fully into force "
             "until every member state has ratified it; ten have not."
         ),
+        "title_fr": "Accord économique et commercial global",
+        "short_name_fr": "AECG",
+        "signed_place_fr": "Bruxelles",
+        "summary_fr": (
+            "L'accord commercial entre le Canada d'une part, l'UE et ses États membres de "
+            "l'autre. Il a supprimé 98\N{NO-BREAK SPACE}% des droits de douane entre les deux "
+            "marchés et sous-tend des échanges de 125\N{NO-BREAK SPACE}milliards d'euros. "
+            "Signé en 2016 et appliqué à titre provisoire depuis septembre 2017 pour ce qui "
+            "relève de la compétence de l'UE, il n'entrera pleinement en vigueur qu'une fois "
+            "ratifié par tous les États membres ; dix ne l'ont pas fait."
+        ),
         "parties": _ceta_parties(),
     },
     {
@@ -383,6 +528,13 @@ AGREEMENTS = [
             "Agreed at the first EU–UK summit, in London in May 2025. It was the template for "
             "the partnership the EU signed with Canada a month later."
         ),
+        "title_fr": "Partenariat de sécurité et de défense UE–Royaume-Uni",
+        "short_name_fr": "PSD UE–Royaume-Uni",
+        "signed_place_fr": "Londres",
+        "summary_fr": (
+            "Conclu au premier sommet UE–Royaume-Uni, à Londres en mai 2025. Il a servi de "
+            "modèle au partenariat que l'UE a signé avec le Canada un mois plus tard."
+        ),
         "parties": [("european-union", "party", "", []), ("united-kingdom", "party", "", [])],
     },
     {
@@ -392,6 +544,9 @@ AGREEMENTS = [
         "kind": "security_defence",
         "status": "signed",
         "summary": "An earlier partnership of the same kind, between the EU and Norway.",
+        "title_fr": "Partenariat de sécurité et de défense UE–Norvège",
+        "short_name_fr": "PSD UE–Norvège",
+        "summary_fr": "Un partenariat antérieur du même type, entre l'UE et la Norvège.",
         "parties": [("european-union", "party", "", []), ("norway", "party", "", [])],
     },
     {
@@ -401,6 +556,9 @@ AGREEMENTS = [
         "kind": "security_defence",
         "status": "signed",
         "summary": "An earlier partnership of the same kind, between the EU and Japan.",
+        "title_fr": "Partenariat de sécurité et de défense UE–Japon",
+        "short_name_fr": "PSD UE–Japon",
+        "summary_fr": "Un partenariat antérieur du même type, entre l'UE et le Japon.",
         "parties": [("european-union", "party", "", []), ("japan", "party", "", [])],
     },
     {
@@ -417,6 +575,14 @@ AGREEMENTS = [
         "summary": (
             "The allies' commitment, agreed in 2014, to move towards spending 2% of their GDP "
             "on defence within a decade. Canada spent 1.37% of GDP on defence in 2024."
+        ),
+        "title_fr": "Objectif de l'OTAN de 2\N{NO-BREAK SPACE}% du PIB pour la défense",
+        "short_name_fr": "OTAN 2\N{NO-BREAK SPACE}%",
+        "adopted_by_fr": "Sommet de l'OTAN, pays de Galles",
+        "summary_fr": (
+            "L'engagement pris par les alliés en 2014 de tendre vers 2\N{NO-BREAK SPACE}% de "
+            "leur PIB consacrés à la défense en l'espace de dix ans. Le Canada y a consacré "
+            "1,37\N{NO-BREAK SPACE}% de son PIB en 2024."
         ),
         "parties": [(slugify(name), "party", "", []) for name in sorted(NATO_MEMBERS)],
     },
@@ -469,6 +635,13 @@ EVENTS = [
             "European Commission. The two sides signed a security and defence partnership and "
             "discussed trade and support for Ukraine."
         ),
+        "title_fr": "Sommet UE–Canada",
+        "place_name_fr": "Bruxelles",
+        "summary_fr": (
+            "Le Premier ministre du Canada a rencontré les présidents du Conseil européen et de "
+            "la Commission européenne. Les deux parties ont signé un partenariat de sécurité et "
+            "de défense et parlé commerce et soutien à l'Ukraine."
+        ),
         "participants": [
             ("antonio-costa", "host"),
             ("ursula-von-der-leyen", "host"),
@@ -487,6 +660,9 @@ EVENTS = [
         "country": "belgium",
         "parent": "eu-canada-summit-2025",
         "summary": "The partnership was signed during the EU–Canada summit.",
+        "title_fr": "Signature du partenariat de sécurité et de défense UE–Canada",
+        "place_name_fr": "Bruxelles",
+        "summary_fr": "Le partenariat a été signé pendant le sommet UE–Canada.",
         "participants": [
             ("mark-carney", "signatory"),
             ("antonio-costa", "signatory"),
@@ -505,6 +681,13 @@ EVENTS = [
             "On the day before the EU–Canada summit, Mark Carney and Diana Fox Carney visited "
             "the Antwerp cemetery where 348 Canadian soldiers are buried, received by Belgium's "
             "prime minister, Bart De Wever."
+        ),
+        "title_fr": "Visite au cimetière militaire de Schoonselhof",
+        "place_name_fr": "Cimetière de Schoonselhof, Anvers",
+        "summary_fr": (
+            "La veille du sommet UE–Canada, Mark Carney et Diana Fox Carney se sont rendus au "
+            "cimetière d'Anvers où reposent 348 soldats canadiens, accueillis par le Premier "
+            "ministre belge, Bart De Wever."
         ),
         "participants": [
             ("mark-carney", "visitor"),
@@ -525,6 +708,12 @@ EVENTS = [
             "A wreath was laid in memory of the Canadian soldiers buried at the cemetery; "
             "Bart De Wever's son played the Last Post."
         ),
+        "title_fr": "Dépôt de gerbe à Schoonselhof",
+        "place_name_fr": "Cimetière de Schoonselhof, Anvers",
+        "summary_fr": (
+            "Une gerbe a été déposée à la mémoire des soldats canadiens inhumés au cimetière ; "
+            "le fils de Bart De Wever a joué la sonnerie du Last Post."
+        ),
         "participants": [
             ("mark-carney", "attendee"),
             ("diana-fox-carney", "attendee"),
@@ -543,6 +732,12 @@ EVENTS = [
             "Won by Mark Carney's Liberals on a platform of national sovereignty and more "
             "diverse partnerships; the campaign pledged Canada would never be the “51st state”."
         ),
+        "title_fr": "Élections fédérales canadiennes",
+        "summary_fr": (
+            "Remportées par les libéraux de Mark Carney sur la promesse de la souveraineté "
+            "nationale et de partenariats plus variés ; la campagne avait juré que le Canada ne "
+            "serait jamais le « 51e État »."
+        ),
         "participants": [("mark-carney", "attendee")],
         "agreements": [],
     },
@@ -554,6 +749,9 @@ EVENTS = [
         "place_name": "Brussels",
         "country": "belgium",
         "summary": "Canada, the EU and its member states signed the trade agreement.",
+        "title_fr": "Signature de l'AECG",
+        "place_name_fr": "Bruxelles",
+        "summary_fr": "Le Canada, l'UE et ses États membres ont signé l'accord commercial.",
         "participants": [("canada", "signatory"), ("european-union", "signatory")],
         "agreements": ["ceta"],
     },

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from briefings.digests import editions, mime, rendering, transport
@@ -82,7 +83,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             return confirm
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description="follows")
+    @admin.display(description=gettext_lazy("follows"))
     def follows(self, obj):
         return obj.follows_summary()
 
@@ -129,11 +130,15 @@ class SubscriberAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, subscriber):
             raise PermissionDenied
         if not request.user.email:
-            messages.error(request, "Your account has no email address to send the test to.")
+            messages.error(
+                request, gettext("Your account has no email address to send the test to.")
+            )
             return redirect(self._change_url(subscriber))
         rendered, reason = self.rendered_next(subscriber)
         if rendered is None:
-            messages.warning(request, "Nothing to send: no new briefing matches these follows.")
+            messages.warning(
+                request, gettext("Nothing to send: no new briefing matches these follows.")
+            )
             return redirect(self._change_url(subscriber))
         rendered.subject = f"[Test] {rendered.subject}"
         preferences, unsubscribe = rendering.personal_links(subscriber.pk)
@@ -145,9 +150,13 @@ class SubscriberAdmin(admin.ModelAdmin):
             with transport.Postman() as postman:
                 postman.send(request.user.email, data)
         except (transport.TemporaryFailure, transport.PermanentFailure) as exc:
-            messages.error(request, f"The test digest could not be sent: {exc}")
+            messages.error(
+                request, gettext("The test digest could not be sent: %(error)s") % {"error": exc}
+            )
         else:
-            messages.success(request, f"Test digest sent to {request.user.email}.")
+            messages.success(
+                request, gettext("Test digest sent to %(email)s.") % {"email": request.user.email}
+            )
         return redirect(self._change_url(subscriber))
 
 
@@ -200,15 +209,15 @@ class EditionAdmin(admin.ModelAdmin):
         """The web version, once the edition is in the public archive; none before."""
         return obj.get_absolute_url() if Edition.objects.archived().filter(pk=obj.pk) else None
 
-    @admin.display(description="sent", ordering="sent_count")
+    @admin.display(description=gettext_lazy("sent"), ordering="sent_count")
     def sent(self, obj):
         return obj.sent_count
 
-    @admin.display(description="failed", ordering="failed_count")
+    @admin.display(description=gettext_lazy("failed"), ordering="failed_count")
     def failed(self, obj):
         return obj.failed_count
 
-    @admin.display(description="pending", ordering="pending_count")
+    @admin.display(description=gettext_lazy("pending"), ordering="pending_count")
     def pending(self, obj):
         return obj.pending_count
 
@@ -292,11 +301,11 @@ class StatusAlertBatchAdmin(admin.ModelAdmin):
         }
         return super().get_queryset(request).annotate(**counts)
 
-    @admin.display(description="sent", ordering="sent")
+    @admin.display(description=gettext_lazy("sent"), ordering="sent")
     def sent(self, obj):
         return obj.sent
 
-    @admin.display(description="failed", ordering="failed")
+    @admin.display(description=gettext_lazy("failed"), ordering="failed")
     def failed(self, obj):
         return obj.failed
 

@@ -1,8 +1,11 @@
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from modeltrans.fields import TranslationField
 
 from briefings import partialdate
-from briefings.actors.models import Actor, name_search_index
+from briefings.actors.models import Actor, french, in_either_language, name_search_index
 from briefings.agreements.models import Agreement
 from briefings.paths import slug_path
 
@@ -15,30 +18,29 @@ class EventQuerySet(models.QuerySet):
         return self.filter(start_date__lt=today)
 
     def search(self, text):
-        """Events whose title or place contains the words, accents ignored (trigram indexes)."""
-        return self.filter(
-            Q(title__unaccented__icontains=text) | Q(place_name__unaccented__icontains=text)
-        )
+        """Events whose title or place, in English or French, contains the words, accents
+        ignored (trigram indexes)."""
+        return in_either_language(self, text, "title", "place_name")
 
 
 class Event(models.Model):
     """Something that happened or will: a summit, a signing, a visit, a vote."""
 
     class Kind(models.TextChoices):
-        SUMMIT = "summit", "Summit"
-        SIGNING = "signing", "Signing"
-        VISIT = "visit", "Visit"
-        STATEMENT = "statement", "Statement"
-        VOTE = "vote", "Vote"
-        ELECTION = "election", "Election"
-        COMMEMORATION = "commemoration", "Commemoration"
-        MEETING = "meeting", "Meeting"
+        SUMMIT = "summit", _("Summit")
+        SIGNING = "signing", _("Signing")
+        VISIT = "visit", _("Visit")
+        STATEMENT = "statement", _("Statement")
+        VOTE = "vote", _("Vote")
+        ELECTION = "election", _("Election")
+        COMMEMORATION = "commemoration", _("Commemoration")
+        MEETING = "meeting", _("Meeting")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Held"
-        POSTPONED = "postponed", "Postponed"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", pgettext_lazy("event status", "Scheduled")
+        HELD = "held", pgettext_lazy("event status", "Held")
+        POSTPONED = "postponed", pgettext_lazy("event status", "Postponed")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=200, unique=True)
@@ -65,6 +67,7 @@ class Event(models.Model):
     agreements = models.ManyToManyField(Agreement, blank=True, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    i18n = TranslationField(fields=("title", "summary", "place_name"))
 
     objects = EventQuerySet.as_manager()
 
@@ -74,6 +77,8 @@ class Event(models.Model):
             models.Index(fields=["start_date", "kind"], name="event_start_kind_idx"),
             name_search_index("title", "event_title_trgm_idx"),
             name_search_index("place_name", "event_place_trgm_idx"),
+            name_search_index(french("title"), "event_title_fr_trgm_idx"),
+            name_search_index(french("place_name"), "event_place_fr_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -126,16 +131,18 @@ class Event(models.Model):
 
     @property
     def place_display(self):
-        return ", ".join(p for p in [self.place_name, self.country and self.country.name] if p)
+        """“Antwerp, Belgium”, in the reader's language."""
+        country = self.country and self.country.name_i18n
+        return ", ".join(p for p in [self.place_name_i18n, country] if p)
 
 
 class Participation(models.Model):
     class Role(models.TextChoices):
-        HOST = "host", "Host"
-        VISITOR = "visitor", "Visitor"
-        SIGNATORY = "signatory", "Signatory"
-        ATTENDEE = "attendee", "Attendee"
-        SPEAKER = "speaker", "Speaker"
+        HOST = "host", _("Host")
+        VISITOR = "visitor", _("Visitor")
+        SIGNATORY = "signatory", _("Signatory")
+        ATTENDEE = "attendee", _("Attendee")
+        SPEAKER = "speaker", _("Speaker")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="participations")

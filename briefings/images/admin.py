@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from briefings.images import processing
 from briefings.images.models import RATIOS, Image
@@ -62,7 +63,7 @@ class ImageAdmin(admin.ModelAdmin):
     readonly_fields = ["focal_point_picker", "size", "markdown"]
     fieldsets = [
         (None, {"fields": ["file", "focal_point_picker", "focal_x", "focal_y"]}),
-        ("Description", {"fields": ["title", "alt_text", "caption"]}),
+        (gettext_lazy("Description"), {"fields": ["title", "alt_text", "caption"]}),
         ("Rights", {"fields": ["credit", "licence", "source_url", "is_public"]}),
         ("File", {"fields": ["size", "markdown"]}),
     ]
@@ -78,21 +79,21 @@ class ImageAdmin(admin.ModelAdmin):
             obj.rendition_url("square-160.jpeg"),
         )
 
-    @admin.display(description="In a body")
+    @admin.display(description=gettext_lazy("In a body"))
     def markdown(self, obj):
         """The line that places the image in a briefing's body (richtext resolves it)."""
         if not obj.pk:
             return "—"
         return format_html('<code class="image-ref">![](image:{})</code>', obj.pk)
 
-    @admin.display(description="Size")
+    @admin.display(description=gettext_lazy("Size"))
     def size(self, obj):
         return f"{obj.width} × {obj.height} px, {obj.format}" if obj.pk else "—"
 
-    @admin.display(description="Focal point")
+    @admin.display(description=gettext_lazy("Focal point"))
     def focal_point_picker(self, obj):
         if not obj.pk:
-            return "Save the image first, then click it here to set its focal point."
+            return gettext("Save the image first, then click it here to set its focal point.")
         return format_html(
             '<div class="focal-picker" data-focal-picker>'
             '<img src="{}" width="{}" height="{}" alt="{}">'

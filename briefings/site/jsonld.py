@@ -1,6 +1,7 @@
 """schema.org data for the pages' JSON-LD blocks."""
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 from briefings.clock import desk_time
 
@@ -36,6 +37,7 @@ def news_article(briefing):
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": briefing.headline,
+        "inLanguage": briefing.language,
         "description": briefing.dek,
         "url": url,
         "mainEntityOfPage": url,
@@ -45,12 +47,22 @@ def news_article(briefing):
         "publisher": publisher,
         "keywords": [t.name for t in briefing.tags.all()],
         "about": [
-            {
-                "@type": "Thing",
-                "name": str(thing),
-                "url": settings.SITE_URL + thing.get_absolute_url(),
-            }
-            for thing in [*briefing.agreements.all(), *briefing.actors.all()]
+            *(
+                {
+                    "@type": "Thing",
+                    "name": agreement.title_i18n,
+                    "url": settings.SITE_URL + agreement.get_absolute_url(),
+                }
+                for agreement in briefing.agreements.all()
+            ),
+            *(
+                {
+                    "@type": "Thing",
+                    "name": actor.name_i18n,
+                    "url": settings.SITE_URL + actor.get_absolute_url(),
+                }
+                for actor in briefing.actors.all()
+            ),
         ],
         "correction": [
             {
@@ -75,11 +87,27 @@ def news_article(briefing):
 ACTOR_TYPES = {"state": "Country", "person": "Person"}
 
 
+def other_names(obj, *fields):
+    """The names a page does not show as its main one: the short name in the reader's
+    language, then each field in the other language, tagged with it, where it differs."""
+    language = get_language()
+    shown = {getattr(obj, f"{field}_i18n") for field in fields}
+    names = []
+    for code, _ in settings.LANGUAGES:
+        if code == language:
+            continue
+        for field in fields:
+            value = getattr(obj, field if code == settings.LANGUAGE_CODE else f"{field}_{code}")
+            if value and value not in shown:
+                names.append({"@value": value, "@language": code})
+    return names
+
+
 def thing(actor):
     """An actor as schema.org Country, Person or Organization, tied to Wikidata by sameAs."""
     data = {
         "@type": ACTOR_TYPES.get(actor.kind, "Organization"),
-        "name": actor.name,
+        "name": actor.name_i18n,
         "url": settings.SITE_URL + actor.get_absolute_url(),
     }
     if actor.wikidata_qid:
@@ -88,11 +116,14 @@ def thing(actor):
 
 
 def actor_page(actor):
+    alternate = [actor.short_name_i18n] if actor.short_name_i18n else []
+    alternate += other_names(actor, "name", "short_name")
     return {
         "@context": "https://schema.org",
         **thing(actor),
-        "description": actor.summary,
-        **({"alternateName": actor.short_name} if actor.short_name else {}),
+        "inLanguage": get_language(),
+        "description": actor.summary_i18n,
+        **({"alternateName": alternate} if alternate else {}),
     }
 
 
@@ -102,9 +133,13 @@ def legislation(agreement, parties):
     data = {
         "@context": "https://schema.org",
         "@type": "Legislation",
-        "name": agreement.title,
-        "alternateName": agreement.short_name or None,
-        "description": agreement.summary,
+        "name": agreement.title_i18n,
+        "alternateName": [
+            *([agreement.short_name_i18n] if agreement.short_name_i18n else []),
+            *other_names(agreement, "title", "short_name"),
+        ],
+        "inLanguage": get_language(),
+        "description": agreement.summary_i18n,
         "url": settings.SITE_URL + agreement.get_absolute_url(),
         "legislationType": agreement.get_kind_display(),
         "legislationDate": date.isoformat() if date else None,

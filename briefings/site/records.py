@@ -8,9 +8,12 @@ them out, as of a date when one is asked for.
 import csv
 import io
 import json
+import unicodedata
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from briefings.agreements.models import Party, PartyAction
 
@@ -24,12 +27,12 @@ STATUS_ORDER = [
     Party.Status.NONE,
 ]
 GROUP_TITLES = {
-    Party.Status.BOUND: "Ratified or otherwise bound",
-    Party.Status.PROVISIONAL: "Provisionally applying",
-    Party.Status.SIGNED: "Signed, not ratified",
-    Party.Status.CEASED: "No longer covered",
-    Party.Status.WITHDRAWN: "Withdrawn",
-    Party.Status.NONE: "No action yet",
+    Party.Status.BOUND: _("Ratified or otherwise bound"),
+    Party.Status.PROVISIONAL: _("Provisionally applying"),
+    Party.Status.SIGNED: _("Signed, not ratified"),
+    Party.Status.CEASED: _("No longer covered"),
+    Party.Status.WITHDRAWN: pgettext_lazy("party status", "Withdrawn"),
+    Party.Status.NONE: _("No action yet"),
 }
 NOTED = {
     PartyAction.Kind.DOMESTIC_APPROVAL,
@@ -60,12 +63,26 @@ def rows(parties, as_of=None):
     return [Row(party, as_of) for party in parties]
 
 
+def reading_order(name):
+    """A name as a reader alphabetises it: « Émirats » among the E, not after the Z."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def party_groups(rows):
-    """Rows grouped by derived status; the bound sorted by the date they were bound."""
+    """Rows grouped by derived status; the bound sorted by the date they were bound.
+
+    The others come in the English names' order from the database; readers of another
+    language get them in the order of the names they read."""
     groups = {status: [] for status in STATUS_ORDER}
     for row in rows:
         groups[row.status].append(row)
-    groups[Party.Status.BOUND].sort(key=lambda r: (r.consent.date, r.actor.name))
+    if get_language() != settings.LANGUAGE_CODE:
+        for members in groups.values():
+            members.sort(key=lambda r: reading_order(r.actor.name_i18n))
+    groups[Party.Status.BOUND].sort(
+        key=lambda r: (r.consent.date, reading_order(r.actor.name_i18n))
+    )
     return [
         {"status": status, "title": GROUP_TITLES[status], "parties": members}
         for status, members in groups.items()

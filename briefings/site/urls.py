@@ -103,12 +103,28 @@ feed_patterns = [
     ),
 ]
 
-urlpatterns = [
+# Reading pages, under a language prefix (config/urls.py wraps them in i18n_patterns).
+localized_urlpatterns = [
     path("", briefings.home, name="home"),
     path("tags/", topics.topics, name="topics"),
     path("tags/<tag_slug:slug>/", topics.tag, name="tag"),
     path("search/", search.search, name="search"),
     *feed_patterns,
+    path("briefings/", include((briefing_patterns, "newsroom"))),
+    path("actors/", include((directory(actors), "actors"))),
+    path("agreements/", include((agreement_patterns, "agreements"))),
+    path("events/", include((directory(events), "events"))),
+    path(
+        "contributors/<slug:slug>/",
+        include(([path("", contributors.detail, name="detail")], "contributors")),
+    ),
+    path("subscribe/", include((digest_patterns, "digests"))),
+    path("digests/", include((archive_patterns, "digest_archive"))),
+]
+
+# One address for every language: data, images, and what crawlers look for at the root. The
+# sitemaps list each page in both languages.
+urlpatterns = [
     # An index of one sitemap per section, each in pages of SiteSitemap.limit addresses: one
     # sitemap of 16,000 addresses took 2.4 s to render.
     path(
@@ -126,16 +142,6 @@ urlpatterns = [
     path("robots.txt", pages.robots_txt, name="robots_txt"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("data/dossier.zip", dossier.dump, name="dossier_dump"),
-    path("briefings/", include((briefing_patterns, "newsroom"))),
-    path("actors/", include((directory(actors), "actors"))),
-    path("agreements/", include((agreement_patterns, "agreements"))),
-    path("events/", include((directory(events), "events"))),
-    path(
-        "contributors/<slug:slug>/",
-        include(([path("", contributors.detail, name="detail")], "contributors")),
-    ),
-    path("subscribe/", include((digest_patterns, "digests"))),
-    path("digests/", include((archive_patterns, "digest_archive"))),
     path("api/", include((api_urls.urlpatterns, api_urls.app_name), namespace="api")),
     path("images/", include((image_patterns, "images"))),
 ]

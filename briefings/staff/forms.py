@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -10,7 +11,7 @@ from briefings.params import has_control
 def _clean_code(value):
     code = "".join(value.split()).lower()
     if has_control(code) or len(code) > 32:
-        raise forms.ValidationError("That is not a code.")
+        raise forms.ValidationError(gettext("That is not a code."))
     return code
 
 
@@ -18,7 +19,7 @@ class CodeForm(forms.Form):
     """A code from the authenticator app, or one of the recovery codes."""
 
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
@@ -35,11 +36,13 @@ class CodeForm(forms.Form):
             if any(not device.verify_is_allowed()[0] for device in devices):
                 # django-otp doubles the pause after each wrong code.
                 raise forms.ValidationError(
-                    "Too many wrong codes: wait a little, then type the current one."
+                    gettext("Too many wrong codes: wait a little, then type the current one.")
                 )
             matched = next((device for device in devices if device.verify_token(code)), None)
         if matched is None:
-            raise forms.ValidationError("That code is wrong or has expired. Try the current one.")
+            raise forms.ValidationError(
+                gettext("That code is wrong or has expired. Try the current one.")
+            )
         self.matched = matched
         return code
 
@@ -61,7 +64,7 @@ class ReauthForm(forms.Form):
     """The password, or a code from the second factor."""
 
     secret = forms.CharField(
-        label="Password or code",
+        label=gettext_lazy("Password or code"),
         max_length=256,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
@@ -74,7 +77,7 @@ class ReauthForm(forms.Form):
     def clean_secret(self):
         secret = self.cleaned_data["secret"]
         if has_control(secret):
-            raise forms.ValidationError("That is not right.")
+            raise forms.ValidationError(gettext("That is not right."))
         user = self.request.user
         # Through authenticate(), so a wrong password counts towards the lockout as at login.
         if authenticate(self.request, username=user.get_username(), password=secret):
@@ -84,4 +87,4 @@ class ReauthForm(forms.Form):
             with transaction.atomic():
                 if any(device.verify_token(code) for device in candidates(user, code)):
                     return secret
-        raise forms.ValidationError("That is neither your password nor a current code.")
+        raise forms.ValidationError(gettext("That is neither your password nor a current code."))

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 SEEN_KEY = "staff_seen_at"
 WRITE_EVERY = 60
@@ -29,8 +30,11 @@ class StaffIdleTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    f"You were signed out after {settings.STAFF_IDLE_MINUTES} minutes "
-                    "without activity. Sign in again to continue.",
+                    gettext(
+                        "You were signed out after %(minutes)s minutes without activity. "
+                        "Sign in again to continue."
+                    )
+                    % {"minutes": settings.STAFF_IDLE_MINUTES},
                 )
             elif seen is None or now - seen >= WRITE_EVERY:
                 request.session[SEEN_KEY] = int(now)

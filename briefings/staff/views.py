@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -95,7 +96,7 @@ def setup(request, site):
     user = request.user
     if user_has_device(user):
         if is_verified(request):
-            messages.info(request, "Your second factor is already set up.")
+            messages.info(request, gettext("Your second factor is already set up."))
             return HttpResponseRedirect(next_url(request, site))
         return HttpResponseRedirect(second_factor_url(request, site, next_url(request, site)))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by(
@@ -111,12 +112,12 @@ def setup(request, site):
         return TemplateResponse(
             request,
             "admin/staff/recovery_codes.html",
-            _context(request, site, "Your recovery codes", codes=codes),
+            _context(request, site, gettext("Your recovery codes"), codes=codes),
         )
     context = _context(
         request,
         site,
-        "Set up your second factor",
+        gettext("Set up your second factor"),
         form=form,
         qr=qr_svg(device.config_url),
         secret=b32encode(device.bin_key).decode(),
@@ -159,10 +160,15 @@ def verify(request, site):
             left = form.matched.token_set.count()
             messages.warning(
                 request,
-                f"You signed in with a recovery code; {left} left. Each works once.",
+                ngettext(
+                    "You signed in with a recovery code; %(left)s left. Each works once.",
+                    "You signed in with a recovery code; %(left)s left. Each works once.",
+                    left,
+                )
+                % {"left": left},
             )
         return HttpResponseRedirect(next_url(request, site))
-    context = _context(request, site, "Second factor", form=form)
+    context = _context(request, site, gettext("Second factor"), form=form)
     return TemplateResponse(request, "admin/staff/otp_verify.html", context)
 
 
@@ -187,7 +193,7 @@ def confirm(request, site):
         template = "admin/staff/reauth.html"
     context = {
         **site.each_context(request),
-        "title": "Confirm it is you",
+        "title": gettext("Confirm it is you"),
         "form": form,
         "pending": pending,
         "fields": [(key, value) for key, values in pending["data"] for value in values],
@@ -206,7 +212,7 @@ def locked_out(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {
         **admin.site.each_context(request),
-        "title": "Sign-in locked",
+        "title": gettext("Sign-in locked"),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": minutes,
     }
@@ -222,8 +228,8 @@ def new_recovery_codes(request, site):
         if confirm := reauth.gate(request):
             return confirm
         codes = issue_recovery_codes(request.user)
-        context = _context(request, site, "Your new recovery codes", codes=codes)
+        context = _context(request, site, gettext("Your new recovery codes"), codes=codes)
         context["signout_url"] = None
         return TemplateResponse(request, "admin/staff/recovery_codes.html", context)
-    context = {**site.each_context(request), "title": "Recovery codes"}
+    context = {**site.each_context(request), "title": gettext("Recovery codes")}
     return TemplateResponse(request, "admin/staff/new_recovery_codes.html", context)

@@ -1,6 +1,7 @@
 /* Long follow lists (topics, actors, agreements) get a filter box: typing narrows the
    checkboxes, accents and case ignored. Ticked boxes always stay in view. Without JavaScript
-   the whole list stays, in its scrolling box. */
+   the whole list stays, in its scrolling box. The count's wording comes translated in the page
+   (data-shown on the count). */
 (() => {
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   for (const input of document.querySelectorAll("[data-choice-filter]")) {
@@ -8,6 +9,8 @@
     const tools = input.closest(".choice-tools");
     if (!list || !tools) continue;
     const count = tools.querySelector("[data-choice-count]");
+    const lang = document.documentElement.lang || "en";
+    const shownText = count.dataset.shown || "%(shown)s of %(total)s shown";
     const rows = [...list.querySelectorAll("input[type=checkbox]")].map((box) => ({
       box,
       row: box.closest("div"),
@@ -21,7 +24,11 @@
         row.hidden = !match;
         shown += match ? 1 : 0;
       }
-      count.textContent = words.length ? `${shown} of ${rows.length} shown` : "";
+      count.textContent = words.length
+        ? shownText
+            .replace("%(shown)s", shown.toLocaleString(lang))
+            .replace("%(total)s", rows.length.toLocaleString(lang))
+        : "";
     };
     input.addEventListener("input", update);
     tools.hidden = false;

@@ -1,6 +1,8 @@
 /* Long public directories (actors, agreements) get a find box: typing narrows the rows, every
    word must match, accents and case ignored. Sections left empty, and the jump links to them,
-   step aside. Without JavaScript the box stays hidden and the whole directory shows. */
+   step aside. Without JavaScript the box stays hidden and the whole directory shows. The
+   count's wording comes translated in the page (data-shown), its numbers in the page's
+   language. */
 (() => {
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   for (const input of document.querySelectorAll("[data-directory-filter]")) {
@@ -20,7 +22,9 @@
         ? [...document.querySelectorAll(`a[href="#${CSS.escape(section.id)}"]`)]
         : [],
     }));
-    const total = rows.length.toLocaleString("en-GB");
+    const lang = document.documentElement.lang || "en";
+    const shownText = count.dataset.shown || "%(shown)s of %(total)s shown";
+    const total = rows.length.toLocaleString(lang);
     const update = () => {
       const words = fold(input.value).split(/\s+/).filter(Boolean);
       let shown = 0;
@@ -33,7 +37,7 @@
         for (const link of links) (link.closest("li") || link).hidden = section.hidden;
       }
       count.textContent = words.length
-        ? `${shown.toLocaleString("en-GB")} of ${total} shown`
+        ? shownText.replace("%(shown)s", shown.toLocaleString(lang)).replace("%(total)s", total)
         : "";
       empty.hidden = !words.length || shown > 0;
     };

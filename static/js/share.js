@@ -1,7 +1,7 @@
 /* A briefing's share tools: native share where the browser has it, copy link through the
    Clipboard API, print through the browser's dialog (and the print stylesheet). Each button
    stays hidden unless what it needs is there, so without JavaScript only the plain share
-   links show. */
+   links show. Its messages come translated in the page (data-share-copied, -failed). */
 (() => {
   for (const tools of document.querySelectorAll("[data-share]")) {
     const url = tools.dataset.shareUrl;
@@ -22,8 +22,8 @@
       copy.hidden = false;
       copy.addEventListener("click", () => {
         navigator.clipboard.writeText(url).then(
-          () => say("Link copied."),
-          () => say(`Could not copy: the link is ${url}`),
+          () => say((status && status.dataset.shareCopied) || "Link copied."),
+          () => say(`${(status && status.dataset.shareFailed) || "Could not copy: the link is"} ${url}`),
         );
       });
     }

@@ -264,3 +264,36 @@ def test_names_are_escaped_in_derived_columns(editor_client):
     body = editor_client.get(admin_url(Actor, "changelist")).content.decode()
     assert "<script>alert('eu')</script>" not in body
     assert "&lt;script&gt;alert(&#x27;eu&#x27;)&lt;/script&gt;" in body
+
+
+def test_admin_search_and_autocomplete_find_actors_by_their_french_names(editor_client):
+    eu = ActorFactory(
+        name="European Union", short_name="EU", kind="bloc", name_fr="Union européenne"
+    )
+    ActorFactory(name="Germany", name_fr="Allemagne")
+
+    found = editor_client.get(admin_url(Actor, "changelist"), {"q": "Union européenne"})
+    assert list(found.context["cl"].result_list) == [eu]
+    autocomplete = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "Union europ",
+            "app_label": "actors",
+            "model_name": "membership",
+            "field_name": "organisation",
+        },
+    )
+    assert [r["text"] for r in autocomplete.json()["results"]] == ["European Union"]
+
+
+def test_the_actor_form_pairs_each_french_field_with_its_english_one(editor_client):
+    actor = ActorFactory(name="Germany", name_fr="Allemagne")
+    response = editor_client.get(admin_url(actor, "change", actor.pk))
+    fieldset = response.context["adminform"].form.fields
+    assert fieldset["name_fr"].label == "Name in French"
+    assert "readers of the French pages see the English" in fieldset["name_fr"].help_text
+    rows = [line.fields for line in next(iter(response.context["adminform"]))]
+    assert ("name", "name_fr") in rows
+    assert ("short_name", "short_name_fr") in rows
+    assert ("summary", "summary_fr") in rows
+    assert 'value="Allemagne"' in response.content.decode()

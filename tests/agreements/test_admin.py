@@ -208,3 +208,53 @@ def test_an_instrument_no_party_ratifies_is_listed_as_such(editor_client):
     change = editor_client.get(admin_url(safe, "change", safe.pk)).content.decode()
     assert "Not ratified: the parties are who it covers." in change
     assert 'name="adopted_on"' in change and 'name="applies_from"' in change
+
+
+def test_both_languages_save_in_one_post_and_an_empty_french_value_is_dropped(editor_client):
+    ceta = AgreementFactory(title="Comprehensive Economic and Trade Agreement", slug="ceta")
+    url = admin_url(ceta, "change", ceta.pk)
+    form = editor_client.get(url).context["adminform"].form
+    data = {
+        **{name: value for name, value in form.initial.items() if value is not None},
+        "short_name": "CETA",
+        "short_name_fr": "AECG",
+        "title_fr": "Accord économique et commercial global",
+        "party_records-TOTAL_FORMS": 0,
+        "party_records-INITIAL_FORMS": 0,
+        "relations_out-TOTAL_FORMS": 0,
+        "relations_out-INITIAL_FORMS": 0,
+        "_continue": "1",
+    }
+    assert editor_client.post(url, data).status_code == 302
+    ceta.refresh_from_db()
+    assert (ceta.short_name, ceta.short_name_fr, ceta.title_fr) == (
+        "CETA",
+        "AECG",
+        "Accord économique et commercial global",
+    )
+
+    data["title_fr"] = ""
+    assert editor_client.post(url, data).status_code == 302
+    ceta.refresh_from_db()
+    assert ceta.i18n == {"short_name_fr": "AECG"}
+
+
+@pytest.mark.parametrize(
+    "model_name, term",
+    [("agreement", "AECG"), ("agreement", "commercial global"), ("party", "Allemagne")],
+)
+def test_admin_search_finds_french_names(editor_client, model_name, term):
+    ceta = AgreementFactory(
+        title="Comprehensive Economic and Trade Agreement",
+        short_name="CETA",
+        title_fr="Accord économique et commercial global",
+        short_name_fr="AECG",
+    )
+    germany = ActorFactory(name="Germany", name_fr="Allemagne")
+    PartyFactory(agreement=ceta, actor=germany)
+    PartyFactory(agreement=AgreementFactory(title="Other"), actor=ActorFactory(name="Malta"))
+
+    url = admin_url(Agreement if model_name == "agreement" else Party, "changelist")
+    found = list(editor_client.get(url, {"q": term}).context["cl"].result_list)
+    assert len(found) == 1
+    assert (found[0] if model_name == "agreement" else found[0].agreement) == ceta

@@ -47,3 +47,40 @@ def test_editor_adds_a_party_through_the_autocomplete(live_server, page):
         "Latvia",
     ]
     assert Party.objects.get(actor__name="Latvia").status == Party.Status.NONE
+
+
+def test_editor_writes_the_french_beside_the_english_in_one_save(live_server, page):
+    user = editor(username="lea")
+    ceta = AgreementFactory(
+        title="Comprehensive Economic and Trade Agreement", short_name="CETA", slug="ceta"
+    )
+
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("input[type=submit]")
+    page.goto(live_server.url + reverse("admin:agreements_agreement_change", args=[ceta.pk]))
+
+    for field in ["title", "short_name", "summary", "signed_place"]:
+        row = page.locator(f".form-row:has(#id_{field})")
+        assert row.locator(f"#id_{field}_fr").count() == 1, f"{field}: French in the same row"
+    title_row = page.locator(".form-row:has(#id_title)")
+    assert title_row.get_by_text("Title in French").count() == 1
+    assert title_row.get_by_text("readers of the French pages see the English").count() == 1
+
+    page.fill("#id_short_name_fr", "AECG")
+    page.fill("#id_title_fr", "Accord économique et commercial global")
+    page.fill("#id_summary", "Canada and the EU's trade agreement.")
+    page.fill("#id_summary_fr", "L'accord commercial entre le Canada et l'UE.")
+    screenshot(page, "admin-agreement-french")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+
+    ceta.refresh_from_db()
+    assert ceta.summary == "Canada and the EU's trade agreement."
+    assert ceta.i18n == {
+        "title_fr": "Accord économique et commercial global",
+        "short_name_fr": "AECG",
+        "summary_fr": "L'accord commercial entre le Canada et l'UE.",
+    }
+    assert page.input_value("#id_short_name_fr") == "AECG"

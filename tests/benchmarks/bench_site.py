@@ -671,7 +671,7 @@ def pick_urls(base):
     )
     agreement = Agreement.objects.annotate(n=Count("party_records")).order_by("-n", "pk").first()
     actor = Actor.objects.annotate(n=Count("briefings")).order_by("-n", "pk").first()
-    _, home = fetch(base, "/")
+    _, home = fetch(base, "/en/")
     feeds = re.findall(
         r'<link[^>]+type="application/(?:rss|atom)\+xml"[^>]*href="([^"]+)"', home
     ) or re.findall(r'<link[^>]+href="([^"]+)"[^>]*type="application/(?:rss|atom)\+xml"', home)
@@ -679,11 +679,11 @@ def pick_urls(base):
         raise SystemExit("the home page links no feed")
     feed = re.sub(r"^https?://[^/]+", "", feeds[0])
     return {
-        "home": "/",
+        "home": "/en/",
         "briefing": briefing.get_absolute_url(),
         "agreement": agreement.get_absolute_url(),
         "actor": actor.get_absolute_url(),
-        "search": "/search/?q=defence+ratification",
+        "search": "/en/search/?q=defence+ratification",
         "feed": feed,
     }
 
@@ -706,7 +706,7 @@ def search_latency(base, samples):
         kind = list(kinds)[i % len(kinds)]
         query = urllib.parse.quote_plus(kinds[kind]())
         start = time.perf_counter()
-        status, _ = fetch(base, f"/search/?q={query}&_bench=s{i}")
+        status, _ = fetch(base, f"/en/search/?q={query}&_bench=s{i}")
         timings[kind].append((time.perf_counter() - start) * 1000)
         if status != 200:
             raise SystemExit(f"search answered {status}")
@@ -773,7 +773,14 @@ def hits_after_one_correction(server):
     paths = [b.get_absolute_url() for b in published]
     paths += [a.get_absolute_url() for a in Agreement.objects.order_by("pk")[:40]]
     paths += [a.get_absolute_url() for a in Actor.objects.order_by("pk")[:40]]
-    paths += ["/", "/briefings/", "/feeds/rss/", "/tags/", "/agreements/", "/actors/"]
+    paths += [
+        "/en/",
+        "/en/briefings/",
+        "/en/feeds/rss/",
+        "/en/tags/",
+        "/en/agreements/",
+        "/en/actors/",
+    ]
     paths = paths[:WARM_PAGES]
     for path in paths:
         fetch(server.base, path)
@@ -889,7 +896,7 @@ def main():
             # The yardstick the targets were set against; it never touches the page cache.
             article = {}
             if "briefing" in urls:
-                article["article"] = urls["briefing"].replace("/briefings/", "/_bench/article/")
+                article["article"] = urls["briefing"].replace("/en/briefings/", "/_bench/article/")
             results["uncached"] = measure(server, urls, duration, "uncached", article)
             results["cold"] = measure(server, urls, duration, "cold", {})
             results["cached"] = measure(server, urls, duration, "cached", {})

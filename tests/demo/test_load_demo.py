@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from briefings.actors.models import Actor, Membership, Office, OfficeTerm
 from briefings.agreements import statuschange
@@ -280,7 +280,7 @@ def test_a_published_scheduled_briefing_is_not_rescheduled(demo):
 
 
 def test_only_published_demo_briefings_reach_the_public_site(demo, client):
-    home = client.get("/").content.decode()
+    home = client.get("/en/").content.decode()
     for briefing in Briefing.objects.all():
         response = client.get(briefing.get_absolute_url())
         if briefing.status == Briefing.Status.PUBLISHED:
@@ -461,7 +461,7 @@ def test_the_pact_briefing_has_a_credited_lead_image(demo, client):
 
 def test_cetas_map_sets_the_ten_states_apart_and_the_uk_as_no_longer_covered(demo, client):
     """Issue 15's walk on the demo: the page's map, from the record as the dossier loads it."""
-    html = client.get("/agreements/ceta/").content.decode()
+    html = client.get("/en/agreements/ceta/").content.decode()
     drawn = dict(
         (iso, status)
         for status, iso in re.findall(r'class="map-party st-(\w+)" data-iso="(\w{3})"', html)
@@ -476,3 +476,26 @@ def test_cetas_map_sets_the_ten_states_apart_and_the_uk_as_no_longer_covered(dem
     timeline = html[html.index('<figure class="action-timeline"') :]
     years = re.findall(r'class="tl-year"[^>]*>(\d{4})<', timeline)
     assert years[0] == "2016" and years[-1] >= "2023"
+
+
+def test_the_reference_data_reads_in_french(demo, client):
+    with translation.override("fr"):
+        ceta = Agreement.objects.get(slug="ceta")
+        assert (ceta.display_name, ceta.title_i18n) == (
+            "AECG",
+            "Accord économique et commercial global",
+        )
+        assert Actor.objects.get(slug="european-union").name_i18n == "Union européenne"
+        assert Actor.objects.get(slug="germany").name_i18n == "Allemagne"
+        assert Office.objects.get(title="Prime Minister of Canada").title_i18n == (
+            "Premier ministre du Canada"
+        )
+        assert Event.objects.get(slug="eu-canada-summit-2025").place_display == (
+            "Bruxelles, Belgique"
+        )
+        uk = Party.objects.get(agreement=ceta, actor__slug="united-kingdom")
+        assert uk.note_i18n.startswith("A quitté l'UE en 2020")
+        html = client.get(ceta.get_absolute_url()).content.decode()
+    assert "<h1>Accord économique et commercial global" in html
+    assert "Italie" in html and "Royaume-Uni" in html
+    assert [a.slug for a in Actor.objects.search("Union europeenne")] == ["european-union"]

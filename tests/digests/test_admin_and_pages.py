@@ -102,12 +102,12 @@ def test_subscribe_and_preferences_pages_have_constant_queries(
     subscriber = SubscriberFactory()
     grow()
     with django_assert_max_num_queries(24) as few:
-        client.get("/subscribe/?tag=tag-0")
+        client.get("/en/subscribe/?tag=tag-0")
         client.get(subscriber.get_absolute_url())
     for _ in range(20):
         grow()
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/subscribe/?tag=tag-0")
+        client.get("/en/subscribe/?tag=tag-0")
         client.get(subscriber.get_absolute_url())
 
 
@@ -147,16 +147,16 @@ def test_dev_mailbox_receives_and_shows_mail(client, settings, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
-    listing = client.get("/subscribe/dev-mailbox/").content.decode()
+    listing = client.get("/en/subscribe/dev-mailbox/").content.decode()
     assert "Hello &lt;b&gt;there&lt;/b&gt;" in listing
-    detail = client.get(f"/subscribe/dev-mailbox/{eml.name}/")
+    detail = client.get(f"/en/subscribe/dev-mailbox/{eml.name}/")
     assert detail.status_code == 200
-    html = client.get(f"/subscribe/dev-mailbox/{eml.name}/html/")
+    html = client.get(f"/en/subscribe/dev-mailbox/{eml.name}/html/")
     assert '<base target="_top">' in html.content.decode()
     assert html["Content-Security-Policy"] == "script-src 'none'"
-    assert client.get("/subscribe/dev-mailbox/..%2Fsettings.py/").status_code == 404
+    assert client.get("/en/subscribe/dev-mailbox/..%2Fsettings.py/").status_code == 404
     settings.DEBUG = False
-    assert client.get("/subscribe/dev-mailbox/").status_code == 404
+    assert client.get("/en/subscribe/dev-mailbox/").status_code == 404
 
 
 @pytest.mark.django_db
@@ -166,6 +166,6 @@ def test_dev_mailbox_names_the_port_mail_goes_to(client, settings, tmp_path):
     mailers = {key: dict(value) for key, value in settings.MAILERS.items()}
     mailers["default"]["OPTIONS"] = {**mailers["default"].get("OPTIONS", {}), "port": 2526}
     settings.MAILERS = mailers
-    listing = client.get("/subscribe/dev-mailbox/").content.decode()
+    listing = client.get("/en/subscribe/dev-mailbox/").content.decode()
     assert "127.0.0.1:2526" in listing
     assert "1025" not in listing

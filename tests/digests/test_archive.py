@@ -57,7 +57,7 @@ def test_digest_says_why_and_links_its_web_version(client, smtp_server, celery_w
     body = page.content.decode()
     for briefing in dossier["briefings"]:  # everything readers' edition, whatever one follows
         assert briefing.headline in body
-    archive = client.get("/digests/").content.decode()
+    archive = client.get("/en/digests/").content.decode()
     assert edition.get_absolute_url() in archive
 
     # Withdrawn since it was sent: gone from the web version, warm cache or not, no trace.
@@ -68,10 +68,10 @@ def test_digest_says_why_and_links_its_web_version(client, smtp_server, celery_w
 
 
 def test_a_newly_sent_edition_joins_a_warm_archive(client, smtp_server, celery_worker, dossier):
-    assert "daily digest" not in client.get("/digests/").content.decode()  # cached, empty
+    assert "daily digest" not in client.get("/en/digests/").content.decode()  # cached, empty
     SubscriberFactory(email="all@mail.example")
     edition = run_edition()
-    assert edition.get_absolute_url() in client.get("/digests/").content.decode()
+    assert edition.get_absolute_url() in client.get("/en/digests/").content.decode()
 
 
 @pytest.mark.django_db
@@ -98,17 +98,17 @@ def test_alert_says_which_follow_it_answers(smtp_server, dossier):
 def test_planned_and_unsent_editions_have_no_page(client, dossier):
     """Started but not finished, or finished with nobody sent to: not in the archive."""
     edition = editions.start_edition("daily")  # no subscribers: complete at once, none sent
-    assert edition.get_absolute_url().startswith("/digests/daily-")
+    assert edition.get_absolute_url().startswith("/en/digests/daily-")
     assert client.get(edition.get_absolute_url()).status_code == 404
     for bad in (
-        "/digests/daily-2025-13-45/",
-        "/digests/daily-0000-01-01/",
-        "/digests/monthly-2025-01-01/",
-        "/digests/daily-2025-01-01%00/",
+        "/en/digests/daily-2025-13-45/",
+        "/en/digests/daily-0000-01-01/",
+        "/en/digests/monthly-2025-01-01/",
+        "/en/digests/daily-2025-01-01%00/",
     ):
         assert client.get(bad).status_code == 404, bad
     for page in ("%00", "99999", "-1", "x" * 5000):
-        assert client.get(f"/digests/?page={page}").status_code == 200, page
+        assert client.get(f"/en/digests/?page={page}").status_code == 200, page
 
 
 def test_reason_phrases():

@@ -23,7 +23,7 @@ def test_subscribe_confirm_receive_unsubscribe(
     defence = Tag.objects.create(name="Defence", slug="defence")
     BriefingFactory(headline="Canada and the EU sign a defence pact", tags=[defence])
 
-    page.goto(f"{live_server.url}/subscribe/?tag=defence")
+    page.goto(f"{live_server.url}/en/subscribe/?tag=defence")
     assert page.get_by_label("Defence").is_checked()
     page.get_by_label("Email address", exact=True).fill("reader@mail.example")
     page.locator("main").get_by_role("button", name="Subscribe").click()
@@ -64,7 +64,7 @@ def test_a_long_list_of_actors_narrows_as_the_reader_types(page, live_server):
     ActorFactory(name="Canada", slug="canada")
     for number in range(30):
         ActorFactory(name=f"Delegation {number:02}", slug=f"delegation-{number:02}")
-    page.goto(f"{live_server.url}/subscribe/")
+    page.goto(f"{live_server.url}/en/subscribe/")
     actors = page.get_by_role("group", name="Actors")
     expect(actors).to_be_hidden()  # folded: the form fits one screen
     page.get_by_label("Only what I choose").check()

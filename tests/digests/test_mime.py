@@ -23,8 +23,8 @@ from tests.factories import AgreementFactory, BriefingFactory
 GOLDEN = Path(__file__).with_name("golden")
 AT = datetime.datetime(2025, 6, 23, 5, 30, tzinfo=datetime.UTC)
 DATE = "Mon, 23 Jun 2025 07:00:00 +0000"
-PREFERENCES = "https://desk.example/subscribe/preferences/P42/"
-UNSUBSCRIBE = "https://desk.example/subscribe/unsubscribe/U42/"
+PREFERENCES = "https://desk.example/en/subscribe/preferences/P42/"
+UNSUBSCRIBE = "https://desk.example/en/subscribe/unsubscribe/U42/"
 # Why the reader gets it, with markup characters: raw in the text part, escaped in the HTML.
 REASON = "You follow défense, CETA and <Italy & co>."
 EDITION = Edition(kind="daily", period=datetime.date(2025, 6, 23))
@@ -40,25 +40,25 @@ DOT_LINE = ".NET aside: the procurement rules change on 1 July."
 DIGEST_TEXT = f"""\
 BRIEFING DESK — your daily digest
 3 new briefings
-On the web: https://desk.example/digests/daily-2025-06-23/
+On the web: https://desk.example/en/digests/daily-2025-06-23/
 
 == Partenariat de sécurité et de défense UE–Canada ==
 
 {LONG}
 {DOT_LINE}
 News · 23 June 2025, 07:30 Brussels
-https://desk.example/briefings/bruxelles-ottawa/
+https://desk.example/en/briefings/bruxelles-ottawa/
 
 Zürich hosts the follow-up talks
 Costs: 2 € per head.
 News · 23 June 2025, 05:30 Brussels
-https://desk.example/briefings/zurich/
+https://desk.example/en/briefings/zurich/
 
 == Other briefings ==
 
 Ministers meet in Ottawa
 News · 23 June 2025, 06:30 Brussels
-https://desk.example/briefings/ottawa/
+https://desk.example/en/briefings/ottawa/
 
 --
 {REASON}
@@ -72,7 +72,7 @@ BRIEFING DESK — alert
 Partenariat de sécurité et de défense UE–Canada: {LONG}
 {DOT_LINE}
 23 June 2025, 07:30 Brussels
-https://desk.example/briefings/bruxelles-ottawa/
+https://desk.example/en/briefings/bruxelles-ottawa/
 
 --
 {REASON}
@@ -86,7 +86,7 @@ BRIEFING DESK
 Someone — probably you — asked to receive Briefing Desk digests at this address. \
 Confirm to start; if it wasn't you, ignore this email and nothing more will be sent.
 
-Confirm: https://desk.example/subscribe/confirm/tok-123/
+Confirm: https://desk.example/en/subscribe/confirm/tok-123/
 
 The link works for 48 hours.
 

@@ -79,7 +79,7 @@ def test_a_confirmation_goes_through_the_providers_api(provider):
     assert fields["to"] == ["ana@mail.example"]
     assert fields["subject"] == ["Confirm your Briefing Desk email subscription"]
     assert fields["h:Auto-Submitted"] == ["auto-generated"]
-    assert "/subscribe/confirm/token/" in fields["text"][0]
+    assert "/en/subscribe/confirm/token/" in fields["text"][0]
     assert provider.messages == []  # nothing went over SMTP
 
 
@@ -127,7 +127,7 @@ def test_a_chunk_goes_through_the_providers_api(provider, settings):
     assert message["subject"] == "Ministers meet in Ottawa"
     assert message["h:Message-Id"] == mime.message_id("digest", edition.pk, ana.pk)
     assert message["h:List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert "/subscribe/unsubscribe/" in message["h:List-Unsubscribe"]
+    assert "/en/subscribe/unsubscribe/" in message["h:List-Unsubscribe"]
     assert "Ministers meet in Ottawa" in message["text"] and "<html" in message["html"]
     assert provider.messages == []  # nothing over SMTP
     states = dict(Delivery.objects.values_list("subscriber__email", "state"))

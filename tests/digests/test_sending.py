@@ -87,7 +87,7 @@ def test_daily_digest_on_the_wire(client, any_smtp_server, celery_worker, dossie
         == f"<digest.{edition.pk}.{everything.pk}@briefings.example>"
     )
     https, mailto = re.findall(r"<([^>]+)>", message["List-Unsubscribe"])
-    assert https.startswith("https://desk.example/subscribe/unsubscribe/")
+    assert https.startswith("https://desk.example/en/subscribe/unsubscribe/")
     assert mailto.startswith("mailto:unsubscribe@briefings.example")
     assert message.get_content_type() == "multipart/alternative"
 

@@ -115,14 +115,14 @@ def test_a_ratification_in_the_admin_alerts_each_follower_once(
         assert message["Subject"] == f"Alert: {HEADLINE}"
         assert message["Message-ID"] == f"<status.{batch.pk}.{ids[address]}@briefings.example>"
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert message["List-Unsubscribe"].startswith("<https://desk.example/subscribe/")
+        assert message["List-Unsubscribe"].startswith("<https://desk.example/en/subscribe/")
         assert message["List-Id"]
         html, text = html_of(message), text_of(message)
         assert "Rome&#x27;s vote &lt;b&gt;ends&lt;/b&gt; a nine-year wait &amp; more" in html
         assert note in text
         assert "Signed → Ratified" in text
         assert f"https://desk.example{ceta['public'].get_absolute_url()}" in html
-        assert "https://desk.example/agreements/ceta/" in text
+        assert "https://desk.example/en/agreements/ceta/" in text
         assert "DRAFT-ONLY" not in html + text
         # Why it came: the follow that matched (the agreement, the party's actor, or all).
         reasons = ("You follow CETA.", "You follow Italy.", "You follow everything the desk")

@@ -17,7 +17,7 @@ from tests.digests.factories import SubscriberFactory
 from tests.factories import ActorFactory, AgreementFactory, BriefingFactory, DraftFactory
 from tests.support import wait_until
 
-SUBSCRIBE = "/subscribe/"
+SUBSCRIBE = "/en/subscribe/"
 CHOICES = {
     "follow_all": True,
     "frequency": "daily",
@@ -34,7 +34,7 @@ def form(email="ana@mail.example", **extra):
 
 def confirm_link(message):
     text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"https://desk\.example(/subscribe/confirm/\S+/)", text).group(1)
+    return re.search(r"https://desk\.example(/(?:en|fr)/subscribe/confirm/\S+/)", text).group(1)
 
 
 @pytest.mark.django_db
@@ -67,9 +67,9 @@ def test_topics_offered_are_only_those_readers_can_see(client):
 
 def test_follow_button_and_box_render(client):
     button = render_to_string("site/digests/_follow_button.html", {"kind": "tag", "slug": "a&b"})
-    assert 'href="/subscribe/?tag=a%26b"' in button
+    assert 'href="/en/subscribe/?tag=a%26b"' in button
     box = render_to_string("site/digests/_subscribe_box.html")
-    assert 'action="/subscribe/"' in box
+    assert 'action="/en/subscribe/"' in box
 
 
 def test_double_opt_in_sends_only_a_confirmation(client, smtp_server, celery_worker):
@@ -353,7 +353,7 @@ def assert_superseded(response):
     assert "Link already used" in page
     assert "already used, or you unsubscribed after it was sent" in page
     assert "Nothing was changed." in page
-    assert 'href="/subscribe/"' in page and "subscribe again" in page
+    assert 'href="/en/subscribe/"' in page and "subscribe again" in page
 
 
 @pytest.mark.django_db

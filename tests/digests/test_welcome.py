@@ -42,7 +42,7 @@ def test_confirming_sends_one_welcome_and_a_change_none(client, smtp_server, cel
     preferences = re.search(r"Change what you receive, or pause: (\S+)", text).group(1)
     unsubscribe = re.search(r"Leave at any time \(one click\): (\S+)", text).group(1)
     assert client.get(path_of(preferences)).status_code == 200
-    assert client.get("/digests/").status_code == 200
+    assert client.get("/en/digests/").status_code == 200
 
     # A duplicated task finds the welcome sent; a later change of choices sends none.
     assert tasks.send_welcome(subscriber.pk) is False

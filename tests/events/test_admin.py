@@ -171,3 +171,14 @@ def test_change_page_lists_the_events_within(editor_client):
     EventFactory(title="Signing of the partnership", kind="signing", parent=summit)
     response = editor_client.get(admin_url(summit, "change", summit.pk))
     assert "Signing of the partnership" in response.content.decode()
+
+
+def test_admin_search_finds_events_and_participations_by_french_names(editor_client):
+    summit = EventFactory(title="EU–Canada summit", title_fr="Sommet UE–Canada")
+    EventFactory(title="Vote")
+    ParticipationFactory(event=summit, actor=ActorFactory(name="Belgium", name_fr="Belgique"))
+
+    found = editor_client.get(admin_url(Event, "changelist"), {"q": "sommet"})
+    assert list(found.context["cl"].result_list) == [summit]
+    found = editor_client.get(admin_url(Participation, "changelist"), {"q": "Belgique"})
+    assert [p.event for p in found.context["cl"].result_list] == [summit]

@@ -37,7 +37,7 @@ def test_an_editor_adds_a_correction_in_the_admin(client):
 
     page = client.get(briefing.get_absolute_url()).content.decode()
     assert "it is €150 billion" in page
-    feed = client.get("/feeds/rss/").content.decode()
+    feed = client.get("/en/feeds/rss/").content.decode()
     assert "it is €150 billion" in feed
     jsonld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     article = json.loads(jsonld.group(1))
@@ -101,7 +101,7 @@ def test_a_withdrawn_briefing_answers_410_with_its_note(client):
         by=editor(),
         note="Withdrawn: the <i>draft</i> was not final.",
     )
-    response = client.get("/briefings/pact-misreported/")
+    response = client.get("/en/briefings/pact-misreported/")
     assert response.status_code == 410
     page = response.content.decode()
     assert "Withdrawn: the &lt;i&gt;draft&lt;/i&gt; was not final." in page

@@ -49,7 +49,13 @@ def test_an_editor_creates_a_link_that_works_without_login(client, draft):
     assert_private_preview(response, "Embargoed: the summit communiqué")
     # The same briefing stays out of public surfaces.
     assert client.get(draft.get_absolute_url()).status_code == 404
-    surfaces = ("/", "/briefings/", "/feeds/rss/", "/sitemap-briefings.xml", "/search/?q=embargo")
+    surfaces = (
+        "/en/",
+        "/en/briefings/",
+        "/en/feeds/rss/",
+        "/sitemap-briefings.xml",
+        "/en/search/?q=embargo",
+    )
     for surface in surfaces:
         assert "embargoed-communique" not in client.get(surface).content.decode(), surface
 
@@ -76,7 +82,7 @@ def test_a_bad_link_answers_404(client, draft, spoil):
     elif spoil == "revoked":
         link.revoke()
     else:
-        url = "/briefings/preview/%20/"
+        url = "/en/briefings/preview/%20/"
     response = client.get(url)
     assert response.status_code == 404
     assert "Embargoed" not in response.content.decode()

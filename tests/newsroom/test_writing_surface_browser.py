@@ -102,7 +102,7 @@ def test_paste_accept_headings_preview_matches_public_page_and_save(live_server,
     assert public_html.strip() == preview_html.strip()
     byline = page.locator(".byline a.author")
     assert byline.inner_text() == "Daniel Okafor"
-    assert byline.get_attribute("href") == "/contributors/daniel-okafor/"
+    assert byline.get_attribute("href") == "/en/contributors/daniel-okafor/"
     byline.click()
     page.locator("h1", has_text="Daniel Okafor").wait_for()
     assert page.locator(".card-title").all_inner_texts() == [

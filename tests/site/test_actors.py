@@ -47,14 +47,14 @@ def test_person_page(client):
     hidden = DraftFactory(headline="Costa draft")
     hidden.actors.add(costa)
 
-    page = client.get("/actors/antonio-costa/").content.decode()
+    page = client.get("/en/actors/antonio-costa/").content.decode()
 
     assert "<h1>António Costa" in page
     assert "President of the European Council" in page and "since 1 December 2024" in page
     assert "Prime Minister of Portugal" in page and "2 April 2024" in page
     assert "EU–Canada summit" in page and "23 June 2025" in page
     assert "Costa in Brussels" in page and "Costa draft" not in page
-    assert 'href="/actors/antonio-costa/rss/"' in page
+    assert 'href="/en/actors/antonio-costa/rss/"' in page
 
 
 def test_state_page_shows_agreements_with_status_members_and_office_holders(client):
@@ -73,8 +73,8 @@ def test_state_page_shows_agreements_with_status_members_and_office_holders(clie
         party=party, kind=PartyAction.Kind.SIGNATURE, date=datetime.date(2016, 10, 30)
     )
 
-    canada_page = client.get("/actors/canada/").content.decode()
-    eu_page = client.get("/actors/eu/").content.decode()
+    canada_page = client.get("/en/actors/canada/").content.decode()
+    eu_page = client.get("/en/actors/eu/").content.decode()
 
     assert party.agreement.title in canada_page
     assert "Signed" in canada_page and "30 October 2016" in canada_page
@@ -86,7 +86,7 @@ def test_actor_list_groups_by_kind(client):
     ActorFactory(name="Canada")
     PersonFactory(name="Mark Carney")
 
-    page = client.get("/actors/").content.decode()
+    page = client.get("/en/actors/").content.decode()
 
     assert page.index("Canada") < page.index("Mark Carney")
     assert "People" in page and "States" in page
@@ -97,7 +97,7 @@ def test_actor_list_has_a_jump_nav_counts_and_a_find_box_for_script_only(client)
     ActorFactory(name="Portugal")
     PersonFactory(name="Mark Carney")
 
-    page = client.get("/actors/").content.decode()
+    page = client.get("/en/actors/").content.decode()
 
     assert '<a href="#kind-state">States</a>' in page
     assert '<a href="#kind-person">People</a>' in page
@@ -112,13 +112,13 @@ def test_actor_list_has_a_jump_nav_counts_and_a_find_box_for_script_only(client)
 
 
 def test_empty_actor_list_has_no_find_box(client):
-    page = client.get("/actors/").content.decode()
+    page = client.get("/en/actors/").content.decode()
 
     assert "data-directory-tools" not in page
 
 
 def test_unknown_actor_is_not_found(client):
-    assert client.get("/actors/nope/").status_code == 404
+    assert client.get("/en/actors/nope/").status_code == 404
 
 
 def build(count):
@@ -147,11 +147,11 @@ def test_actor_pages_run_constant_queries(client, count, django_assert_max_num_q
 
     # One more than before bylines: the briefings' contributors, prefetched.
     with django_assert_max_num_queries(13):
-        assert client.get("/actors/busy/").status_code == 200
+        assert client.get("/en/actors/busy/").status_code == 200
     with django_assert_max_num_queries(12):
-        assert client.get("/actors/holder/").status_code == 200
+        assert client.get("/en/actors/holder/").status_code == 200
     with django_assert_max_num_queries(2):
-        assert client.get("/actors/").status_code == 200
+        assert client.get("/en/actors/").status_code == 200
 
 
 def test_actor_pages_carry_json_ld_tied_to_wikidata(client):

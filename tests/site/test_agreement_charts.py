@@ -50,7 +50,7 @@ def shape_class(html, iso):
 
 
 def test_each_party_is_coloured_by_its_derived_status(client, ceta):
-    html = client.get("/agreements/ceta/").content.decode()
+    html = client.get("/en/agreements/ceta/").content.decode()
     assert shape_class(html, "DEU") == "bound"
     assert shape_class(html, "FRA") == "signed"
     assert shape_class(html, "CAN") == "provisional"
@@ -68,7 +68,7 @@ def test_each_party_is_coloured_by_its_derived_status(client, ceta):
 def test_an_action_added_in_the_admin_recolours_the_map_through_the_caches(client, ceta):
     agreement, parties = ceta
     anonymous = client
-    assert shape_class(anonymous.get("/agreements/ceta/").content.decode(), "FRA") == "signed"
+    assert shape_class(anonymous.get("/en/agreements/ceta/").content.decode(), "FRA") == "signed"
 
     desk = type(client)()
     desk.force_login(editor())
@@ -100,13 +100,13 @@ def test_an_action_added_in_the_admin_recolours_the_map_through_the_caches(clien
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert france.actions.count() == 2
-    html = anonymous.get("/agreements/ceta/").content.decode()
+    html = anonymous.get("/en/agreements/ceta/").content.decode()
     assert shape_class(html, "FRA") == "bound"
     assert "<title>France: Ratification, 1 February 2024</title>" in html
 
 
 def test_the_timeline_spans_the_record_with_a_tick_per_action(client, ceta):
-    html = client.get("/agreements/ceta/").content.decode()
+    html = client.get("/en/agreements/ceta/").content.decode()
     timeline = html[html.index('<figure class="action-timeline"') :]
     years = re.findall(r'class="tl-year"[^>]*>(\d{4})<', timeline)
     assert years == [str(y) for y in range(2016, 2025)]
@@ -124,7 +124,7 @@ def test_a_withdrawal_lowers_the_bound_line_and_gets_its_lane(client, ceta):
     PartyActionFactory(
         party=parties["MLT"], kind=PartyAction.Kind.WITHDRAWAL, date=datetime.date(2020, 1, 31)
     )
-    html = client.get("/agreements/ceta/").content.decode()
+    html = client.get("/en/agreements/ceta/").content.decode()
     assert shape_class(html, "MLT") == "withdrawn"
     assert 'class="tl-tick st-withdrawn"' in html
     assert "1 of 5 parties bound" in html
@@ -135,14 +135,14 @@ def test_names_are_escaped_in_the_svg(client, ceta):
     actor = parties["FRA"].actor
     actor.name = '"><script>alert(1)</script>'
     actor.save()
-    html = client.get("/agreements/ceta/").content.decode()
+    html = client.get("/en/agreements/ceta/").content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;: Signed" in html
 
 
 def test_an_agreement_without_parties_has_no_map(client):
     AgreementFactory(slug="bare")
-    html = client.get("/agreements/bare/").content.decode()
+    html = client.get("/en/agreements/bare/").content.decode()
     assert "ratification-map" not in html and "action-timeline" not in html
 
 

@@ -62,7 +62,7 @@ def ceta():
 
 
 def test_parties_table_groups_by_status_and_orders_ratifications_by_date(client, ceta):
-    response = client.get("/agreements/ceta/")
+    response = client.get("/en/agreements/ceta/")
     page = response.content.decode()
     groups = {g["status"]: g["parties"] for g in response.context["party_groups"]}
 
@@ -87,23 +87,23 @@ def test_agreement_page_shows_related_agreements_events_and_published_briefings(
     hidden = DraftFactory(headline="Draft about CETA")
     hidden.agreements.add(ceta)
 
-    page = client.get("/agreements/ceta/").content.decode()
+    page = client.get("/en/agreements/ceta/").content.decode()
 
     assert "EU–Canada Security and Defence Partnership" in page
     assert "CETA signed" in page
     assert "Where CETA stands" in page
     assert "Draft about CETA" not in page
-    assert 'href="/agreements/ceta/rss/"' in page
+    assert 'href="/en/agreements/ceta/rss/"' in page
 
 
 def test_agreement_list_counts_bound_parties(client, ceta):
-    page = client.get("/agreements/").content.decode()
+    page = client.get("/en/agreements/").content.decode()
 
     assert "3 of 7" in page
 
 
 def test_unknown_agreement_is_not_found(client):
-    assert client.get("/agreements/nope/").status_code == 404
+    assert client.get("/en/agreements/nope/").status_code == 404
 
 
 def build(count):
@@ -128,9 +128,9 @@ def test_agreement_pages_run_constant_queries(client, count, django_assert_max_n
     build(count)
 
     with django_assert_max_num_queries(10):  # 9 before bylines: their contributors, prefetched
-        assert client.get("/agreements/big/").status_code == 200
+        assert client.get("/en/agreements/big/").status_code == 200
     with django_assert_max_num_queries(3):
-        assert client.get("/agreements/").status_code == 200
+        assert client.get("/en/agreements/").status_code == 200
 
 
 @pytest.fixture
@@ -157,17 +157,17 @@ def groups_of(response):
 
 
 def test_a_party_no_longer_covered_shows_and_counts_as_such(client, uk):
-    response = client.get("/agreements/ceta/")
+    response = client.get("/en/agreements/ceta/")
     groups = groups_of(response)
     assert groups["ceased"] == ["United Kingdom"]
     assert "United Kingdom" not in groups["bound"]
     assert "No longer covered: <strong>1</strong>" in response.content.decode()
-    listing = client.get("/agreements/").content.decode()
+    listing = client.get("/en/agreements/").content.decode()
     assert "3 of 8" in listing and "1 no longer" in listing
 
 
 def test_as_of_shows_who_was_bound_on_that_date(client, uk):
-    response = client.get("/agreements/ceta/", {"as_of": "2019-01-01"})
+    response = client.get("/en/agreements/ceta/", {"as_of": "2019-01-01"})
     groups = groups_of(response)
     assert groups["bound"] == ["Latvia", "Denmark", "United Kingdom"]
     assert "ceased" not in groups
@@ -176,7 +176,7 @@ def test_as_of_shows_who_was_bound_on_that_date(client, uk):
     assert 'value="2019-01-01"' in page
     assert "9 August 2023" not in page  # Germany's later deposit is not on record yet
     assert "Senate, 211–44" not in page
-    before = groups_of(client.get("/agreements/ceta/", {"as_of": "2016-10-29"}))
+    before = groups_of(client.get("/en/agreements/ceta/", {"as_of": "2016-10-29"}))
     assert set(before) == {"none"}
 
 
@@ -188,18 +188,18 @@ def test_as_of_says_when_a_status_rests_on_an_imprecise_date(client, ceta):
         date=datetime.date(2017, 7, 1),
         date_precision="month",
     )
-    during = client.get("/agreements/ceta/", {"as_of": "2017-07-15"})
+    during = client.get("/en/agreements/ceta/", {"as_of": "2017-07-15"})
     assert "Malta" in groups_of(during)["none"]
     assert "Malta: An action known only to the month or year" in during.content.decode()
-    after = client.get("/agreements/ceta/", {"as_of": "2017-07-31"})
+    after = client.get("/en/agreements/ceta/", {"as_of": "2017-07-31"})
     assert "Malta" in groups_of(after)["bound"]
     assert "counted from its end" in after.content.decode()
 
 
 @pytest.mark.parametrize("value", ["2019-02-30", "01/01/2019", "2019-1-1", "x" * 300, "0000-01-01"])
 def test_a_bad_as_of_is_a_clear_400(client, ceta, value):
-    assert client.get("/agreements/ceta/", {"as_of": value}).status_code == 400
-    assert client.get("/agreements/ceta/parties.csv", {"as_of": value}).status_code == 400
+    assert client.get("/en/agreements/ceta/", {"as_of": value}).status_code == 400
+    assert client.get("/en/agreements/ceta/parties.csv", {"as_of": value}).status_code == 400
 
 
 def test_an_instrument_no_party_ratifies_shows_adoption_not_empty_rows(client):
@@ -214,33 +214,33 @@ def test_an_instrument_no_party_ratifies_shows_adoption_not_empty_rows(client):
     )
     for name in ["Austria", "Belgium"]:
         PartyFactory(agreement=safe, actor=ActorFactory(name=name))
-    page = client.get("/agreements/safe/").content.decode()
+    page = client.get("/en/agreements/safe/").content.decode()
     assert "27 May 2025, Council of the EU" in page and "29 May 2025" in page
     assert "Who it covers (2)" in page and "No action" not in page
     assert "parties-none" not in page
-    listing = client.get("/agreements/").content.decode()
+    listing = client.get("/en/agreements/").content.decode()
     assert "Not ratified: adopted 27 May 2025, covers 2" in listing and "0 of 2" not in listing
 
 
 def test_downloads_are_linked_and_honour_as_of(client, uk):
-    page = client.get("/agreements/ceta/").content.decode()
+    page = client.get("/en/agreements/ceta/").content.decode()
     assert '<link rel="alternate" type="text/csv"' in page
-    assert 'href="/agreements/ceta/parties.csv"' in page
-    response = client.get("/agreements/ceta/parties.csv", {"as_of": "2019-01-01"})
+    assert 'href="/en/agreements/ceta/parties.csv"' in page
+    response = client.get("/en/agreements/ceta/parties.csv", {"as_of": "2019-01-01"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode("utf-8").splitlines()
     assert lines[0].startswith("party,iso_alpha2,wikidata_qid,role,status,status_date")
     uk_line = next(line for line in lines if line.startswith("United Kingdom"))
     assert ",bound,2018-11-08,day," in uk_line
-    now = client.get("/agreements/ceta/parties.json").json()
+    now = client.get("/en/agreements/ceta/parties.json").json()
     uk_now = next(p for p in now["parties"] if p["actor"]["name"] == "United Kingdom")
     assert (uk_now["status"], uk_now["status_date"]) == ("ceased", "2020-12-31")
-    actions = client.get("/agreements/ceta/actions.csv").content.decode().splitlines()
+    actions = client.get("/en/agreements/ceta/actions.csv").content.decode().splitlines()
     assert (
         actions[0] == "party,iso_alpha2,kind,date,date_precision,counts_from,place,note,source_url"
     )
     assert any(",domestic_rejection,2024-03-21," in line for line in actions)
-    then = client.get("/agreements/ceta/actions.json", {"as_of": "2019-01-01"}).json()
+    then = client.get("/en/agreements/ceta/actions.json", {"as_of": "2019-01-01"}).json()
     assert all(a["date"] < "2019-01-01" for a in then["actions"])
 
 
@@ -248,12 +248,12 @@ def test_csv_cells_cannot_run_as_formulas(client, ceta):
     party = ceta.party_records.get(actor__name="France")
     party.note = '=HYPERLINK("http://evil.example","x")'
     party.save()
-    body = client.get("/agreements/ceta/parties.csv").content.decode()
+    body = client.get("/en/agreements/ceta/parties.csv").content.decode()
     assert "'=HYPERLINK" in body
 
 
 def test_agreement_page_carries_legislation_json_ld(client, uk):
-    page = client.get("/agreements/ceta/").content.decode()
+    page = client.get("/en/agreements/ceta/").content.decode()
     data = json.loads(
         re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
     )
@@ -265,6 +265,6 @@ def test_agreement_page_carries_legislation_json_ld(client, uk):
 @pytest.mark.parametrize("count", [1, 25])
 def test_downloads_run_constant_queries(client, count, django_assert_max_num_queries):
     build(count)
-    for url in ["/agreements/big/parties.csv", "/agreements/big/actions.json"]:
+    for url in ["/en/agreements/big/parties.csv", "/en/agreements/big/actions.json"]:
         with django_assert_max_num_queries(4):  # the page cache's freshness, then 3
             assert client.get(url, {"as_of": "2019-01-01"}).status_code == 200

@@ -77,7 +77,7 @@ def test_briefing_page_shows_everything_a_reader_needs(client):
     related = BriefingFactory(headline="What SAFE means for Ottawa", tags=["defence"])
     unrelated = BriefingFactory(headline="Nothing in common")
 
-    page = html(client.get("/briefings/pact/"))
+    page = html(client.get("/en/briefings/pact/"))
 
     assert '<h1 id="briefing-title">Canada and the EU sign a defence pact</h1>' in page
     assert "A first for a country in the Americas." in page
@@ -88,9 +88,9 @@ def test_briefing_page_shows_everything_a_reader_needs(client):
     assert "€150 billion" in page and "Key figures" in page
     assert 'href="https://example.org/s"' in page
     assert "An earlier version misnamed the summit." in page
-    assert "António Costa" in page and 'href="/actors/antonio-costa/"' in page
-    assert 'href="/agreements/p/"' in page and 'href="/events/summit/"' in page
-    assert 'href="/tags/defence/"' in page
+    assert "António Costa" in page and 'href="/en/actors/antonio-costa/"' in page
+    assert 'href="/en/agreements/p/"' in page and 'href="/en/events/summit/"' in page
+    assert 'href="/en/tags/defence/"' in page
     assert related.headline in page
     assert unrelated.headline not in page
     assert '<meta property="og:type" content="article">' in page
@@ -102,11 +102,11 @@ def test_news_article_json_ld(client, settings):
     briefing.agreements.add(AgreementFactory(title="The pact", slug="the-pact"))
     CorrectionFactory(briefing=briefing, text="Date fixed.")
 
-    data = jsonld(client.get("/briefings/pact/"))
+    data = jsonld(client.get("/en/briefings/pact/"))
 
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Pact signed"
-    assert data["url"] == f"{settings.SITE_URL}/briefings/pact/"
+    assert data["url"] == f"{settings.SITE_URL}/en/briefings/pact/"
     published = datetime.datetime.fromisoformat(data["datePublished"])
     assert published == briefing.publish_at.replace(microsecond=0)
     assert published.utcoffset() in (datetime.timedelta(hours=1), datetime.timedelta(hours=2))
@@ -114,7 +114,7 @@ def test_news_article_json_ld(client, settings):
         {
             "@type": "Person",
             "name": "Ana Ferreira",
-            "url": f"{settings.SITE_URL}/contributors/ana-ferreira/",
+            "url": f"{settings.SITE_URL}/en/contributors/ana-ferreira/",
         }
     ]
     assert data["publisher"]["name"] == "Briefing Desk"
@@ -125,7 +125,7 @@ def test_news_article_json_ld(client, settings):
 def test_json_ld_cannot_break_out_of_its_script_element(client):
     BriefingFactory(headline="</script><script>alert(1)</script>", slug="evil", dek=XSS)
 
-    response = client.get("/briefings/evil/")
+    response = client.get("/en/briefings/evil/")
 
     page = html(response)
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
@@ -138,7 +138,7 @@ def test_hostile_text_is_rendered_inert(client):
     KeyFigureFactory(briefing=briefing, label=XSS, value="<b>1</b>", unit=XSS)
     CorrectionFactory(briefing=briefing, text=XSS)
 
-    page = html(client.get("/briefings/xss/"))
+    page = html(client.get("/en/briefings/xss/"))
 
     assert "<script>alert" not in page
     assert not re.search(r"<img[^>]*onerror", page)
@@ -165,7 +165,7 @@ def test_withdrawn_briefing_is_gone_with_its_note(client):
         withdrawal_note="Withdrawn: it relied on a document that proved inauthentic.",
     )
 
-    response = client.get("/briefings/withdrawn/")
+    response = client.get("/en/briefings/withdrawn/")
 
     assert response.status_code == 410
     assert "relied on a document that proved inauthentic" in html(response)
@@ -177,7 +177,7 @@ def test_lists_show_only_published_briefings(client):
     hidden = unpublished_briefings()
     shown = BriefingFactory(headline="The published one")
 
-    for url in ["/", "/briefings/"]:
+    for url in ["/en/", "/en/briefings/"]:
         page = html(client.get(url))
         assert shown.headline in page
         for briefing in hidden.values():
@@ -194,7 +194,7 @@ def test_briefing_list_filters(client):
     about_agreement.agreements.add(agreement)
 
     def headlines(query):
-        return {b.headline for b in client.get(f"/briefings/?{query}").context["page"]}
+        return {b.headline for b in client.get(f"/en/briefings/?{query}").context["page"]}
 
     assert headlines("tag=trade") == {"Tagged trade"}
     assert headlines("actor=canada") == {"About Canada"}
@@ -207,16 +207,16 @@ def test_briefing_list_filters(client):
     "query", ["tag=nope", "actor=nope", "agreement=nope", "type=opinion", "type=%3Cscript%3E"]
 )
 def test_unknown_filters_are_not_found(client, query):
-    assert client.get(f"/briefings/?{query}").status_code == 404
+    assert client.get(f"/en/briefings/?{query}").status_code == 404
 
 
 def test_briefing_list_paginates(client):
     BriefingFactory.create_batch(25)
 
-    first = client.get("/briefings/")
-    last = client.get("/briefings/?page=2")
-    beyond = client.get("/briefings/?page=999")
-    garbage = client.get("/briefings/?page=abc")
+    first = client.get("/en/briefings/")
+    last = client.get("/en/briefings/?page=2")
+    beyond = client.get("/en/briefings/?page=999")
+    garbage = client.get("/en/briefings/?page=abc")
 
     assert len(first.context["page"].object_list) == 20
     assert len(last.context["page"].object_list) == 5
@@ -229,13 +229,13 @@ def test_tag_page_and_counts_see_only_published_briefings(client):
     BriefingFactory(headline="Public on defence", tags=["defence"])
     DraftFactory(headline="Draft on defence", tags=["defence", "secret-topic"])
 
-    page = html(client.get("/tags/defence/"))
-    home = html(client.get("/"))
-    listing = html(client.get("/briefings/"))
+    page = html(client.get("/en/tags/defence/"))
+    home = html(client.get("/en/"))
+    listing = html(client.get("/en/briefings/"))
 
     assert "Public on defence" in page and "Draft on defence" not in page
-    assert client.get("/tags/secret-topic/").status_code == 404
-    assert client.get("/briefings/?tag=secret-topic").status_code == 404
+    assert client.get("/en/tags/secret-topic/").status_code == 404
+    assert client.get("/en/briefings/?tag=secret-topic").status_code == 404
     for other in (home, listing):
         assert "secret-topic" not in other
         assert 'defence <span class="count">1</span>' in other
@@ -268,7 +268,7 @@ def test_sitemap_lists_published_briefings_only(client, settings):
     xml = sitemaps(client)
 
     assert f"<loc>{settings.SITE_URL}{shown.get_absolute_url()}</loc>" in xml
-    assert f"<loc>{settings.SITE_URL}/tags/visible-tag/</loc>" in xml
+    assert f"<loc>{settings.SITE_URL}/en/tags/visible-tag/</loc>" in xml
     assert f"<loc>{settings.SITE_URL}{actor.get_absolute_url()}</loc>" in xml
     assert "draft-only-tag" not in xml
     for briefing in hidden.values():
@@ -296,7 +296,7 @@ def test_topics_come_from_the_latest_briefings(client, monkeypatch):
     BriefingFactory(tags=["old-topic"], publish_at=timezone.now() - datetime.timedelta(days=2))
     BriefingFactory(tags=["new-topic"])
 
-    home = html(client.get("/"))
+    home = html(client.get("/en/"))
 
     assert 'new-topic <span class="count">1</span>' in home
     assert 'old-topic <span class="count">' not in home
@@ -307,13 +307,13 @@ def test_topic_index_files_public_topics_under_their_letters(client):
     BriefingFactory(tags=["defence"])
     DraftFactory(tags=["defence", "drafted topic", "Zanzibar"])
 
-    index = html(client.get("/tags/"))
-    under_d = html(client.get("/tags/?letter=d"))
-    under_hash = html(client.get("/tags/?letter=%23"))
+    index = html(client.get("/en/tags/"))
+    under_d = html(client.get("/en/tags/?letter=d"))
+    under_hash = html(client.get("/en/tags/?letter=%23"))
 
     for letter in ("A", "D", "%23"):
-        assert f'href="/tags/?letter={letter}"' in index
-    assert 'href="/tags/?letter=Z"' not in index  # only a draft's topic starts with Z
+        assert f'href="/en/tags/?letter={letter}"' in index
+    assert 'href="/en/tags/?letter=Z"' not in index  # only a draft's topic starts with Z
     assert 'defence <span class="count">2</span>' in under_d
     assert 'Défense <span class="count">1</span>' in under_d
     assert "arctic" not in under_d and "2025 summit" in under_hash
@@ -321,33 +321,33 @@ def test_topic_index_files_public_topics_under_their_letters(client):
         assert "drafted topic" not in page and "Zanzibar" not in page
         assert "<script>alert" not in page
     assert 'aria-current="page">D</a>' in under_d
-    assert 'href="/tags/"' in html(client.get("/")) and 'href="/tags/"' in html(
-        client.get("/briefings/")
+    assert 'href="/en/tags/"' in html(client.get("/en/")) and 'href="/en/tags/"' in html(
+        client.get("/en/briefings/")
     )
 
 
 @pytest.mark.parametrize("letter", ["dd", "é", "1"])
 def test_topic_index_refuses_unknown_letters(client, letter):
-    assert client.get(f"/tags/?letter={letter}").status_code == 404
+    assert client.get(f"/en/tags/?letter={letter}").status_code == 404
 
 
 def test_an_accented_topic_has_working_pages_everywhere(client):
     """taggit keeps the letters of a slug (“Québec” → “québec”); a route that took only ASCII
     slugs broke every page that linked to such a topic."""
     briefing = BriefingFactory(headline="Ottawa, Québec and the pact", tags=["Québec"])
-    link = 'href="/tags/qu%C3%A9bec/"'
+    link = 'href="/en/tags/qu%C3%A9bec/"'
 
-    for url in ("/", "/briefings/", briefing.get_absolute_url(), "/tags/?letter=Q"):
+    for url in ("/en/", "/en/briefings/", briefing.get_absolute_url(), "/en/tags/?letter=Q"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert link in html(response), url
-    topic = client.get("/tags/québec/")
+    topic = client.get("/en/tags/québec/")
     assert topic.status_code == 200 and "Ottawa, Québec and the pact" in html(topic)
-    for feed in ("/tags/québec/rss/", "/tags/québec/atom/"):
+    for feed in ("/en/tags/québec/rss/", "/en/tags/québec/atom/"):
         assert "Ottawa, Québec and the pact" in html(client.get(feed))
-    assert "/tags/qu%C3%A9bec/</loc>" in html(client.get("/sitemap-tags.xml"))
-    assert client.get("/briefings/?tag=québec").status_code == 200
-    follow = html(client.get("/subscribe/?tag=québec"))
+    assert "/en/tags/qu%C3%A9bec/</loc>" in html(client.get("/sitemap-tags.xml"))
+    assert client.get("/en/briefings/?tag=québec").status_code == 200
+    follow = html(client.get("/en/subscribe/?tag=québec"))
     assert '<input type="checkbox" name="tags" value="québec" id="id_tags_0" checked>' in follow
 
 
@@ -377,7 +377,7 @@ def test_a_long_briefing_opens_with_its_contents_and_share_tools(client):
     assert "<script>alert" not in page and "<img src=x" not in page
     # Key figures come before the body in the markup: a phone shows them after the lede.
     assert page.index('class="key-figures"') < page.index('class="briefing-body"')
-    url = settings.SITE_URL + "/briefings/long-read/"
+    url = settings.SITE_URL + "/en/briefings/long-read/"
     tools = re.search(r'<div class="share-tools".*?</div>', page, re.S)[0]
     assert f'data-share-url="{url}"' in tools
     assert 'data-share-title="Pact &amp; &quot;partners&quot; &lt;b&gt;"' in tools

@@ -128,7 +128,7 @@ def test_the_parties_tables_reflow_on_a_phone_with_bound_first(live_server, page
         )
     page.set_viewport_size({"width": 390, "height": 844})
     page.add_init_script(LISTEN)
-    page.goto(live_server.url + "/agreements/ceta/")
+    page.goto(live_server.url + "/en/agreements/ceta/")
     table = page.locator("#parties-bound")
     row = table.locator("tbody tr").filter(has_text="Kingdom of the Netherlands")
     bound = row.locator("td.bound")
@@ -153,7 +153,7 @@ def test_the_parties_table_keeps_its_columns_on_a_desktop(live_server, page):
     ceta = AgreementFactory(slug="ceta")
     party = PartyFactory(agreement=ceta, actor=ActorFactory(name="Latvia"))
     PartyActionFactory(party=party, kind=PartyAction.Kind.RATIFICATION)
-    page.goto(live_server.url + "/agreements/ceta/")
+    page.goto(live_server.url + "/en/agreements/ceta/")
     expect(page.locator("#parties-bound thead th")).to_have_text(
         ["Party", "Status", "Signed", "Bound", "Notes"]
     )

@@ -65,7 +65,7 @@ def dossier():
 
 def test_the_listener_catches_an_inline_script(live_server, page):
     page.add_init_script(LISTEN)
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/en/")
     page.evaluate(
         """() => { const s = document.createElement("script");
                    s.textContent = "window.ran = true"; document.body.append(s); }"""
@@ -81,28 +81,28 @@ def test_public_pages_trip_no_policy(live_server, page, dossier):
     subscriber = SubscriberFactory()
     base = live_server.url
     pages = [
-        "/",
-        "/briefings/",
-        "/briefings/pact-signed/",
-        "/tags/",
-        "/tags/defence/",
-        "/actors/",
-        "/actors/canada/",
-        "/agreements/",
-        "/agreements/pact/",
-        "/events/",
-        "/events/summit/",
-        "/search/?q=canada",
-        "/subscribe/",
+        "/en/",
+        "/en/briefings/",
+        "/en/briefings/pact-signed/",
+        "/en/tags/",
+        "/en/tags/defence/",
+        "/en/actors/",
+        "/en/actors/canada/",
+        "/en/agreements/",
+        "/en/agreements/pact/",
+        "/en/events/",
+        "/en/events/summit/",
+        "/en/search/?q=canada",
+        "/en/subscribe/",
         subscriber.get_absolute_url(),
     ]
     for url in pages:
         assert visit(page, base + url) == [], url
     # The briefing's JSON-LD is an inline <script> the policy leaves alone: a data block.
-    page.goto(base + "/briefings/pact-signed/")
+    page.goto(base + "/en/briefings/pact-signed/")
     assert page.locator('script[type="application/ld+json"]').count() == 1
     # The directory filter and the follow choices run from static files under the policy.
-    page.goto(base + "/subscribe/")
+    page.goto(base + "/en/subscribe/")
     page.get_by_label("Only what I choose").check()
     page.goto(base + "/this-page-does-not-exist/")
     assert violations(page) == []

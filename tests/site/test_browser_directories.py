@@ -31,7 +31,7 @@ def directory():
 @pytest.mark.parametrize("width", [1280, 360])
 def test_finding_an_actor(live_server, page, directory, width):
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(live_server.url + "/actors/")
+    page.goto(live_server.url + "/en/actors/")
     actors = page.locator("#actors-directory li")
     states = page.locator("#kind-state")
     count = page.locator("[aria-live=polite]")
@@ -65,7 +65,7 @@ def test_finding_an_actor(live_server, page, directory, width):
 
 
 def test_every_word_counts_and_the_jump_nav_leads_to_its_section(live_server, page, directory):
-    page.goto(live_server.url + "/actors/")
+    page.goto(live_server.url + "/en/actors/")
     find = page.get_by_role("searchbox", name="Find an actor")
 
     find.fill("COSTA  antónio")
@@ -77,14 +77,14 @@ def test_every_word_counts_and_the_jump_nav_leads_to_its_section(live_server, pa
 
     find.fill("")
     page.get_by_role("navigation", name="Actors by kind").get_by_role("link", name="People").click()
-    expect(page).to_have_url(live_server.url + "/actors/#kind-person")
+    expect(page).to_have_url(live_server.url + "/en/actors/#kind-person")
     expect(page.get_by_role("region", name="People (2)")).to_be_in_viewport()
 
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_finding_an_agreement(live_server, page, directory, width):
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(live_server.url + "/agreements/")
+    page.goto(live_server.url + "/en/agreements/")
     rows = page.locator("#agreements-directory tbody tr")
     find = page.get_by_role("searchbox", name="Find an agreement")
     expect(rows).to_have_count(3)
@@ -106,11 +106,11 @@ def test_without_javascript_the_whole_directory_shows(live_server, browser, dire
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(live_server.url + "/actors/")
+        page.goto(live_server.url + "/en/actors/")
         expect(page.locator("[data-directory-tools]")).to_be_hidden()
         expect(page.locator("#actors-directory li").filter(visible=True)).to_have_count(5)
 
-        page.goto(live_server.url + "/agreements/")
+        page.goto(live_server.url + "/en/agreements/")
         expect(page.locator("[data-directory-tools]")).to_be_hidden()
         rows = page.locator("#agreements-directory tbody tr")
         expect(rows.filter(visible=True)).to_have_count(3)

@@ -62,7 +62,7 @@ def ceta():
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_agreement_map_reads_at_desktop_and_phone_widths(live_server, page, ceta, width):
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(live_server.url + "/agreements/ceta/")
+    page.goto(live_server.url + "/en/agreements/ceta/")
     svg = page.locator(".ratification-map svg")
     expect(svg).to_be_visible()
     box = svg.bounding_box()

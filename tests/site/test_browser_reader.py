@@ -113,7 +113,7 @@ def no_horizontal_scroll(page):
 @pytest.mark.parametrize("width", [1280, 360])
 def test_reader_walks_the_dossier(live_server, page, dossier, width):
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/en/")
 
     expect(page).to_have_title(re.compile("Briefing Desk"))
     expect(page.get_by_role("heading", name="Latest briefings")).to_be_visible()
@@ -127,7 +127,7 @@ def test_reader_walks_the_dossier(live_server, page, dossier, width):
     page.get_by_role(
         "link", name="Canada and the EU sign a security and defence partnership"
     ).first.click()
-    expect(page).to_have_url(re.compile("/briefings/pact-signed/$"))
+    expect(page).to_have_url(re.compile("/en/briefings/pact-signed/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Canada and the EU sign a security and defence partnership"
     )
@@ -168,7 +168,7 @@ def test_reader_walks_the_dossier(live_server, page, dossier, width):
     search = page.get_by_role("searchbox", name="Search the briefings")
     search.fill("schoonselhof")
     search.press("Enter")
-    expect(page).to_have_url(re.compile(r"/search/\?q=schoonselhof"))
+    expect(page).to_have_url(re.compile(r"/en/search/\?q=schoonselhof"))
     result = page.locator(".results li").first
     expect(result).to_contain_text("At Schoonselhof, Carney honours Canada's war dead")
     expect(result.locator("mark").first).to_have_text(re.compile("Schoonselhof", re.I))
@@ -178,19 +178,19 @@ def test_reader_walks_the_dossier(live_server, page, dossier, width):
     no_horizontal_scroll(page)
     screenshot(page, f"reader-search-{width}")
 
-    page.goto(live_server.url + "/search/?q=Antonio")
+    page.goto(live_server.url + "/en/search/?q=Antonio")
     expect(page.locator(".results li")).to_have_count(1)
     expect(page.get_by_role("link", name="António Costa")).to_be_visible()
 
 
 def test_feed_link_of_a_tag(live_server, page, dossier):
-    page.goto(live_server.url + "/tags/defence/")
+    page.goto(live_server.url + "/en/tags/defence/")
     feed = page.locator(
-        'link[rel="alternate"][type="application/rss+xml"][href="/tags/defence/rss/"]'
+        'link[rel="alternate"][type="application/rss+xml"][href="/en/tags/defence/rss/"]'
     )
     expect(feed).to_have_count(1)
 
-    response = page.request.get(live_server.url + "/tags/defence/rss/")
+    response = page.request.get(live_server.url + "/en/tags/defence/rss/")
     assert response.ok
     assert "Canada and the EU sign a security and defence partnership" in response.text()
 
@@ -211,11 +211,11 @@ def test_hostile_content_stays_inert_in_the_browser(live_server, page):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
-    for path in ["/briefings/hostile/", "/", "/briefings/", "/search/?q=hostile"]:
+    for path in ["/en/briefings/hostile/", "/en/", "/en/briefings/", "/en/search/?q=hostile"]:
         page.goto(live_server.url + path)
         page.wait_for_load_state("load")
 
-    page.goto(live_server.url + "/briefings/hostile/")
+    page.goto(live_server.url + "/en/briefings/hostile/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hostile {XSS}")
     expect(page.locator(".key-figures")).to_contain_text(XSS)
     expect(page.locator(".corrections")).to_contain_text(XSS)
@@ -225,7 +225,7 @@ def test_hostile_content_stays_inert_in_the_browser(live_server, page):
 
 
 def test_print_stylesheet_keeps_only_the_briefing(live_server, page, dossier):
-    page.goto(live_server.url + "/briefings/pact-signed/")
+    page.goto(live_server.url + "/en/briefings/pact-signed/")
     page.emulate_media(media="print")
 
     expect(page.locator(".masthead")).to_be_hidden()

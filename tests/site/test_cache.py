@@ -20,7 +20,7 @@ from tests.support import run_outbox
 pytestmark = pytest.mark.django_db
 
 
-def page(client, url="/"):
+def page(client, url="/en/"):
     response = client.get(url)
     return response.status_code, response.content.decode()
 
@@ -38,7 +38,13 @@ def poll(condition, timeout=15):
 def test_anonymous_pages_are_served_from_the_cache(client, django_assert_num_queries):
     BriefingFactory(headline="Cached headline", slug="cached")
 
-    for url in ["/", "/briefings/", "/briefings/cached/", "/feeds/rss/", "/sitemap.xml"]:
+    for url in [
+        "/en/",
+        "/en/briefings/",
+        "/en/briefings/cached/",
+        "/en/feeds/rss/",
+        "/sitemap.xml",
+    ]:
         first = client.get(url)
         with django_assert_num_queries(0):
             again = client.get(url)
@@ -47,11 +53,11 @@ def test_anonymous_pages_are_served_from_the_cache(client, django_assert_num_que
 
 def test_signed_in_users_bypass_the_cache(client, django_assert_max_num_queries):
     BriefingFactory(headline="Cached headline")
-    client.get("/")
+    client.get("/en/")
     client.force_login(editor())
 
     with django_assert_max_num_queries(30) as captured:
-        client.get("/")
+        client.get("/en/")
 
     assert len(captured) > 0
 
@@ -59,13 +65,19 @@ def test_signed_in_users_bypass_the_cache(client, django_assert_max_num_queries)
 def test_publishing_shows_at_once_everywhere(client):
     briefing = DraftFactory(headline="Fresh news", slug="fresh", tags=["defence"])
     BriefingFactory(tags=["defence"])
-    for url in ["/", "/briefings/", "/tags/defence/", "/feeds/rss/"]:
+    for url in ["/en/", "/en/briefings/", "/en/tags/defence/", "/en/feeds/rss/"]:
         assert "Fresh news" not in page(client, url)[1]
-    assert page(client, "/briefings/fresh/")[0] == 404
+    assert page(client, "/en/briefings/fresh/")[0] == 404
 
     briefing.transition(Briefing.Status.PUBLISHED, by=editor())
 
-    for url in ["/", "/briefings/", "/tags/defence/", "/feeds/rss/", "/briefings/fresh/"]:
+    for url in [
+        "/en/",
+        "/en/briefings/",
+        "/en/tags/defence/",
+        "/en/feeds/rss/",
+        "/en/briefings/fresh/",
+    ]:
         assert "Fresh news" in page(client, url)[1], url
 
 
@@ -101,28 +113,28 @@ def test_a_publication_whose_purge_fails_is_retried_until_redis_takes_it(setting
 def test_edits_and_link_changes_show_at_once(client):
     briefing = BriefingFactory(headline="First headline", slug="story")
     actor = ActorFactory(name="Canada", slug="canada")
-    for url in ["/briefings/story/", "/actors/canada/"]:
+    for url in ["/en/briefings/story/", "/en/actors/canada/"]:
         page(client, url)
 
     briefing.headline = "Second headline"
     briefing.save()
-    assert "Second headline" in page(client, "/briefings/story/")[1]
+    assert "Second headline" in page(client, "/en/briefings/story/")[1]
 
     briefing.actors.add(actor)
-    assert "Second headline" in page(client, "/actors/canada/")[1]
+    assert "Second headline" in page(client, "/en/actors/canada/")[1]
 
     actor.name = "Dominion of Canada"
     actor.save()
-    assert "Dominion of Canada" in page(client, "/briefings/story/")[1]
+    assert "Dominion of Canada" in page(client, "/en/briefings/story/")[1]
 
     briefing.tags.add("procurement")
-    assert 'href="/tags/procurement/"' in page(client, "/briefings/story/")[1]
+    assert 'href="/en/tags/procurement/"' in page(client, "/en/briefings/story/")[1]
 
 
 def test_work_on_drafts_leaves_readers_cache_alone(client, django_assert_num_queries):
     BriefingFactory(headline="Already out", tags=["defence"])
     actor = ActorFactory(name="Canada", slug="canada")
-    page(client, "/")
+    page(client, "/en/")
     purges = cache.get(PURGES_KEY)
 
     draft = DraftFactory(headline="Still being written", tags=["secret-topic"])
@@ -134,7 +146,7 @@ def test_work_on_drafts_leaves_readers_cache_alone(client, django_assert_num_que
 
     assert cache.get(PURGES_KEY) == purges
     with django_assert_num_queries(0):
-        assert "Already out" in page(client, "/")[1]
+        assert "Already out" in page(client, "/en/")[1]
 
     # Review is as private as a draft; scheduling is the first move readers' pages feel.
     draft.transition(Briefing.Status.REVIEW, by=editor())
@@ -149,14 +161,14 @@ def test_work_on_drafts_leaves_readers_cache_alone(client, django_assert_num_que
 
 def test_withdrawal_shows_at_once(client):
     briefing = BriefingFactory(headline="Soon withdrawn", slug="soon-withdrawn")
-    assert page(client, "/briefings/soon-withdrawn/")[0] == 200
-    assert "Soon withdrawn" in page(client, "/")[1]
+    assert page(client, "/en/briefings/soon-withdrawn/")[0] == 200
+    assert "Soon withdrawn" in page(client, "/en/")[1]
 
     briefing.transition(Briefing.Status.WITHDRAWN, by=editor(), note="Sourcing failed.")
 
-    status, body = page(client, "/briefings/soon-withdrawn/")
+    status, body = page(client, "/en/briefings/soon-withdrawn/")
     assert status == 410 and "Sourcing failed." in body
-    assert "Soon withdrawn" not in page(client, "/")[1]
+    assert "Soon withdrawn" not in page(client, "/en/")[1]
 
 
 def test_a_scheduled_briefing_appears_at_its_time_and_not_before(client):
@@ -167,8 +179,8 @@ def test_a_scheduled_briefing_appears_at_its_time_and_not_before(client):
 
     def visible():
         asked_at = timezone.now()
-        home = page(client, "/")[1]
-        detail = page(client, "/briefings/embargoed/")
+        home = page(client, "/en/")[1]
+        detail = page(client, "/en/briefings/embargoed/")
         shown = "Embargoed until its time" in home
         if shown or detail[0] == 200:
             assert timezone.now() >= publish_at, "served before its time"
@@ -176,22 +188,22 @@ def test_a_scheduled_briefing_appears_at_its_time_and_not_before(client):
             return shown and detail[0] == 200
         return False
 
-    assert "Embargoed until its time" not in page(client, "/")[1]
+    assert "Embargoed until its time" not in page(client, "/en/")[1]
     poll(visible)
 
 
 def test_an_expiring_briefing_disappears_at_its_expiry(client):
     expires_at = timezone.now() + datetime.timedelta(seconds=2.5)
     BriefingFactory(headline="Time-limited notice", slug="notice", expires_at=expires_at)
-    assert "Time-limited notice" in page(client, "/")[1]
+    assert "Time-limited notice" in page(client, "/en/")[1]
 
     def gone():
         asked_at = timezone.now()
-        shown = "Time-limited notice" in page(client, "/")[1]
+        shown = "Time-limited notice" in page(client, "/en/")[1]
         return asked_at >= expires_at + datetime.timedelta(milliseconds=200) and not shown
 
     poll(gone)
-    assert page(client, "/briefings/notice/")[0] == 404
+    assert page(client, "/en/briefings/notice/")[0] == 404
 
 
 def test_cache_lifetime_never_passes_the_next_publication():
@@ -208,21 +220,21 @@ def test_errors_and_sessions_are_not_stored(client):
     def stored_pages():
         return cache._cache.get_client().keys(f"{cache.key_prefix}*page:*")
 
-    client.get("/briefings/missing/")
-    client.get("/search/?q=x", HTTP_COOKIE="sessionid=abc")
+    client.get("/en/briefings/missing/")
+    client.get("/en/search/?q=x", HTTP_COOKIE="sessionid=abc")
     assert stored_pages() == []
 
-    client.get("/search/?q=x")
+    client.get("/en/search/?q=x")
     assert len(stored_pages()) == 1
 
 
 def test_a_hit_is_served_before_sessions_and_auth(client, django_assert_num_queries):
     BriefingFactory(headline="Cached headline", slug="cached")
-    first = client.get("/briefings/cached/")
+    first = client.get("/en/briefings/cached/")
     assert hasattr(first.wsgi_request, "user")
 
     with django_assert_num_queries(0):
-        hit = client.get("/briefings/cached/")
+        hit = client.get("/en/briefings/cached/")
 
     assert not hasattr(hit.wsgi_request, "user"), "auth middleware ran on a hit"
     assert hit.content == first.content
@@ -232,11 +244,11 @@ def test_a_hit_is_served_before_sessions_and_auth(client, django_assert_num_quer
 
 def test_a_session_or_messages_cookie_bypasses_the_cache(client, django_assert_max_num_queries):
     BriefingFactory(headline="Cached headline")
-    client.get("/")
+    client.get("/en/")
 
     for cookie in ["sessionid=abc", "messages=abc"]:
         with django_assert_max_num_queries(30) as captured:
-            response = client.get("/", HTTP_COOKIE=cookie)
+            response = client.get("/en/", HTTP_COOKIE=cookie)
         assert response.status_code == 200
         assert len(captured) > 0, cookie
 
@@ -245,18 +257,18 @@ def test_a_purge_of_a_tag_drops_exactly_its_pages(client, django_assert_num_quer
     briefing = BriefingFactory(headline="Old headline", slug="story", tags=["shared"])
     BriefingFactory(headline="Related", slug="related", tags=["shared"])
     BriefingFactory(headline="Unrelated", slug="unrelated")
-    urls = ["/briefings/story/", "/briefings/related/", "/briefings/unrelated/"]
+    urls = ["/en/briefings/story/", "/en/briefings/related/", "/en/briefings/unrelated/"]
     for url in urls:
         page(client, url)
     Briefing.objects.filter(pk=briefing.pk).update(headline="New headline")  # no signal
-    assert "Old headline" in page(client, "/briefings/story/")[1]
+    assert "Old headline" in page(client, "/en/briefings/story/")[1]
 
     purge_local([f"briefing:{briefing.pk}"])
 
-    assert "New headline" in page(client, "/briefings/story/")[1]
-    assert "New headline" in page(client, "/briefings/related/")[1]  # its card there
+    assert "New headline" in page(client, "/en/briefings/story/")[1]
+    assert "New headline" in page(client, "/en/briefings/related/")[1]  # its card there
     with django_assert_num_queries(0):
-        assert "Unrelated" in page(client, "/briefings/unrelated/")[1]
+        assert "Unrelated" in page(client, "/en/briefings/unrelated/")[1]
 
 
 def test_one_redis_client_serves_every_call():
@@ -266,8 +278,8 @@ def test_one_redis_client_serves_every_call():
 def test_a_stored_page_is_one_chunk(client):
     """A feed is written in many small pieces; served from the cache, it goes out in one."""
     BriefingFactory(headline="Cached headline")
-    first = client.get("/feeds/rss/")
-    hit = client.get("/feeds/rss/")
+    first = client.get("/en/feeds/rss/")
+    hit = client.get("/en/feeds/rss/")
 
     assert len(hit._container) == 1
     assert hit.content == first.content
@@ -280,14 +292,14 @@ def test_a_correction_purges_only_the_pages_showing_that_briefing(
     others = [BriefingFactory(slug=f"other-{n}") for n in range(5)]
     sibling = BriefingFactory(slug="sibling", tags=["shared"])  # shows the corrected card
     actor = ActorFactory(slug="canada")
-    urls = [o.get_absolute_url() for o in others] + ["/actors/canada/", "/tags/"]
-    for url in [*urls, "/briefings/fixed/", "/briefings/sibling/"]:
+    urls = [o.get_absolute_url() for o in others] + ["/en/actors/canada/", "/en/tags/"]
+    for url in [*urls, "/en/briefings/fixed/", "/en/briefings/sibling/"]:
         page(client, url)
 
     corrected.headline = "After the fix"
     corrected.save()
 
-    assert "After the fix" in page(client, "/briefings/fixed/")[1]
+    assert "After the fix" in page(client, "/en/briefings/fixed/")[1]
     assert "After the fix" in page(client, sibling.get_absolute_url())[1]
     for url in urls[:-1]:  # the topic index carries `any`: purged by every public change
         with django_assert_num_queries(0):
@@ -297,7 +309,7 @@ def test_a_correction_purges_only_the_pages_showing_that_briefing(
 
 def test_tracking_parameters_share_the_page_others_split_it(client, django_assert_num_queries):
     BriefingFactory(headline="Shared page", slug="shared")
-    client.get("/briefings/shared/")
+    client.get("/en/briefings/shared/")
 
     with django_assert_num_queries(0):
         for query in [
@@ -306,12 +318,12 @@ def test_tracking_parameters_share_the_page_others_split_it(client, django_asser
             "gclid=1",
             "mc_cid=a&mc_eid=b",
         ]:
-            assert client.get(f"/briefings/shared/?{query}").status_code == 200
+            assert client.get(f"/en/briefings/shared/?{query}").status_code == 200
     with django_assert_num_queries(5):  # another parameter: another page
-        client.get("/briefings/?page=1&utm_campaign=a")
+        client.get("/en/briefings/?page=1&utm_campaign=a")
     with django_assert_num_queries(0):
-        client.get("/briefings/?page=1&utm_source=b")  # the same page, other tracking
-        client.get("/briefings/?utm_term=c&page=1")
+        client.get("/en/briefings/?page=1&utm_source=b")  # the same page, other tracking
+        client.get("/en/briefings/?utm_term=c&page=1")
 
 
 def test_pages_carry_cdn_headers_bounded_by_the_next_publication(client):
@@ -321,7 +333,7 @@ def test_pages_carry_cdn_headers_bounded_by_the_next_publication(client):
     )
 
     for attempt in ("miss", "hit"):
-        response = client.get("/briefings/story/")
+        response = client.get("/en/briefings/story/")
         control = response["Cache-Control"]
         assert "public" in control, attempt
         maxage = int(control.split("s-maxage=")[1].split(",")[0])
@@ -344,9 +356,9 @@ def test_a_page_rendered_before_a_purge_is_not_stored(client, django_assert_num_
 
     page_cache.PageCacheMiddleware.store = staticmethod(purge_first)
     try:
-        page(client, "/briefings/story/")
+        page(client, "/en/briefings/story/")
     finally:
         page_cache.PageCacheMiddleware.store = staticmethod(real)
     Briefing.objects.filter(pk=briefing.pk).update(headline="New headline")
 
-    assert "New headline" in page(client, "/briefings/story/")[1]
+    assert "New headline" in page(client, "/en/briefings/story/")[1]

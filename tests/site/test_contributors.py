@@ -32,7 +32,7 @@ def test_a_login_is_never_a_byline(client, admin_client):
     named = ContributorFactory(name="Hélène Marchand", slug="helene-marchand", user=login)
     briefing = BriefingFactory(slug="pact")
     add_byline(briefing, named)
-    page = client.get("/briefings/pact/")
+    page = client.get("/en/briefings/pact/")
     text = page.content.decode()
     assert ">Hélène Marchand</a>" in text and ">editor<" not in text
     assert jsonld(page)["author"][0]["name"] == "Hélène Marchand"
@@ -68,37 +68,38 @@ def test_author_page_lists_published_work_with_bio_feed_and_person(client, setti
     for n in range(25):
         add_byline(BriefingFactory(headline=f"Briefing by Ana {n}"), ana)
     add_byline(DraftFactory(headline="Secret draft by Ana"), ana)
-    page = client.get("/contributors/ana-ferreira/")
+    page = client.get("/en/contributors/ana-ferreira/")
     text = page.content.decode()
     assert page.status_code == 200
     assert "NATO correspondent" in text and "Ana covers the alliance" in text
     assert "Secret draft" not in text
     assert text.count('class="card"') == 20 and "Page 1 of 2" in text
-    assert 'href="/contributors/ana-ferreira/rss/"' in text
+    assert 'href="/en/contributors/ana-ferreira/rss/"' in text
     person = jsonld(page)
     assert person["@type"] == "Person" and person["jobTitle"] == "NATO correspondent"
-    assert person["url"] == f"{settings.SITE_URL}/contributors/ana-ferreira/"
+    assert person["url"] == f"{settings.SITE_URL}/en/contributors/ana-ferreira/"
     assert person["sameAs"] == ["https://ana.example/", "https://social.example/@ana"]
-    feed = client.get("/contributors/ana-ferreira/rss/").content.decode()
+    feed = client.get("/en/contributors/ana-ferreira/rss/").content.decode()
     assert feed.count("<item>") == 25 and "Secret draft" not in feed
     assert "Ana Ferreira" in feed  # the items' author
     assert (
-        client.get("/contributors/ana-ferreira/?page=2").content.decode().count('class="card"') == 5
+        client.get("/en/contributors/ana-ferreira/?page=2").content.decode().count('class="card"')
+        == 5
     )
 
 
 def test_a_contributor_with_only_unpublished_work_has_no_page(client):
     hidden = ContributorFactory(slug="new-hire")
     add_byline(DraftFactory(), hidden)
-    assert client.get("/contributors/new-hire/").status_code == 404
-    assert client.get("/contributors/new-hire/atom/").status_code == 404
-    assert client.get("/contributors/nobody/").status_code == 404
+    assert client.get("/en/contributors/new-hire/").status_code == 404
+    assert client.get("/en/contributors/new-hire/atom/").status_code == 404
+    assert client.get("/en/contributors/nobody/").status_code == 404
 
 
 def test_cards_show_bylines_in_order(client):
     briefing = BriefingFactory(headline="Two hands")
     add_byline(briefing, ContributorFactory(name="B Second"), ContributorFactory(name="A First"))
-    home = client.get("/briefings/").content.decode()
+    home = client.get("/en/briefings/").content.decode()
     assert re.search(r">B Second</a> and <a[^>]*>A First</a>", home)  # byline order kept
 
 

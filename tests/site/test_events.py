@@ -46,7 +46,7 @@ def events():
 
 
 def titles(client, query=""):
-    response = client.get(f"/events/?{query}")
+    response = client.get(f"/en/events/?{query}")
     assert response.status_code == 200
     return [e.title for e in response.context["page"]]
 
@@ -63,7 +63,7 @@ def test_timeline_newest_first_with_filters(client, events):
     "query", ["from=yesterday", "to=2025-13-01", "kind=party", "actor=nobody", "agreement=x"]
 )
 def test_bad_filters_are_refused_clearly(client, events, query):
-    response = client.get(f"/events/?{query}")
+    response = client.get(f"/en/events/?{query}")
 
     assert response.status_code == 404
 
@@ -75,12 +75,12 @@ def test_event_page(client, events):
     hidden = DraftFactory(headline="Draft on the visit")
     hidden.events.add(visit)
 
-    page = client.get("/events/schoonselhof/").content.decode()
+    page = client.get("/en/events/schoonselhof/").content.decode()
 
     assert "<h1>Schoonselhof commemoration</h1>" in page
     assert "22 June 2025" in page and "Antwerp" in page
     assert "Mark Carney" in page and "Visitor" in page
-    assert 'href="/events/summit/"' in page
+    assert 'href="/en/events/summit/"' in page
     assert "Wreath at Schoonselhof" in page and "Draft on the visit" not in page
 
 
@@ -96,11 +96,13 @@ def test_event_pages_run_constant_queries(client, count, django_assert_max_num_q
         BriefingFactory(tags=[f"t{n}"]).events.add(parent)
 
     with django_assert_max_num_queries(8):  # 7 before bylines: their contributors, prefetched
-        assert client.get("/events/big/").status_code == 200
+        assert client.get("/en/events/big/").status_code == 200
     with django_assert_max_num_queries(6):
-        assert client.get("/events/").status_code == 200
+        assert client.get("/en/events/").status_code == 200
     with django_assert_max_num_queries(6):
-        assert client.get(f"/events/?agreement={parent.agreements.first().slug}").status_code == 200
+        assert (
+            client.get(f"/en/events/?agreement={parent.agreements.first().slug}").status_code == 200
+        )
 
 
 def offered(page, name):
@@ -126,19 +128,19 @@ def test_actor_select_offers_the_most_active_in_recent_events(client, monkeypatc
         for event in attended:
             ParticipationFactory(event=event, actor=actor)
 
-    page = client.get("/events/").content.decode()
+    page = client.get("/en/events/").content.decode()
 
     assert offered(page, "actor") == (["alpha", "mu", "zeta"], [])
     assert 'aria-describedby="f-actor-hint"' in page
     assert '<p id="f-actor-hint" class="meta">The actor list shows only' in page
 
-    page = client.get("/events/?actor=veteran").content.decode()
+    page = client.get("/en/events/?actor=veteran").content.decode()
 
     assert offered(page, "actor") == (["alpha", "mu", "veteran", "zeta"], ["veteran"])
 
 
 def test_short_selects_have_no_hint(client, events):
-    page = client.get("/events/?actor=carney").content.decode()
+    page = client.get("/en/events/?actor=carney").content.decode()
 
     assert offered(page, "actor") == (["carney"], ["carney"])
     assert offered(page, "agreement") == (["ceta"], [])
@@ -152,27 +154,27 @@ def test_agreement_select_offers_the_most_covered(client, monkeypatch):
         for _ in range(count):
             EventFactory().agreements.add(agreement)
 
-    page = client.get("/events/").content.decode()
+    page = client.get("/en/events/").content.decode()
 
     assert offered(page, "agreement") == (["busy", "usual"], [])
     assert "f-agreement-hint" not in page
 
     EventFactory().agreements.add(AgreementFactory(slug="rare", title="Accord on rare earths"))
-    page = client.get("/events/").content.decode()
+    page = client.get("/en/events/").content.decode()
 
     assert offered(page, "agreement") == (["busy", "usual"], [])
     assert 'aria-describedby="f-agreement-hint"' in page
     assert '<p id="f-agreement-hint" class="meta">' in page
-    page = client.get("/events/?agreement=rare").content.decode()
+    page = client.get("/en/events/?agreement=rare").content.decode()
     assert offered(page, "agreement") == (["rare", "busy", "usual"], ["rare"])
 
 
 def test_actor_and_agreement_pages_link_to_their_events(client, events):
-    actor_page = client.get("/actors/carney/").content.decode()
-    agreement_page = client.get("/agreements/ceta/").content.decode()
+    actor_page = client.get("/en/actors/carney/").content.decode()
+    agreement_page = client.get("/en/agreements/ceta/").content.decode()
 
-    assert 'href="/events/?actor=carney">All events with Mark Carney' in actor_page
-    assert 'href="/events/?agreement=ceta">All events on' in agreement_page
+    assert 'href="/en/events/?actor=carney">All events with Mark Carney' in actor_page
+    assert 'href="/en/events/?agreement=ceta">All events on' in agreement_page
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -185,9 +187,9 @@ def test_filter_selects_run_constant_queries(
         actor = ParticipationFactory(event=event).actor
         agreement = AgreementFactory()
         event.agreements.add(agreement)
-    selected = f"/events/?actor={actor.slug}&agreement={agreement.slug}"
+    selected = f"/en/events/?actor={actor.slug}&agreement={agreement.slug}"
 
     with django_assert_max_num_queries(5):
-        assert client.get("/events/").status_code == 200
+        assert client.get("/en/events/").status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(selected).status_code == 200

@@ -50,10 +50,10 @@ def briefings():
 @pytest.mark.parametrize(
     "path,expected",
     [
-        ("/feeds/", ["Only trade", "Defence and trade"]),
-        ("/tags/defence/", ["Defence and trade"]),
-        ("/actors/canada/", ["Defence and trade"]),
-        ("/agreements/ceta/", ["Defence and trade"]),
+        ("/en/feeds/", ["Only trade", "Defence and trade"]),
+        ("/en/tags/defence/", ["Defence and trade"]),
+        ("/en/actors/canada/", ["Defence and trade"]),
+        ("/en/agreements/ceta/", ["Defence and trade"]),
     ],
 )
 def test_feeds_list_published_briefings_only(client, briefings, path, expected):
@@ -66,8 +66,8 @@ def test_feed_items_carry_byline_tags_and_corrections(client):
     add_byline(briefing, UserFactory(first_name="Ana", last_name="Ferreira"))
     CorrectionFactory(briefing=briefing, text="The summit date was wrong.")
 
-    item = ET.fromstring(client.get("/feeds/rss/").content).find("channel/item")
-    entry = ET.fromstring(client.get("/feeds/atom/").content).find(f"{ATOM}entry")
+    item = ET.fromstring(client.get("/en/feeds/rss/").content).find("channel/item")
+    entry = ET.fromstring(client.get("/en/feeds/atom/").content).find(f"{ATOM}entry")
 
     assert item.findtext("category") == "defence"
     assert "The summit date was wrong." in item.findtext("description")
@@ -83,27 +83,27 @@ def test_feeds_are_announced_on_pages(client):
     BriefingFactory(tags=["defence"])
     ActorFactory(slug="canada")
 
-    home = client.get("/").content.decode()
-    tag = client.get("/tags/defence/").content.decode()
-    actor = client.get("/actors/canada/").content.decode()
+    home = client.get("/en/").content.decode()
+    tag = client.get("/en/tags/defence/").content.decode()
+    actor = client.get("/en/actors/canada/").content.decode()
 
-    assert 'rel="alternate" type="application/rss+xml"' in home and 'href="/feeds/rss/"' in home
-    assert 'href="/tags/defence/rss/"' in tag and 'href="/tags/defence/atom/"' in tag
-    assert 'href="/actors/canada/rss/"' in actor
+    assert 'rel="alternate" type="application/rss+xml"' in home and 'href="/en/feeds/rss/"' in home
+    assert 'href="/en/tags/defence/rss/"' in tag and 'href="/en/tags/defence/atom/"' in tag
+    assert 'href="/en/actors/canada/rss/"' in actor
 
 
 def test_a_tag_only_drafts_use_has_no_feed(client):
     DraftFactory(tags=["embargoed"])
 
-    assert client.get("/tags/embargoed/rss/").status_code == 404
-    assert client.get("/tags/nope/atom/").status_code == 404
-    assert client.get("/actors/nope/rss/").status_code == 404
+    assert client.get("/en/tags/embargoed/rss/").status_code == 404
+    assert client.get("/en/tags/nope/atom/").status_code == 404
+    assert client.get("/en/actors/nope/rss/").status_code == 404
 
 
 def test_hostile_headline_is_escaped_in_feeds(client):
     BriefingFactory(headline="<script>alert(1)</script> & co", body="<img src=x onerror=alert(1)>")
 
-    rss = client.get("/feeds/rss/").content.decode()
+    rss = client.get("/en/feeds/rss/").content.decode()
 
     assert "<script>alert(1)</script>" not in rss
     assert ET.fromstring(rss).find("channel/item/title").text == "<script>alert(1)</script> & co"
@@ -144,7 +144,11 @@ def hostile_followables():
     briefing.actors.add(actor)
     briefing.agreements.add(agreement)
     tag_slug = briefing.tags.get().slug
-    return [f"/tags/{tag_slug}/", "/actors/hostile-actor/", "/agreements/hostile-agreement/"]
+    return [
+        f"/en/tags/{tag_slug}/",
+        "/en/actors/hostile-actor/",
+        "/en/agreements/hostile-agreement/",
+    ]
 
 
 def test_rss_channel_fields_are_escaped_as_item_html_is(client, hostile_followables):
@@ -177,6 +181,6 @@ def test_atom_title_and_subtitle_stay_plain_text(client, hostile_followables):
 
 
 def test_the_site_feed_channel_reads_as_before(client):
-    channel = ET.fromstring(client.get("/feeds/rss/").content).find("channel")
+    channel = ET.fromstring(client.get("/en/feeds/rss/").content).find("channel")
     assert channel.findtext("title") == "Briefing Desk"
     assert channel.findtext("description") == "The latest briefings from the desk."

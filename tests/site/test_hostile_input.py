@@ -43,27 +43,27 @@ def sane(response):
 
 @pytest.mark.parametrize("param", ["tag", "actor", "agreement"])
 def test_briefing_list_filter_with_nul_is_404(client, param):
-    assert client.get("/briefings/", {param: NUL}).status_code == 404
+    assert client.get("/en/briefings/", {param: NUL}).status_code == 404
 
 
 @pytest.mark.parametrize("param", ["actor", "agreement"])
 def test_event_list_filter_with_nul_is_404(client, param):
-    assert client.get("/events/", {param: NUL}).status_code == 404
+    assert client.get("/en/events/", {param: NUL}).status_code == 404
 
 
 @pytest.mark.parametrize("param", ["tag", "actor", "agreement"])
 def test_subscribe_prefill_with_nul_is_ignored(client, param):
-    response = client.get("/subscribe/", {param: NUL})
+    response = client.get("/en/subscribe/", {param: NUL})
     assert response.status_code == 200
 
 
 def test_preview_token_with_nul_is_404(client):
-    assert client.get("/briefings/preview/%00/").status_code == 404
+    assert client.get("/en/briefings/preview/%00/").status_code == 404
 
 
 def test_subscribe_post_with_nul_tag_is_a_form_error(client):
     response = client.post(
-        "/subscribe/",
+        "/en/subscribe/",
         {"email": "reader@mail.example", "follow": "chosen", "tags": NUL, "frequency": "daily"},
     )
     assert response.status_code == 200
@@ -88,11 +88,11 @@ def test_valid_filters_still_answer(client):
     briefing.agreements.add(agreement)
     tag = briefing.tags.get().slug
     for params in ({"tag": tag}, {"actor": actor.slug}, {"agreement": agreement.slug}):
-        response = client.get("/briefings/", params)
+        response = client.get("/en/briefings/", params)
         assert response.status_code == 200
         assert briefing.headline in response.content.decode()
-    assert client.get("/events/", {"actor": actor.slug}).status_code == 200
-    response = client.get("/subscribe/", {"tag": tag, "actor": actor.slug})
+    assert client.get("/en/events/", {"actor": actor.slug}).status_code == 200
+    response = client.get("/en/subscribe/", {"tag": tag, "actor": actor.slug})
     assert response.context["form"].initial["actors"] == [actor]
 
 
@@ -100,40 +100,40 @@ def test_valid_filters_still_answer(client):
 
 # The query parameters each public page reads (briefings/site/urls.py and its views).
 QUERY_PARAMETERS = [
-    ("/", ["page"]),
-    ("/briefings/", ["tag", "actor", "agreement", "type", "page"]),
-    ("/events/", ["actor", "agreement", "kind", "from", "to", "page"]),
-    ("/actors/", ["page"]),
-    ("/agreements/", ["page"]),
-    ("/agreements/ceta/", ["as_of"]),
-    ("/agreements/ceta/parties.csv", ["as_of"]),
-    ("/agreements/ceta/actions.json", ["as_of"]),
-    ("/tags/", ["letter", "page"]),
-    ("/search/", ["q", "page"]),
-    ("/subscribe/", ["tag", "actor", "agreement", "email"]),
-    ("/feeds/rss/", ["page"]),
+    ("/en/", ["page"]),
+    ("/en/briefings/", ["tag", "actor", "agreement", "type", "page"]),
+    ("/en/events/", ["actor", "agreement", "kind", "from", "to", "page"]),
+    ("/en/actors/", ["page"]),
+    ("/en/agreements/", ["page"]),
+    ("/en/agreements/ceta/", ["as_of"]),
+    ("/en/agreements/ceta/parties.csv", ["as_of"]),
+    ("/en/agreements/ceta/actions.json", ["as_of"]),
+    ("/en/tags/", ["letter", "page"]),
+    ("/en/search/", ["q", "page"]),
+    ("/en/subscribe/", ["tag", "actor", "agreement", "email"]),
+    ("/en/feeds/rss/", ["page"]),
 ]
 # Pages whose path carries a slug, a token or a name: {} is where the hostile string goes.
 PATHS = [
-    "/briefings/{}/",
-    "/briefings/preview/{}/",
-    "/briefings/preview/desk/{}/",
-    "/actors/{}/",
-    "/actors/{}/rss/",
-    "/actors/{}/atom/",
-    "/agreements/{}/",
-    "/agreements/{}/rss/",
-    "/agreements/{}/parties.csv",
-    "/agreements/{}/actions.json",
-    "/events/{}/",
-    "/tags/{}/",
-    "/tags/{}/rss/",
-    "/tags/{}/atom/",
+    "/en/briefings/{}/",
+    "/en/briefings/preview/{}/",
+    "/en/briefings/preview/desk/{}/",
+    "/en/actors/{}/",
+    "/en/actors/{}/rss/",
+    "/en/actors/{}/atom/",
+    "/en/agreements/{}/",
+    "/en/agreements/{}/rss/",
+    "/en/agreements/{}/parties.csv",
+    "/en/agreements/{}/actions.json",
+    "/en/events/{}/",
+    "/en/tags/{}/",
+    "/en/tags/{}/rss/",
+    "/en/tags/{}/atom/",
     "/sitemap-{}.xml",
-    "/subscribe/confirm/{}/",
-    "/subscribe/preferences/{}/",
-    "/subscribe/unsubscribe/{}/",
-    "/subscribe/dev-mailbox/{}/",
+    "/en/subscribe/confirm/{}/",
+    "/en/subscribe/preferences/{}/",
+    "/en/subscribe/unsubscribe/{}/",
+    "/en/subscribe/dev-mailbox/{}/",
 ]
 QUERIES = [(url, name) for url, names in QUERY_PARAMETERS for name in names]
 
@@ -181,7 +181,7 @@ def test_no_subscribe_post_answers_500(client, desk, field, value):
     data = {"email": "reader@mail.example", "follow": "chosen", "frequency": "daily"}
     data["tags"] = "trade"
     data[field] = value
-    assert sane(client.post("/subscribe/", data)), (field, value)
+    assert sane(client.post("/en/subscribe/", data)), (field, value)
 
 
 @FAST

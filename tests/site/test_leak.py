@@ -26,7 +26,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from briefings.digests.models import Delivery, Edition
 from briefings.images.models import rendition_keys
@@ -147,9 +147,11 @@ def crawl(client, seeds, limit=800):
 
 
 def page_kind(url):
-    """'/actors/canada/rss/?page=2' -> '/actors/<slug>/rss/?page': what a crawl summary counts."""
+    """'/en/actors/canada/rss/?page=2' -> '/en/actors/<slug>/rss/?page': a crawl summary's kinds."""
     path, _, query = url.partition("?")
-    path = re.sub(r"^/(briefings|actors|agreements|events|tags)/[^/]+/", r"/\1/<slug>/", path)
+    path = re.sub(
+        r"^/((?:en|fr)/)?(briefings|actors|agreements|events|tags)/[^/]+/", r"/\1\2/<slug>/", path
+    )
     names = sorted({pair.partition("=")[0] for pair in query.split("&") if pair})
     return path + ("?" + "&".join(names) if names else "")
 
@@ -375,22 +377,27 @@ def seeds_for(data):
         {"kind": "summit"},
         {"from": "2000-01-01", "to": "2100-12-31"},
     ]
+    english = [
+        "/en/",
+        "/en/briefings/",
+        "/en/actors/",
+        "/en/agreements/",
+        "/en/events/",
+        "/en/tags/defence/",
+        "/en/tags/nordic/",
+        "/en/subscribe/",
+        "/en/digests/",
+        *(f"/en/search/?{urlencode({'q': q})}" for q in searches),
+        *(f"/en/briefings/?{urlencode(f)}" for f in filters),
+        *(f"/en/events/?{urlencode(f)}" for f in event_filters),
+    ]
     return [
-        "/",
+        *english,
+        *(url.replace("/en/", "/fr/", 1) for url in english),  # every page in both languages
         "/sitemap.xml",
         "/robots.txt",
-        "/briefings/",
-        "/actors/",
-        "/agreements/",
-        "/events/",
-        "/tags/defence/",
-        "/tags/nordic/",
-        "/subscribe/",
-        "/digests/",
         "/this-page-does-not-exist/",
-        *(f"/search/?{urlencode({'q': q})}" for q in searches),
-        *(f"/briefings/?{urlencode(f)}" for f in filters),
-        *(f"/events/?{urlencode(f)}" for f in event_filters),
+        "/fr/this-page-does-not-exist/",
         *api_seeds(data, filters, event_filters),
     ]
 
@@ -454,10 +461,18 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
     expected += [o.get_absolute_url() for o in newsroom["actors"] + newsroom["agreements"]]
     expected += [o.get_absolute_url() for o in newsroom["events"]]
     expected += [c.get_absolute_url() for c in newsroom["contributors"]]
-    expected += ["/tags/", "/contributors/ana-ferreira/rss/", "/contributors/ana-ferreira/atom/"]
+    expected += [
+        "/en/tags/",
+        "/en/contributors/ana-ferreira/rss/",
+        "/en/contributors/ana-ferreira/atom/",
+    ]
     expected += [newsroom["editions"]["sent"].get_absolute_url()]
+    with translation.override("fr"):
+        records = newsroom["actors"] + newsroom["agreements"] + newsroom["events"]
+        expected += [o.get_absolute_url() for o in records + newsroom["contributors"]]
+        expected += ["/fr/tags/", "/fr/feeds/rss/", "/fr/feeds/atom/"]
     assert not [url for url in expected if url not in ok], "public pages the crawl never reached"
-    assert any(url.startswith("/tags/?letter=") for url in ok), "no page of the topic index"
+    assert any(url.startswith("/en/tags/?letter=") for url in ok), "no page of the topic index"
     feeds = [
         url
         for url, r in visited.items()
@@ -487,7 +502,7 @@ def test_the_canary_never_reaches_a_public_surface(client, newsroom):
             assert "<" not in text, f"{url}: channel {field} renders as HTML: {text!r}"
     assert channels >= 4, f"too few RSS channels checked: {channels}"
     hostile_rss = [
-        url for url in feeds if url in ("/actors/norway/rss/", "/agreements/eu-norway/rss/")
+        url for url in feeds if url in ("/en/actors/norway/rss/", "/en/agreements/eu-norway/rss/")
     ]
     assert len(hostile_rss) == 2, f"the hostile records' RSS feeds were not reached: {feeds}"
     assert len(ok) >= 60, f"the crawl reached only {len(ok)} pages"
@@ -531,7 +546,7 @@ def test_unpublished_briefings_are_gone_for_the_public(client, newsroom):
         url = briefing.get_absolute_url()
         assert not carries(response, newsroom["canary"], url), state
     for tag in (newsroom["canary"].lower(), f"{newsroom['canary'].lower()}-draft"):
-        assert client.get(f"/tags/{tag}/").status_code == 404
+        assert client.get(f"/en/tags/{tag}/").status_code == 404
     # A contributor whose only work is unpublished has no page, feed or sitemap entry.
     hidden = newsroom["hidden_contributor"].get_absolute_url()
     for url in (hidden, f"{hidden}rss/", f"{hidden}atom/"):
@@ -541,14 +556,14 @@ def test_unpublished_briefings_are_gone_for_the_public(client, newsroom):
     sitemap = client.get("/sitemap-contributors.xml").content.decode()
     assert "ana-ferreira" in sitemap and "newhire" not in sitemap
     # The author page of someone with both lists only the published briefings.
-    page = client.get("/contributors/ana-ferreira/").content.decode()
+    page = client.get("/en/contributors/ana-ferreira/").content.decode()
     assert page.count('<article class="card') == 3 and newsroom["canary"] not in page
     # A sent edition's web version shows its public briefings only; a planned one has no page.
     sent, planned = newsroom["editions"]["sent"], newsroom["editions"]["planned"]
     page = client.get(sent.get_absolute_url()).content.decode()
     assert page.count('<article class="card') == 4 and newsroom["canary"] not in page
     assert client.get(planned.get_absolute_url()).status_code == 404
-    archive = client.get("/digests/").content.decode()
+    archive = client.get("/en/digests/").content.decode()
     assert sent.get_absolute_url() in archive and planned.get_absolute_url() not in archive
 
 
@@ -579,8 +594,8 @@ def test_the_crawler_follows_html_and_xml_links():
                                    "mailto:x@y.z"]  # fmt: skip
     assert extract_links(xml) == ["http://testserver/c/", "http://testserver/d/"]
     hosts = {"testserver"}
-    base = "http://testserver/briefings/x/"
-    assert same_site_path(base, "b.png", hosts) == "/briefings/x/b.png"
+    base = "http://testserver/en/briefings/x/"
+    assert same_site_path(base, "b.png", hosts) == "/en/briefings/x/b.png"
     assert same_site_path(base, "/a/?page=2#top", hosts) == "/a/?page=2"
     assert same_site_path(base, "https://elsewhere.example/x", hosts) is None
     assert same_site_path(base, "mailto:x@y.z", hosts) is None
@@ -589,8 +604,8 @@ def test_the_crawler_follows_html_and_xml_links():
 
 def warm_crawl_seeds(newsroom, briefing):
     """The pages a briefing's change could leave stale: its own, lists, feeds, search, links."""
-    return [*seeds_for(newsroom), briefing.get_absolute_url(), "/feeds/rss/", "/feeds/atom/",
-            "/search/?q=warmcanary"]  # fmt: skip
+    return [*seeds_for(newsroom), briefing.get_absolute_url(), "/en/feeds/rss/", "/en/feeds/atom/",
+            "/en/search/?q=warmcanary"]  # fmt: skip
 
 
 def warm_briefing(newsroom, canary, **fields):

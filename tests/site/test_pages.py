@@ -37,17 +37,17 @@ def dossier():
 
 
 PAGES = [
-    "/",
-    "/briefings/",
-    "/briefings/pact-signed/",
-    "/tags/defence/",
-    "/actors/",
-    "/actors/canada/",
-    "/agreements/",
-    "/agreements/pact/",
-    "/events/",
-    "/events/summit/",
-    "/search/?q=pact",
+    "/en/",
+    "/en/briefings/",
+    "/en/briefings/pact-signed/",
+    "/en/tags/defence/",
+    "/en/actors/",
+    "/en/actors/canada/",
+    "/en/agreements/",
+    "/en/agreements/pact/",
+    "/en/events/",
+    "/en/events/summit/",
+    "/en/search/?q=pact",
 ]
 
 
@@ -79,10 +79,10 @@ def test_one_h1_and_headings_never_skip_a_level(client, dossier, url):
 
 
 def test_follow_buttons_name_what_they_follow(client, dossier):
-    html = client.get("/actors/canada/").content.decode()
+    html = client.get("/en/actors/canada/").content.decode()
 
     assert 'aria-label="Follow Canada by email"' in html
-    assert 'href="/subscribe/?actor=canada"' in html
+    assert 'href="/en/subscribe/?actor=canada"' in html
 
 
 def test_collectstatic_builds_hashed_compressed_files_for_production(settings, tmp_path):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def results(client, q):
-    response = client.get("/search/", {"q": q})
+    response = client.get("/en/search/", {"q": q})
     assert response.status_code == 200
     return response, [b.headline for b in response.context["page"]]
 
@@ -106,7 +106,7 @@ def test_snippets_highlight_matches_and_escape_everything_else(client):
         body="At the <b>Schoonselhof</b> cemetery <script>alert(1)</script> R&D, 348 soldiers.",
     )
 
-    page = client.get("/search/", {"q": "cemetery"}).content.decode()
+    page = client.get("/en/search/", {"q": "cemetery"}).content.decode()
 
     assert "<mark>cemetery</mark>" in page
     assert "<script>alert(1)</script>" not in page
@@ -117,11 +117,11 @@ def test_matching_actors_and_agreements_are_listed_beside(client):
     ActorFactory(name="António Costa", slug="antonio-costa")
     AgreementFactory(title="Comprehensive Economic and Trade Agreement", short_name="CETA")
 
-    costa = client.get("/search/", {"q": "antonio costa"})
-    ceta = client.get("/search/", {"q": "ceta"})
+    costa = client.get("/en/search/", {"q": "antonio costa"})
+    ceta = client.get("/en/search/", {"q": "ceta"})
 
     assert [a.name for a in costa.context["actors"]] == ["António Costa"]
-    assert 'href="/actors/antonio-costa/"' in costa.content.decode()
+    assert 'href="/en/actors/antonio-costa/"' in costa.content.decode()
     assert [a.short_name for a in ceta.context["agreements"]] == ["CETA"]
 
 
@@ -131,14 +131,14 @@ def test_matching_actors_and_agreements_are_listed_beside(client):
 def test_odd_queries_answer_calmly(client, q):
     BriefingFactory(headline="Something")
 
-    response = client.get("/search/", {"q": q})
+    response = client.get("/en/search/", {"q": q})
 
     assert response.status_code in (200, 400)
     assert Briefing.objects.count() == 1
 
 
 def test_empty_query_shows_the_form(client):
-    response = client.get("/search/")
+    response = client.get("/en/search/")
 
     assert response.status_code == 200
     assert response.context["page"] is None
@@ -174,11 +174,11 @@ def test_matching_events_are_listed_and_snippets_drop_markdown(client):
     EventFactory(title="Visit to the Schoonselhof military cemetery", slug="visit")
     BriefingFactory(headline="Wreath", body="## The ceremony\n\nAt **Schoonselhof**, a wreath.")
 
-    response = client.get("/search/", {"q": "schoonselhof"})
+    response = client.get("/en/search/", {"q": "schoonselhof"})
     page = response.content.decode()
 
     assert [e.slug for e in response.context["events"]] == ["visit"]
-    assert 'href="/events/visit/"' in page
+    assert 'href="/en/events/visit/"' in page
     snippet = response.context["page"][0].body_snippet
     assert "##" not in snippet and "**" not in snippet
     assert "<mark>Schoonselhof</mark>" in snippet
@@ -210,7 +210,7 @@ def test_names_match_accents_both_ways_and_wildcards_literally(client):
     EventFactory(title="50% tariff talks", slug="tariffs")
 
     def names(q):
-        response = client.get("/search/", {"q": q})
+        response = client.get("/en/search/", {"q": q})
         return [a.slug for a in response.context["actors"]], [
             e.slug for e in response.context["events"]
         ]

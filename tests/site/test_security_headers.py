@@ -73,17 +73,17 @@ def test_every_public_page_kind_carries_the_policy_cached_or_not(
     visited = crawl(client, seeds_for(newsroom) + gone)
     kinds = {page_kind(url) for url in visited}
     for required in [
-        "/",
-        "/briefings/<slug>/",
-        "/actors/<slug>/",
-        "/agreements/<slug>/",
-        "/events/<slug>/",
-        "/tags/<slug>/",
-        "/feeds/rss/",
+        "/en/",
+        "/en/briefings/<slug>/",
+        "/en/actors/<slug>/",
+        "/en/agreements/<slug>/",
+        "/en/events/<slug>/",
+        "/en/tags/<slug>/",
+        "/en/feeds/rss/",
         "/sitemap.xml",
         "/robots.txt",
-        "/subscribe/",
-        "/search/?q",
+        "/en/subscribe/",
+        "/en/search/?q",
     ]:
         assert required in kinds, required
     statuses = set()
@@ -96,7 +96,7 @@ def test_every_public_page_kind_carries_the_policy_cached_or_not(
     assert {200, 404, 410} <= statuses
     # The same pages again, now from the page cache: the headers are added on the way out.
     again = Client()
-    for url in ["/", "/briefings/", "/feeds/rss/"]:
+    for url in ["/en/", "/en/briefings/", "/en/feeds/rss/"]:
         with django_assert_num_queries(0):
             response = again.get(url)
         assert response["Content-Security-Policy"] == expected

@@ -90,39 +90,39 @@ def varnish(live_server, settings, transactional_db):
 def test_varnish_serves_fresh_pages_after_publish_correct_and_withdraw(varnish, celery_worker):
     BriefingFactory(headline="Standing story", slug="standing")
     draft = DraftFactory(headline="Embargoed headline", slug="embargoed", body="First text.")
-    assert get(varnish, "/briefings/embargoed/")[0] == 404
-    assert get(varnish, "/briefings/embargoed/")[0] == 404  # a 404 is never kept
-    assert "Embargoed headline" not in get(varnish, "/")[1]
-    status = get(varnish, "/briefings/standing/")[0]
-    assert (status, get(varnish, "/briefings/standing/")[2]) == (200, "HIT")
+    assert get(varnish, "/en/briefings/embargoed/")[0] == 404
+    assert get(varnish, "/en/briefings/embargoed/")[0] == 404  # a 404 is never kept
+    assert "Embargoed headline" not in get(varnish, "/en/")[1]
+    status = get(varnish, "/en/briefings/standing/")[0]
+    assert (status, get(varnish, "/en/briefings/standing/")[2]) == (200, "HIT")
     assert get(varnish, "/?utm_source=news&fbclid=x")[2] == "HIT"  # as "/"
 
     draft.transition(Briefing.Status.PUBLISHED, by=editor())
     run_outbox()
-    status, body, _ = get(varnish, "/briefings/embargoed/")
+    status, body, _ = get(varnish, "/en/briefings/embargoed/")
     assert status == 200 and "First text." in body
-    assert "Embargoed headline" in get(varnish, "/")[1]
-    assert get(varnish, "/briefings/standing/")[2] == "HIT"  # unrelated: still cached
+    assert "Embargoed headline" in get(varnish, "/en/")[1]
+    assert get(varnish, "/en/briefings/standing/")[2] == "HIT"  # unrelated: still cached
 
-    get(varnish, "/briefings/embargoed/")
-    assert get(varnish, "/briefings/embargoed/")[2] == "HIT"
+    get(varnish, "/en/briefings/embargoed/")
+    assert get(varnish, "/en/briefings/embargoed/")[2] == "HIT"
     draft.refresh_from_db()
     draft.body = "Corrected text."
     draft.save()
-    status, body, _ = get(varnish, "/briefings/embargoed/")
+    status, body, _ = get(varnish, "/en/briefings/embargoed/")
     assert status == 200 and "Corrected text." in body and "First text." not in body
 
     draft.transition(Briefing.Status.WITHDRAWN, by=editor(), note="Sourcing failed.")
-    status, body, _ = get(varnish, "/briefings/embargoed/")
+    status, body, _ = get(varnish, "/en/briefings/embargoed/")
     assert status == 410 and "Corrected text." not in body
-    assert "Embargoed headline" not in get(varnish, "/")[1]
+    assert "Embargoed headline" not in get(varnish, "/en/")[1]
 
     # The Celery task purges Varnish too (the retrying path behind the one after commit).
-    get(varnish, "/briefings/standing/")
-    assert get(varnish, "/briefings/standing/")[2] == "HIT"
+    get(varnish, "/en/briefings/standing/")
+    assert get(varnish, "/en/briefings/standing/")[2] == "HIT"
     standing = Briefing.objects.get(slug="standing")
     tasks.purge_pages.delay([f"briefing:{standing.pk}"])
-    wait_for(lambda: get(varnish, "/briefings/standing/")[2] == "MISS")
+    wait_for(lambda: get(varnish, "/en/briefings/standing/")[2] == "MISS")
 
 
 def test_varnish_refuses_purges_without_tags(varnish):

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 from taggit.models import Tag
 
 from briefings.newsroom.admin.autosave import AutosaveMixin
@@ -123,26 +124,26 @@ class BriefingAdmin(
         super().save_related(request, form, formsets, change)
         form.instance.save_revision(request.user, note="Edited" if change else "Created")
 
-    @admin.display(description="state", ordering="status")
+    @admin.display(description=gettext_lazy("state"), ordering="status")
     def state(self, obj):
         label = obj.get_status_display()
         if obj.status == Status.SCHEDULED and obj.is_public():
-            label = "Published (due)"
+            label = gettext("Published (due)")
         return format_html('<span class="state state-{}">{}</span>', obj.status, label)
 
-    @admin.display(description="publication", ordering="publish_at")
+    @admin.display(description=gettext_lazy("publication"), ordering="publish_at")
     def publication(self, obj):
         return desk_and_utc(obj.publish_at)
 
-    @admin.display(description="expiry", ordering="expires_at")
+    @admin.display(description=gettext_lazy("expiry"), ordering="expires_at")
     def expiry(self, obj):
         return desk_and_utc(obj.expires_at)
 
-    @admin.display(description="first published")
+    @admin.display(description=gettext_lazy("first published"))
     def first_published(self, obj):
         return desk_and_utc(obj.first_published_at)
 
-    @admin.display(description="byline")
+    @admin.display(description=gettext_lazy("byline"))
     def byline(self, obj):
         return ", ".join(c.name for c in obj.byline())
 
@@ -206,6 +207,6 @@ class TagAdmin(admin.ModelAdmin):
             .annotate(briefing_count=Count("newsroom_taggedbriefing_items"))
         )
 
-    @admin.display(description="briefings", ordering="briefing_count")
+    @admin.display(description=gettext_lazy("briefings"), ordering="briefing_count")
     def briefing_count(self, obj):
         return obj.briefing_count

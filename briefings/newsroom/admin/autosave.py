@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from briefings.newsroom.admin.clocks import desk_time
@@ -89,5 +90,9 @@ class AutosaveMixin:
 
 def too_large():
     return JsonResponse(
-        {"error": f"Too much text to keep (over {Autosave.MAX_BYTES // 1024} KB)."}, status=413
+        {
+            "error": gettext("Too much text to keep (over %(size)s KB).")
+            % {"size": Autosave.MAX_BYTES // 1024}
+        },
+        status=413,
     )

@@ -8,6 +8,7 @@ site's index template; the root admin site module stays free of apps).
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from briefings.newsroom.admin.clocks import desk_and_utc, desk_time
 from briefings.newsroom.models import Briefing, Contributor, Revision, Transition
@@ -50,9 +51,9 @@ def sections(user, now=None):
     result.append(
         {
             "key": "drafts",
-            "title": "My drafts",
-            "empty": "No drafts of yours. Start one with “Add briefing”.",
-            "rows": [row(b, desk_time(b.updated_at, now), "edited") for b in drafts],
+            "title": gettext("My drafts"),
+            "empty": gettext("No drafts of yours. Start one with “Add briefing”."),
+            "rows": [row(b, desk_time(b.updated_at, now), gettext("edited")) for b in drafts],
             "more": changelist(state="draft", **byline),
         }
     )
@@ -83,8 +84,8 @@ def sections(user, now=None):
     result.append(
         {
             "key": "corrections",
-            "title": "Corrections requested",
-            "empty": "Nothing sent back to you for changes.",
+            "title": gettext("Corrections requested"),
+            "empty": gettext("Nothing sent back to you for changes."),
             "rows": [
                 row(b, desk_time(notes[b.pk].at, now), sent_back_note(notes[b.pk]))
                 for b in back
@@ -99,10 +100,18 @@ def sections(user, now=None):
     result.append(
         {
             "key": "review",
-            "title": "Waiting for your review" if is_editor else "My briefings in review",
-            "empty": "Nothing waiting for review." if is_editor else "None of yours is in review.",
+            "title": gettext("Waiting for your review")
+            if is_editor
+            else gettext("My briefings in review"),
+            "empty": gettext("Nothing waiting for review.")
+            if is_editor
+            else gettext("None of yours is in review."),
             "rows": [
-                row(b, desk_time(b.updated_at, now), f"by {name_of(b.created_by)}")
+                row(
+                    b,
+                    desk_time(b.updated_at, now),
+                    gettext("by %(name)s") % {"name": name_of(b.created_by)},
+                )
                 for b in review[:LIMIT]
             ],
             "more": changelist(state="review"),
@@ -113,9 +122,11 @@ def sections(user, now=None):
     result.append(
         {
             "key": "scheduled",
-            "title": "Scheduled",
-            "empty": "Nothing scheduled.",
-            "rows": [row(b, desk_and_utc(b.publish_at), "goes out") for b in scheduled[:LIMIT]],
+            "title": pgettext("briefings", "Scheduled"),
+            "empty": gettext("Nothing scheduled."),
+            "rows": [
+                row(b, desk_and_utc(b.publish_at), gettext("goes out")) for b in scheduled[:LIMIT]
+            ],
             "more": reverse("admin:newsroom_briefing_scheduled"),
         }
     )
@@ -124,9 +135,12 @@ def sections(user, now=None):
     result.append(
         {
             "key": "published",
-            "title": "Recently published",
-            "empty": "Nothing published yet.",
-            "rows": [row(b, desk_time(b.publish_at, now), "published") for b in published],
+            "title": gettext("Recently published"),
+            "empty": gettext("Nothing published yet."),
+            "rows": [
+                row(b, desk_time(b.publish_at, now), pgettext("briefing", "published"))
+                for b in published
+            ],
             "more": changelist(state="published"),
         }
     )
@@ -142,8 +156,8 @@ def sections(user, now=None):
     result.append(
         {
             "key": "edits",
-            "title": "Recent edits by others",
-            "empty": "No one else has edited lately.",
+            "title": gettext("Recent edits by others"),
+            "empty": gettext("No one else has edited lately."),
             "rows": [
                 row(r.briefing, desk_time(r.created_at, now), f"{name_of(r.created_by)}: {r.note}")
                 for r in edits
@@ -156,10 +170,12 @@ def sections(user, now=None):
 
 def name_of(user):
     if user is None:
-        return "the system"
+        return gettext("the system")
     return user.get_full_name() or user.get_username()
 
 
 def sent_back_note(transition):
     who = name_of(transition.by)
-    return f"sent back by {who}: {transition.note}" if transition.note else f"sent back by {who}"
+    if transition.note:
+        return gettext("sent back by %(name)s: %(note)s") % {"name": who, "note": transition.note}
+    return gettext("sent back by %(name)s") % {"name": who}

@@ -1,6 +1,7 @@
 """The briefing list's filters: by workflow state (with "due") and by byline."""
 
 from django.contrib import admin
+from django.utils.translation import gettext, gettext_lazy
 
 from briefings.adminsite import IdListFilter
 from briefings.newsroom.models import Contributor
@@ -10,11 +11,11 @@ from briefings.newsroom.workflow import Status
 class StatusFilter(admin.SimpleListFilter):
     """The workflow states, plus "due": scheduled, public already, awaiting its worker."""
 
-    title = "state"
+    title = gettext_lazy("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, ("due", "Due (public, not yet marked)")]
+        return [*Status.choices, ("due", gettext("Due (public, not yet marked)"))]
 
     def queryset(self, request, queryset):
         if self.value() == "due":
@@ -27,7 +28,7 @@ class StatusFilter(admin.SimpleListFilter):
 class AuthorFilter(IdListFilter):
     """By a contributor in the byline (the parameter keeps its name: bookmarks survive)."""
 
-    title = "byline"
+    title = gettext_lazy("byline")
     parameter_name = "author"
 
     def lookups(self, request, model_admin):

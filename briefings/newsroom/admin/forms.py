@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from briefings.clock import desk_zone
 from briefings.newsroom.models import EditConflict
@@ -42,8 +43,8 @@ class BriefingForm(forms.ModelForm):
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     substantive_update = forms.BooleanField(
         required=False,
-        label="Substantive update",
-        help_text="Show readers an “Updated” time. Leave unticked for typo fixes.",
+        label=gettext_lazy("Substantive update"),
+        help_text=gettext_lazy("Show readers an “Updated” time. Leave unticked for typo fixes."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -57,9 +58,7 @@ class BriefingForm(forms.ModelForm):
                     "data-suggest-url": reverse("admin:newsroom_briefing_topic_suggestions"),
                 }
             )
-            self.fields[
-                "tags"
-            ].help_text = (
+            self.fields["tags"].help_text = gettext(
                 "Separate topics with commas. Suggestions come from the topics readers already see."
             )
         if self.instance.pk and "base_version" in self.fields:
@@ -72,8 +71,11 @@ class BriefingForm(forms.ModelForm):
         if unaddressable:
             names = ", ".join(f"“{name}”" for name in unaddressable)
             raise forms.ValidationError(
-                f"A topic needs a letter or a digit to give it a web address: {names}. "
-                "Name it in words (“euro” rather than “€”).",
+                gettext(
+                    "A topic needs a letter or a digit to give it a web address: %(names)s. "
+                    "Name it in words (“euro” rather than “€”)."
+                )
+                % {"names": names},
                 code="unaddressable_tag",
             )
         return tags
@@ -91,8 +93,11 @@ class BriefingForm(forms.ModelForm):
                 self.data = self.data.copy()
                 self.data[self.add_prefix("base_version")] = self.conflict["current_version"]
                 raise forms.ValidationError(
-                    f"{conflict} Your text is kept below and nothing was saved: compare it with "
-                    "their changes, then save again to replace them.",
+                    gettext(
+                        "%(conflict)s Your text is kept below and nothing was saved: compare it "
+                        "with their changes, then save again to replace them."
+                    )
+                    % {"conflict": conflict},
                     code="edit_conflict",
                 ) from None
         return cleaned

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext, gettext_lazy
 
 from briefings.newsroom.admin.clocks import desk_and_utc
 from briefings.newsroom.models import Byline, Correction, KeyFigure, Source, Transition
@@ -11,7 +12,7 @@ class BylineForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["position"].required = False
-        self.fields["position"].help_text = "Order in the byline: lowest first."
+        self.fields["position"].help_text = gettext("Order in the byline: lowest first.")
 
     def clean_position(self):
         return self.cleaned_data.get("position") or 0
@@ -31,8 +32,8 @@ class BylineInline(admin.TabularInline):
     form = BylineForm
     fields = ["contributor", "position"]
     autocomplete_fields = ["contributor"]
-    verbose_name = "byline"
-    verbose_name_plural = "byline"
+    verbose_name = gettext_lazy("byline")
+    verbose_name_plural = gettext_lazy("byline")
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is None else 0
@@ -75,7 +76,7 @@ class TransitionInline(admin.TabularInline):
     model = Transition
     fields = ["when", "from_status", "to_status", "by", "note"]
     readonly_fields = fields
-    verbose_name_plural = "workflow history"
+    verbose_name_plural = gettext_lazy("workflow history")
     extra = 0
     can_delete = False
 
@@ -97,6 +98,6 @@ class TransitionInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return True
 
-    @admin.display(description="when")
+    @admin.display(description=gettext_lazy("when"))
     def when(self, obj):
         return desk_and_utc(obj.at)

@@ -6,6 +6,7 @@ hides the times it does not have. Topics are typed with suggestions from the pub
 
 from django.http import JsonResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy
 
 from briefings.newsroom.models import Briefing, Transition
 
@@ -14,34 +15,42 @@ OPTIONAL_ROWS = {"publication", "expiry", "first_published", "created_by"}
 SUGGESTIONS = 10
 
 
+# The fieldset new briefings leave out and others trim.
+WORKFLOW = gettext_lazy("Workflow")
+
+
 class FormLayoutMixin:
     """BriefingAdmin's fieldsets by concern, and the topic suggestions endpoint."""
 
     fieldsets = [
         (None, {"fields": ["headline", "dek", "body", "article_type"]}),
         (
-            "Links",
+            gettext_lazy("Links"),
             {
                 "fields": ["tags", "actors", "agreements", "events"],
-                "description": "Topics, and the actors, agreements and events the briefing "
-                "is about: each gets a link on the page and in the dossiers.",
+                "description": gettext_lazy(
+                    "Topics, and the actors, agreements and events the briefing "
+                    "is about: each gets a link on the page and in the dossiers."
+                ),
             },
         ),
         (
-            "Images",
+            gettext_lazy("Images"),
             {
                 "fields": ["lead_image", "image_chooser"],
-                "description": "Place a library image in the body with "
-                "<code>![alt text](image:ID)</code> (leave the alt text empty to use the "
-                "library's); the image library shows each image's line to paste.",
+                "description": gettext_lazy(
+                    "Place a library image in the body with "
+                    "<code>![alt text](image:ID)</code> (leave the alt text empty to use the "
+                    "library's); the image library shows each image's line to paste."
+                ),
             },
         ),
         (
-            "Address",
+            gettext_lazy("Address"),
             {"fields": ["slug"], "classes": ["collapse"]},
         ),
         (
-            "Workflow",
+            WORKFLOW,
             {"fields": ["state", "publication", "expiry", "first_published", "created_by"]},
         ),
     ]
@@ -49,7 +58,7 @@ class FormLayoutMixin:
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
-            return [(name, options) for name, options in fieldsets if name != "Workflow"]
+            return [(name, options) for name, options in fieldsets if name != WORKFLOW]
         empty = {
             "publication": obj.publish_at is None,
             "expiry": obj.expires_at is None,
@@ -64,7 +73,7 @@ class FormLayoutMixin:
                     "fields": [f for f in options["fields"] if not empty.get(f, False)],
                 },
             )
-            if name == "Workflow"
+            if name == WORKFLOW
             else (name, options)
             for name, options in fieldsets
         ]

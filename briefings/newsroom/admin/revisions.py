@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from briefings.newsroom.admin.clocks import desk_and_utc
@@ -142,7 +143,9 @@ class NoLostWorkMixin:
         )
         page = Paginator(revisions, 50).get_page(request.GET.get("page"))
         context = {
-            **self.revision_context(request, briefing, f"History of “{briefing}”"),
+            **self.revision_context(
+                request, briefing, gettext("History of “%(briefing)s”") % {"briefing": briefing}
+            ),
             "page": page,
             "latest_number": briefing.revisions.values_list("number", flat=True).first(),
         }
@@ -152,7 +155,12 @@ class NoLostWorkMixin:
         briefing = self.editable_briefing(request, object_id)
         revision = get_object_or_404(briefing.revisions.select_related("created_by"), number=number)
         context = {
-            **self.revision_context(request, briefing, f"Revision {number} of “{briefing}”"),
+            **self.revision_context(
+                request,
+                briefing,
+                gettext("Revision %(number)s of “%(briefing)s”")
+                % {"number": number, "briefing": briefing},
+            ),
             "revision": revision,
             "fields": Revision.readable(revision.data),
         }
@@ -163,7 +171,7 @@ class NoLostWorkMixin:
         try:
             numbers = sorted({int(request.GET["a"]), int(request.GET["b"])})
         except (KeyError, ValueError):
-            messages.error(request, "Choose two revisions to compare.")
+            messages.error(request, gettext("Choose two revisions to compare."))
             return HttpResponseRedirect(
                 reverse("admin:newsroom_briefing_revisions", args=[briefing.pk])
             )
@@ -173,12 +181,15 @@ class NoLostWorkMixin:
         old, new = found[numbers[0]], found[numbers[-1]]
         context = {
             **self.revision_context(
-                request, briefing, f"Revisions {old.number} and {new.number} of “{briefing}”"
+                request,
+                briefing,
+                gettext("Revisions %(old)s and %(new)s of “%(briefing)s”")
+                % {"old": old.number, "new": new.number, "briefing": briefing},
             ),
             "old": old,
             "new": new,
-            "old_label": f"Revision {old.number}",
-            "new_label": f"Revision {new.number}",
+            "old_label": gettext("Revision %(number)s") % {"number": old.number},
+            "new_label": gettext("Revision %(number)s") % {"number": new.number},
             "fields": old.compare(new),
         }
         return TemplateResponse(request, "admin/newsroom/briefing/revision_compare.html", context)
@@ -194,8 +205,11 @@ class NoLostWorkMixin:
         else:
             messages.success(
                 request,
-                f"Revision {number} restored as revision {restored.number}; "
-                "the revisions in between are kept in the history.",
+                gettext(
+                    "Revision %(number)s restored as revision %(restored)s; "
+                    "the revisions in between are kept in the history."
+                )
+                % {"number": number, "restored": restored.number},
             )
         return HttpResponseRedirect(reverse("admin:newsroom_briefing_change", args=[briefing.pk]))
 
@@ -208,7 +222,7 @@ class NoLostWorkMixin:
         if revoke := request.POST.get("revoke"):
             link = get_object_or_404(briefing.preview_links, pk=revoke)
             link.revoke()
-            messages.success(request, "The preview link is revoked: it no longer opens.")
+            messages.success(request, gettext("The preview link is revoked: it no longer opens."))
         elif not PreviewLink.previewable(briefing):
             messages.error(request, PreviewLink.NOT_PREVIEWABLE)
         else:
@@ -216,7 +230,7 @@ class NoLostWorkMixin:
             messages.success(
                 request,
                 format_html(
-                    'Preview link, valid until {}: <a href="{}">{}</a>',
+                    gettext('Preview link, valid until {}: <a href="{}">{}</a>'),
                     desk_and_utc(link.expires_at),
                     request.build_absolute_uri(link.get_absolute_url()),
                     request.build_absolute_uri(link.get_absolute_url()),

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from briefings.clock import desk_zone
@@ -104,9 +105,13 @@ class WorkflowMixin:
                 expected_version=data["version"],
             )
         except PermissionDenied:
-            messages.error(request, "You may not make this move.")
+            messages.error(request, gettext("You may not make this move."))
         except EditConflict as conflict:
-            messages.error(request, f"{conflict} Nothing was changed; review and try again.")
+            messages.error(
+                request,
+                gettext("%(conflict)s Nothing was changed; review and try again.")
+                % {"conflict": conflict},
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -148,7 +153,7 @@ class WorkflowMixin:
         for field in form.fields.values():
             field.widget.attrs["form"] = form_id
         return {
-            "buttons": [(Status.REVIEW, "Save and submit for review")],
+            "buttons": [(Status.REVIEW, gettext("Save and submit for review"))],
             "new": True,
             "in_form": True,
             "form_id": form_id,
@@ -168,7 +173,11 @@ class WorkflowMixin:
         )
         if not form.is_valid():
             for field, errors in form.errors.items():
-                messages.error(request, f"Saved, but not moved: {field}: {' '.join(errors)}")
+                messages.error(
+                    request,
+                    gettext("Saved, but not moved: %(field)s: %(errors)s")
+                    % {"field": field, "errors": " ".join(errors)},
+                )
             return HttpResponseRedirect(change_url)
         data = form.cleaned_data
         try:
@@ -181,29 +190,34 @@ class WorkflowMixin:
                 expected_version=data["version"],
             )
         except PermissionDenied:
-            messages.error(request, "Saved, but not moved. You may not make this move.")
+            messages.error(request, gettext("Saved, but not moved. You may not make this move."))
         except (EditConflict, ValidationError) as error:
             text = " ".join(getattr(error, "messages", [str(error)]))
-            messages.error(request, f"Saved, but not moved: {text}")
+            messages.error(request, gettext("Saved, but not moved: %(text)s") % {"text": text})
         else:
-            messages.success(request, format_html("Saved. {}", self.success_message(obj)))
+            messages.success(request, format_html(gettext("Saved. {}"), self.success_message(obj)))
         return HttpResponseRedirect(change_url)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if request.method == "POST" and "_move" in request.POST:
             messages.error(
                 request,
-                "The move was not made: the form could not be saved. "
-                "Your text is kept below; correct it and press the button again.",
+                gettext(
+                    "The move was not made: the form could not be saved. "
+                    "Your text is kept below; correct it and press the button again."
+                ),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def success_message(self, briefing):
         if briefing.status == Status.SCHEDULED:
             return format_html(
-                "“{}” is scheduled for {}.", briefing, desk_and_utc(briefing.publish_at)
+                gettext("“{}” is scheduled for {}."), briefing, desk_and_utc(briefing.publish_at)
             )
-        return f"“{briefing}” is now {briefing.get_status_display().lower()}."
+        return gettext("“%(briefing)s” is now %(status)s.") % {
+            "briefing": briefing,
+            "status": briefing.get_status_display().lower(),
+        }
 
     def scheduled_view(self, request):
         """What goes out next, earliest first, on the desk's clock, Ottawa's and UTC."""
@@ -225,7 +239,7 @@ class WorkflowMixin:
         ]
         context = {
             **self.admin_site.each_context(request),
-            "title": "Scheduled briefings",
+            "title": gettext("Scheduled briefings"),
             "opts": self.opts,
             "zones": [name for name, _ in zones],
             "rows": rows,
@@ -245,24 +259,46 @@ class WorkflowMixin:
             try:
                 briefing.transition(to_status, by=request.user, **kwargs)
             except PermissionDenied:
-                messages.error(request, f"“{briefing}”: you may not make this move.")
+                messages.error(
+                    request,
+                    gettext("“%(briefing)s”: you may not make this move.") % {"briefing": briefing},
+                )
             except ValidationError as error:
-                messages.error(request, f"“{briefing}”: {' '.join(error.messages)}")
+                messages.error(
+                    request,
+                    gettext("“%(briefing)s”: %(errors)s")
+                    % {"briefing": briefing, "errors": " ".join(error.messages)},
+                )
             else:
                 moved += 1
         if moved:
-            messages.success(request, f"{moved} briefing(s) moved to {Status(to_status).label}.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s briefing moved to %(status)s.",
+                    "%(count)s briefings moved to %(status)s.",
+                    moved,
+                )
+                % {"count": moved, "status": Status(to_status).label},
+            )
 
-    @admin.action(description="Submit selected briefings for review", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Submit selected briefings for review"), permissions=["change"]
+    )
     def submit_for_review(self, request, queryset):
         self.apply_move(request, queryset, Status.REVIEW)
 
-    @admin.action(description="Publish selected briefings now", permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Publish selected briefings now"), permissions=["publish"]
+    )
     def publish_now(self, request, queryset):
         if confirm := reauth.gate(request):
             return confirm
         self.apply_move(request, queryset, Status.PUBLISHED)
 
-    @admin.action(description="Cancel the schedule of selected briefings", permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Cancel the schedule of selected briefings"),
+        permissions=["publish"],
+    )
     def cancel_schedule(self, request, queryset):
         self.apply_move(request, queryset.filter(status=Status.SCHEDULED), Status.DRAFT)

@@ -8,8 +8,10 @@ own renderer, sanitiser included, so the writer sees exactly what readers will g
 import json
 import re
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from briefings.newsroom import paste
@@ -28,16 +30,18 @@ def text_field(request, name, limit):
         try:
             data = json.loads(request.body or b"{}")
         except ValueError:
-            return None, "The request is not valid JSON."
+            return None, gettext("The request is not valid JSON.")
         value = data.get(name, "") if isinstance(data, dict) else None
     else:
         value = request.POST.get(name, "")
     if not isinstance(value, str):
-        return None, f"“{name}” must be text."
+        return None, gettext("“%(name)s” must be text.") % {"name": name}
     if len(value) > limit:
-        return None, f"“{name}” is too long ({len(value):,} characters; at most {limit:,})."
+        return None, gettext(
+            "“%(name)s” is too long (%(length)s characters; at most %(limit)s)."
+        ) % {"name": name, "length": intcomma(len(value)), "limit": intcomma(limit)}
     if "\x00" in value:
-        return None, f"“{name}” contains a NUL character."
+        return None, gettext("“%(name)s” contains a NUL character.") % {"name": name}
     return OTHER_CONTROLS.sub("", LINE_BREAKS.sub("\n", value)), None
 
 
@@ -74,7 +78,7 @@ class WritingSurfaceMixin:
 
     def markdown_preview_view(self, request):
         if not self.writer_may_write(request):
-            return JsonResponse({"error": "You may not write briefings."}, status=403)
+            return JsonResponse({"error": gettext("You may not write briefings.")}, status=403)
         body, error = text_field(request, "body", MAX_BODY)
         if error:
             return JsonResponse({"error": error}, status=400)
@@ -82,7 +86,7 @@ class WritingSurfaceMixin:
 
     def paste_view(self, request):
         if not self.writer_may_write(request):
-            return JsonResponse({"error": "You may not write briefings."}, status=403)
+            return JsonResponse({"error": gettext("You may not write briefings.")}, status=403)
         html, error = text_field(request, "html", MAX_PASTE)
         text, error = (None, error) if error else text_field(request, "text", MAX_PASTE)
         if error:

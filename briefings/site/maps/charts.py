@@ -17,21 +17,41 @@ from pathlib import Path
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 
 from briefings import partialdate
 from briefings.agreements.models import Party, PartyAction
 
 SHAPES = Path(__file__).with_name("shapes.json")
 FRAGMENT_SECONDS = 24 * 3600
-VERSION = 3  # bump when the markup changes
+VERSION = 4  # bump when the markup changes
 
 # The timeline's lanes, top to bottom: which action kinds each shows.
 LANES = [
-    ("signed", "Signature", set(PartyAction.SIGNING)),
-    ("provisional", "Provisional application", {PartyAction.Kind.PROVISIONAL_APPLICATION}),
-    ("bound", "Ratification", set(PartyAction.CONSENT)),
-    ("withdrawn", "Withdrawal or end of coverage", set(PartyAction.ENDING)),
+    ("signed", pgettext_lazy("timeline lane", "Signature"), set(PartyAction.SIGNING)),
+    (
+        "provisional",
+        pgettext_lazy("timeline lane", "Provisional application"),
+        {PartyAction.Kind.PROVISIONAL_APPLICATION},
+    ),
+    ("bound", pgettext_lazy("timeline lane", "Ratification"), set(PartyAction.CONSENT)),
+    (
+        "withdrawn",
+        pgettext_lazy("timeline lane", "Withdrawal or end of coverage"),
+        set(PartyAction.ENDING),
+    ),
 ]
+# The timeline's description counts each lane: "27 signatures".
+LANE_COUNTS = {
+    "signed": lambda n: ngettext("%(count)s signature", "%(count)s signatures", n),
+    "provisional": lambda n: ngettext(
+        "%(count)s provisional application", "%(count)s provisional applications", n
+    ),
+    "bound": lambda n: ngettext("%(count)s ratification", "%(count)s ratifications", n),
+    "withdrawn": lambda n: ngettext(
+        "%(count)s withdrawal or end of coverage", "%(count)s withdrawals or ends of coverage", n
+    ),
+}
 # The timeline's geometry, in SVG user units.
 WIDTH, LEFT, RIGHT = 1000, 190, 24
 CHART_TOP, CHART_H, LANE_H = 20, 130, 26
@@ -57,7 +77,7 @@ def data_version(agreement, parties):
         [
             (
                 p.pk,
-                p.actor.name,
+                p.actor.name_i18n,
                 p.actor.iso_alpha3,
                 str(p.status),
                 p.get_status_display(),
@@ -75,7 +95,10 @@ def fragment(agreement, parties):
     changed. Parties must come with their actors and actions prefetched (no query here)."""
     if not parties:
         return ""
-    key = f"agreement-charts:{VERSION}:{agreement.pk}:{data_version(agreement, parties)}"
+    key = (
+        f"agreement-charts:{VERSION}:{get_language()}:{agreement.pk}:"
+        f"{data_version(agreement, parties)}"
+    )
     html = cache.get(key)
     if html is None:
         html = render_to_string(
@@ -92,8 +115,10 @@ def fragment(agreement, parties):
 
 def party_title(party):
     action = party.status_action
-    when = f", {action.date_display}" if action else ""
-    return f"{party.actor.name}: {party.get_status_display()}{when}"
+    values = {"name": party.actor.name_i18n, "status": party.get_status_display()}
+    if action:
+        return gettext("%(name)s: %(status)s, %(date)s") % {**values, "date": action.date_display}
+    return gettext("%(name)s: %(status)s") % values
 
 
 def map_context(parties):
@@ -126,21 +151,24 @@ def map_context(parties):
         "land": land,
         "marked": marked,
         "legend": [{"status": s, "label": status_label(s), "count": counts[s]} for s in order],
-        "summary": "; ".join(f"{status_label(s)}: {counts[s]}" for s in order),
+        "summary": "; ".join(
+            gettext("%(status)s: %(count)s") % {"status": status_label(s), "count": counts[s]}
+            for s in order
+        ),
         "count": len(parties),
         "off_map": [p for p in parties if p.actor.iso_alpha3 not in drawn],  # blocs too
     }
 
 
 def lane_of(kind):
-    return next((lane for lane, _, kinds in LANES if kind in kinds), None)
+    return next((lane for lane, _label, kinds in LANES if kind in kinds), None)
 
 
 def timeline_context(parties):
     """Actions over time: a step line of parties bound, and a lane of ticks per kind."""
     actions = sorted(
         ((a, p) for p in parties for a in p._actions() if lane_of(a.kind)),
-        key=lambda pair: (pair[0].date, pair[1].actor.name),
+        key=lambda pair: (pair[0].date, pair[1].actor.name_i18n),
     )
     if not actions:
         return None
@@ -171,12 +199,17 @@ def timeline_context(parties):
         level = len(bound)
     points.append(f"{x(end)},{y(level)}")
     lanes = []
-    for index, (lane, label, _) in enumerate(LANES):
+    for index, (lane, label, _kinds) in enumerate(LANES):
         top = lanes_top + index * LANE_H
         ticks = [
             {
                 "x": x(a.date),
-                "title": f"{p.actor.name}: {a.get_kind_display()}, {a.date_display}",
+                "title": gettext("%(name)s: %(status)s, %(date)s")
+                % {
+                    "name": p.actor.name_i18n,
+                    "status": a.get_kind_display(),
+                    "date": a.date_display,
+                },
             }
             for a, p in actions
             if lane_of(a.kind) == lane
@@ -185,13 +218,24 @@ def timeline_context(parties):
             {"lane": lane, "label": label, "top": top, "bottom": top + LANE_H - 6, "ticks": ticks}
         )
     height = lanes_top + LANE_H * len(LANES) + 6
-    counts = [(label, len(lane["ticks"])) for (_, label, _), lane in zip(LANES, lanes, strict=True)]
-    desc = (
-        f"From {partialdate.format_partial(first.date, first.date_precision)} to "
-        f"{partialdate.format_partial(last.date, last.date_precision)}: "
-        + ", ".join(f"{label.lower()}s: {n}" for label, n in counts if n)
-        + f". {level} of {total} parties bound at the end of the record."
+    counts = ", ".join(
+        LANE_COUNTS[lane["lane"]](len(lane["ticks"])) % {"count": len(lane["ticks"])}
+        for lane in lanes
+        if lane["ticks"]
     )
+    desc = ngettext(
+        "From %(start)s to %(end)s: %(counts)s. %(level)s of %(total)s party bound at the end "
+        "of the record.",
+        "From %(start)s to %(end)s: %(counts)s. %(level)s of %(total)s parties bound at the end "
+        "of the record.",
+        total,
+    ) % {
+        "start": partialdate.format_partial(first.date, first.date_precision),
+        "end": partialdate.format_partial(last.date, last.date_precision),
+        "counts": counts,
+        "level": level,
+        "total": total,
+    }
     return {
         "width": WIDTH,
         "height": height,

@@ -1,5 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor, Membership, OfficeTerm
@@ -9,18 +11,18 @@ from briefings.site.jsonld import actor_page
 TIMELINE_SIZE = 30
 # The directory's headings: each kind in the plural.
 KIND_PLURALS = {
-    Actor.Kind.STATE: "States",
-    Actor.Kind.BLOC: "Blocs and supranational unions",
-    Actor.Kind.INSTITUTION: "Institutions",
-    Actor.Kind.ORGANISATION: "International organisations",
-    Actor.Kind.PERSON: "People",
+    Actor.Kind.STATE: gettext_lazy("States"),
+    Actor.Kind.BLOC: gettext_lazy("Blocs and supranational unions"),
+    Actor.Kind.INSTITUTION: gettext_lazy("Institutions"),
+    Actor.Kind.ORGANISATION: gettext_lazy("International organisations"),
+    Actor.Kind.PERSON: gettext_lazy("People"),
 }
 
 
 @require_safe
 @public_page
 def index(request):
-    actors = Actor.objects.only("name", "slug", "kind", "short_name")
+    actors = Actor.objects.only("name", "slug", "kind", "short_name", "i18n").order_by("name_i18n")
     by_kind = {kind: [] for kind in Actor.Kind.values}
     for actor in actors:
         by_kind[actor.kind].append(actor)
@@ -30,8 +32,8 @@ def index(request):
         "site/actors/actor_list.html",
         {
             "groups": groups,
-            "title": "Actors",
-            "description": "States, blocs, institutions and people in the desk's dossiers.",
+            "title": _("Actors"),
+            "description": _("States, blocs, institutions and people in the desk's dossiers."),
             "nav": "actors",
         },
     )
@@ -67,7 +69,7 @@ def detail(request, slug):
     parties = (
         actor.party_records.select_related("agreement")
         .prefetch_related("actions")
-        .order_by("agreement__title")
+        .order_by("agreement__title_i18n")
     )
     participations = actor.participations.select_related("event__country").order_by(
         "-event__start_date", "event__title"
@@ -86,8 +88,9 @@ def detail(request, slug):
             "participations": participations,
             "briefings": briefings,
             "jsonld": actor_page(actor),
-            "title": actor.name,
-            "description": actor.summary[:300] or f"{actor.name} in the desk's dossiers.",
+            "title": actor.name_i18n,
+            "description": actor.summary_i18n[:300]
+            or _("%(name)s in the desk's dossiers.") % {"name": actor.name_i18n},
             "nav": "actors",
         },
     )

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings import partialdate
@@ -18,14 +19,14 @@ TIMELINE_SIZE = 20
 @require_safe
 @public_page
 def index(request):
-    agreements = Agreement.objects.with_party_counts().order_by("title")
+    agreements = Agreement.objects.with_party_counts().order_by("title_i18n")
     return render(
         request,
         "site/agreements/agreement_list.html",
         {
             "agreements": agreements,
-            "title": "Agreements",
-            "description": "The agreements the desk follows: status, parties and ratifications.",
+            "title": _("Agreements"),
+            "description": _("The agreements the desk follows: status, parties and ratifications."),
             "nav": "agreements",
         },
     )
@@ -73,8 +74,9 @@ def detail(request, slug):
             "events": events[:TIMELINE_SIZE],
             "briefings": briefings,
             "jsonld": legislation(agreement, parties),
-            "title": agreement.title,
-            "description": agreement.summary[:300] or f"{agreement.title}: status and parties.",
+            "title": agreement.title_i18n,
+            "description": agreement.summary_i18n[:300]
+            or _("%(title)s: status and parties.") % {"title": agreement.title_i18n},
             "nav": "agreements",
         },
     )

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor
@@ -35,7 +36,7 @@ def home(request):
     # Agreements covered lately: grouped over the latest briefings, not the archive.
     dossiers = (
         Agreement.objects.filter(briefings__any=Briefing.objects.in_the_news())
-        .only("title", "short_name", "slug", "status")
+        .only("title", "short_name", "slug", "status", "i18n")
         .annotate(latest=Max("briefings__publish_at"), coverage=Count("briefings"))
         .order_by("-latest")[:6]
     )
@@ -84,8 +85,8 @@ def index(request):
             "filters": filters,
             "types": Briefing.ArticleType.choices,
             "tags": tag_counts(limit=30),
-            "title": "Briefings",
-            "description": "Every briefing from the desk, newest first.",
+            "title": _("Briefings"),
+            "description": _("Every briefing from the desk, newest first."),
             "nav": "briefings",
         },
     )

@@ -8,6 +8,7 @@ answers 404, so the page cannot tell anyone what is being prepared, or by whom.
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings.newsroom.models import Briefing, Contributor
@@ -30,7 +31,9 @@ def detail(request, slug):
     page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
     if not page.object_list:
         raise Http404("No such contributor.")
-    description = contributor.bio[:200] or f"Briefings by {contributor.name}, newest first."
+    description = contributor.bio[:200] or _("Briefings by %(name)s, newest first.") % {
+        "name": contributor.name
+    }
     return render(
         request,
         "site/newsroom/contributor_detail.html",

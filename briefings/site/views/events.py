@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor
@@ -75,9 +76,9 @@ def index(request):
         filters["to"] = end
         events = events.filter(start_date__lte=end)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    actors, actors_cut = filter_choices(Actor, ["name", "slug"], filters.get("actor"))
+    actors, actors_cut = filter_choices(Actor, ["name", "slug", "i18n"], filters.get("actor"))
     agreements, agreements_cut = filter_choices(
-        Agreement, ["title", "slug", "short_name"], filters.get("agreement")
+        Agreement, ["title", "slug", "short_name", "i18n"], filters.get("agreement")
     )
     return render(
         request,
@@ -90,8 +91,8 @@ def index(request):
             "actors_cut": actors_cut,
             "agreements": agreements,
             "agreements_cut": agreements_cut,
-            "title": "Events",
-            "description": "A timeline of summits, signings, visits and votes.",
+            "title": _("Events"),
+            "description": _("A timeline of summits, signings, visits and votes."),
             "nav": "events",
         },
     )
@@ -116,8 +117,9 @@ def detail(request, slug):
         {
             "event": event,
             "briefings": briefings,
-            "title": event.title,
-            "description": event.summary[:300] or f"{event.title}, {event.date_display}.",
+            "title": event.title_i18n,
+            "description": event.summary_i18n[:300]
+            or _("%(title)s, %(date)s.") % {"title": event.title_i18n, "date": event.date_display},
             "nav": "events",
         },
     )

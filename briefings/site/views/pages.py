@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 
@@ -27,7 +28,8 @@ def favicon(request):
 
 
 def page_not_found(request, exception):
-    return render(request, "site/404.html", {"title": "Page not found"}, status=404)
+    context = {"title": _("Page not found"), "error_page": True}
+    return render(request, "site/404.html", context, status=404)
 
 
 def server_error(request):

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from briefings.actors.models import Actor
@@ -72,7 +74,9 @@ def search(request):
             "actors": actors,
             "agreements": agreements,
             "events": events,
-            "title": f"Search: {query}" if query else "Search",
-            "description": "Search the desk's published briefings.",
+            "title": _("Search: %(query)s") % {"query": query}
+            if query
+            else pgettext("heading", "Search"),
+            "description": _("Search the desk's published briefings."),
         },
     )

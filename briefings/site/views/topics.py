@@ -7,6 +7,7 @@ from django.db.models import Count, F
 from django.db.models.functions import Left, Lower, Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings.newsroom.models import Briefing, TaggedBriefing
@@ -55,8 +56,9 @@ def tag(request, slug):
         {
             "tag": tag,
             "page": page,
-            "title": f"Briefings tagged “{tag.name}”",
-            "description": f"The desk's briefings on {tag.name}, newest first.",
+            "title": _("Briefings tagged “%(name)s”") % {"name": tag.name},
+            "description": _("The desk's briefings on %(name)s, newest first.")
+            % {"name": tag.name},
             "nav": "briefings",
         },
     )
@@ -98,8 +100,8 @@ def topics(request):
             "letter": letter,
             "page": page,
             "tags": None if letter else tag_counts(limit=40),
-            "title": f"Topics under {letter}" if letter else "Topics",
-            "description": "Every topic of the desk's published briefings, A to Z.",
+            "title": _("Topics under %(letter)s") % {"letter": letter} if letter else _("Topics"),
+            "description": _("Every topic of the desk's published briefings, A to Z."),
             "nav": "briefings",
         },
     )

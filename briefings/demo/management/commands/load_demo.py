@@ -64,6 +64,11 @@ def day(value):
     return value and datetime.date.fromisoformat(value)
 
 
+def french(data):
+    """A dossier entry's French values (`title_fr`…), which fill the records' i18n field."""
+    return {key: value for key, value in data.items() if key.endswith("_fr") and value}
+
+
 class Command(BaseCommand):
     help = (
         "Load the Canada–EU pact demo dossier (actors, agreements, events, five briefings) "
@@ -148,6 +153,12 @@ class Command(BaseCommand):
                     "iso_alpha3": alpha3,
                     "wikidata_qid": qid,
                     "summary": dossier.STATE_SUMMARIES.get(name, ""),
+                    **french(
+                        {
+                            "name_fr": dossier.STATE_NAMES_FR[name],
+                            "summary_fr": dossier.STATE_SUMMARIES_FR.get(name),
+                        }
+                    ),
                 },
             )
         for data in dossier.ACTORS:
@@ -180,7 +191,9 @@ class Command(BaseCommand):
 
         for title, role, organisation, terms in dossier.OFFICES:
             office = self.upsert(
-                Office, {"organisation": actors[organisation], "role": role}, {"title": title}
+                Office,
+                {"organisation": actors[organisation], "role": role},
+                {"title": title, "title_fr": dossier.OFFICE_TITLES_FR[title]},
             )
             for person, start, end in terms:
                 start_date, start_precision = partial(start)
@@ -220,6 +233,7 @@ class Command(BaseCommand):
                     "adopted_precision": adopted_precision,
                     "adopted_by": data.get("adopted_by", ""),
                     "applies_from": day(data.get("applies_from")),
+                    **french(data),
                 },
             )
             agreements[data["slug"]] = agreement
@@ -227,7 +241,11 @@ class Command(BaseCommand):
                 party = self.upsert(
                     Party,
                     {"agreement": agreement, "actor": actors[actor]},
-                    {"role": role, "note": note},
+                    {
+                        "role": role,
+                        "note": note,
+                        **french({"note_fr": dossier.PARTY_NOTES_FR.get(note)}),
+                    },
                 )
                 for kind, date, action_note in actions:
                     date, precision = partial(date)
@@ -260,6 +278,7 @@ class Command(BaseCommand):
                     "place_name": data["place_name"],
                     "country": actors[data["country"]],
                     "parent": events.get(data.get("parent")),
+                    **french(data),
                 },
             )
             events[data["slug"]] = event
