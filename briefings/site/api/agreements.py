@@ -259,15 +259,17 @@ def caveat(decided_by, approximate, uncertain):
     ).caveat
 
 
-def party_data(row, as_of, actor_url):
-    """records.party_data() of one party row, as of an ISO date or None."""
+def party_data(row, as_of, actor_url, labels):
+    """records.party_data() of one party row, as of an ISO date or None; `labels` are
+    Labels() of this request."""
+    kind_labels, status_labels = labels
     role, note, slug, name, kind, iso_alpha2, iso_alpha3, wikidata_qid, actions = row
     status, decided_by, uncertain, counted, signature, consent = derive(actions or (), as_of)
     approximate = decided_by is not None and decided_by[PRECISION] != DAY
     if status == Party.Status.BOUND:
-        label = KIND_LABELS.get(decided_by[KIND], decided_by[KIND])
+        label = kind_labels.get(decided_by[KIND], decided_by[KIND])
     else:
-        label = STATUS_LABELS[status]
+        label = status_labels[status]
     return {
         "actor": {
             "slug": slug,
@@ -292,7 +294,7 @@ def party_data(row, as_of, actor_url):
         "actions": [
             {
                 "kind": a[KIND],
-                "label": KIND_LABELS.get(a[KIND], a[KIND]),
+                "label": kind_labels.get(a[KIND], a[KIND]),
                 "date": a[DATE],
                 "date_precision": a[PRECISION],
                 "counts_from": a[COUNTS_FROM],
@@ -306,6 +308,15 @@ def party_data(row, as_of, actor_url):
 
 
 STATUSES = Party.Status.values
+
+
+def labels():
+    """The action kinds' and statuses' labels in the request's language, as strings: each is
+    translated once an answer, not once for each of its hundreds of actions."""
+    return (
+        {kind: str(label) for kind, label in KIND_LABELS.items()},
+        {status: str(label) for status, label in STATUS_LABELS.items()},
+    )
 
 
 def counts(parties):
@@ -323,11 +334,12 @@ class Answers:
         self.on = as_of.isoformat() if as_of else None
         self.actor_url = absolute_urls("actors:detail")
         self.agreement_url = absolute_urls("agreements:detail")
+        self.labels = labels()
 
     def parties(self, text):
         """Each party of PARTIES' JSON text (None: no parties) laid out."""
         rows = orjson.loads(text) if text else ()
-        return [party_data(row, self.on, self.actor_url) for row in rows]
+        return [party_data(row, self.on, self.actor_url, self.labels) for row in rows]
 
     def agreements(self, rows):
         """The answer for each of agreement_rows(), with its relations and parties."""
