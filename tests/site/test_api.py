@@ -338,6 +338,18 @@ def test_a_change_shows_at_once_despite_the_answer_cache(client, ceta):
     assert statuses["france"] == "bound"
 
 
+def test_the_answer_cache_keeps_each_language_its_own_answer(client, ceta):
+    """/api/ has no language prefix: labels and page links follow the reader's language, so a
+    French reader's cached answer must not be served to an English one (nor its ETag)."""
+    french = client.get("/api/v1/agreements/ceta/parties", HTTP_ACCEPT_LANGUAGE="fr")
+    english = client.get("/api/v1/agreements/ceta/parties", HTTP_ACCEPT_LANGUAGE="en")
+    french_urls = {p["actor"]["url"] for p in french.json()["items"]}
+    english_urls = {p["actor"]["url"] for p in english.json()["items"]}
+    assert all("/fr/actors/" in url for url in french_urls)
+    assert all("/en/actors/" in url for url in english_urls)
+    assert french["ETag"] != english["ETag"]
+
+
 def test_rate_limit_answers_429_with_retry_after(client, settings, ceta):
     settings.API_RATE_LIMIT = 3
     codes = [client.get("/api/v1/agreements/ceta").status_code for _ in range(4)]

@@ -5,10 +5,11 @@
 - a control character anywhere in the query answers 400 before any work;
 - each client (its address) may make `API_RATE_LIMIT` requests a minute; past that, 429 with
   Retry-After. Hits count too, so a client cannot hammer a cached URL;
-- GET answers are cached in Redis beside the pages (briefings/site/cache.py), for a page's
-  lifetime and tagged `any`, which every public change purges, so an API answer is never
-  staler than a page and never shows a briefing before its publication time; the HTML page
-  cache itself never stores them (no `public_page`), so its middleware only ever misses on /api/;
+- GET answers are cached in Redis beside the pages (briefings/site/cache.py), per language
+  (answer_key), for a page's lifetime and tagged `any`, which every public change purges, so
+  an API answer is never staler than a page and never shows a briefing before its publication
+  time; the HTML page cache itself never stores them (no `public_page`), so its middleware
+  only ever misses on /api/;
 - every 200 carries a strong ETag of its body; If-None-Match answers 304;
 - CORS: any origin may GET (the data is public, no cookies are read or set).
 
@@ -28,6 +29,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import parse_etags
+from django.utils.translation import get_language
 
 from briefings import params
 from briefings.http import client_ip
@@ -102,7 +104,9 @@ def not_modified(request, etag):
 
 
 def answer_key(request):
-    address = f"{request.get_host()}{request.get_full_path()}"
+    """Per address and language: /api/ has no language prefix, and an answer's labels and
+    links are in the reader's language (LocaleMiddleware's choice)."""
+    address = f"{get_language()} {request.get_host()}{request.get_full_path()}"
     return f"api:answer:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
