@@ -24,6 +24,19 @@ class AgreementQuerySet(models.QuerySet):
             ended_count=Count("party_records", filter=ended, distinct=True),
         ).annotate(not_bound_count=F("party_count") - F("bound_count"))
 
+    def updated_since(self, moment):
+        """Agreements whose record changed at or after `moment`: the row itself, or a party's
+        action entering the record since (from its period's end, as `status_on(as_of)` counts
+        it). An action has a calendar date, not a time: the day before `moment`'s UTC date is
+        counted too, as that date is a day behind somewhere, and listing twice loses nothing.
+        """
+        day = moment.astimezone(datetime.UTC).date() - datetime.timedelta(days=1)
+        end = partialdate.period_end_expression("date", "date_precision")
+        recorded = PartyAction.objects.alias(_end=end).filter(
+            party__agreement=OuterRef("pk"), _end__gte=day
+        )
+        return self.filter(Q(updated_at__gte=moment) | Exists(recorded))
+
     def search(self, text):
         """Agreements whose title or acronym, in English or French, contains the words, accents
         ignored (trigram indexes)."""

@@ -2,18 +2,22 @@
 filters, keyset pagination, ETags, CORS, the rate limit, hostile input and query budgets."""
 
 import datetime
+import json
 from urllib.parse import quote
 
 import jsonschema
 import pytest
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
-from hypothesis import given
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as examples
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from briefings.agreements.models import PartyAction
+from briefings.agreements.models import Agreement, Party, PartyAction
 from briefings.newsroom.models import Briefing
+from briefings.site import records
 from tests.factories import (
     ActorFactory,
     AgreementFactory,
@@ -152,6 +156,74 @@ def test_an_imprecise_date_is_said_so(client, ceta):
     assert malta["actions"][0]["counts_from"] == "2017-07-31"
 
 
+PRECISE = {
+    "day": lambda d: d,
+    "month": lambda d: d.replace(day=1),
+    "year": lambda d: d.replace(month=1, day=1),
+}
+# Few days, so actions share dates and `as_of` falls on a date or a period's end often: the
+# edges where a derivation goes wrong.
+DAYS = [D(2016, 1, 1), D(2016, 10, 30), D(2016, 12, 31), D(2017, 2, 1), D(2017, 2, 28)]
+DATES = st.one_of(st.sampled_from(DAYS), st.dates(D(2015, 6, 1), D(2017, 6, 30)))
+# Every kind, and more often one of each group the derivation weighs.
+KINDS = st.one_of(
+    st.sampled_from(K.values),
+    st.sampled_from([K.RATIFICATION, K.WITHDRAWAL, K.CEASED_COVERAGE, K.SIGNATURE]),
+    st.sampled_from([K.ACCESSION, K.PROVISIONAL_APPLICATION, K.DOMESTIC_APPROVAL]),
+)
+ACTIONS = st.lists(
+    st.tuples(
+        KINDS,
+        DATES,
+        st.sampled_from(list(PRECISE)),
+        st.sampled_from(["", "Senate, 211–44 <b>&</b>"]),
+    ).map(lambda a: (a[0], PRECISE[a[2]](a[1]), a[2], a[3])),
+    max_size=6,
+    unique_by=lambda a: (a[0], a[1]),
+)
+
+
+@examples(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    histories=st.lists(ACTIONS, min_size=1, max_size=4),
+    as_of=st.one_of(st.none(), DATES),
+)
+@example(  # a withdrawal the day of a ratification ends it
+    histories=[
+        [(K.RATIFICATION, D(2017, 2, 1), "day", ""), (K.WITHDRAWAL, D(2017, 2, 1), "day", "")]
+    ],
+    as_of=None,
+)
+def test_the_api_derives_every_status_as_the_model_does(client, histories, as_of):
+    """The API derives statuses from plain rows (agreements.derive()); the pages and downloads
+    from Party.status_on(). Over any record of actions and any date they must agree, field for
+    field, or one of them misreads the record."""
+    agreement = AgreementFactory()
+    for actions in histories:
+        party = PartyFactory(agreement=agreement)
+        for kind, date, precision, note in actions:
+            PartyActionFactory(
+                party=party, kind=kind, date=date, date_precision=precision, note=note
+            )
+    parties = agreement.party_records.select_related("actor").prefetch_related(
+        Prefetch("actions", to_attr="action_list")
+    )
+    rows = records.rows(parties, as_of)
+    expected = json.loads(records.dumps([records.party_data(r) for r in rows]))
+    query = {"as_of": as_of.isoformat()} if as_of else {}
+    answer = get(client, f"/api/v1/agreements/{agreement.slug}/parties", **query)
+    assert answer["items"] == expected
+    assert answer["counts"] == {
+        "parties": len(rows),
+        **{s: sum(r.status == s for r in rows) for s in Party.Status.values},
+    }
+    assert get(client, f"/api/v1/agreements/{agreement.slug}", **query)["parties"] == expected
+
+
 def test_filters(client, ceta):
     AgreementFactory(slug="safe", kind="funding", status="in_force")
     assert [a["slug"] for a in get(client, "/api/v1/agreements", kind="funding")["items"]] == [
@@ -178,6 +250,42 @@ def test_filters(client, ceta):
     assert [e["slug"] for e in get(client, "/api/v1/events", kind="summit")["items"]] == ["new"]
     ranged = get(client, "/api/v1/events", start_from="2025-01-01", start_to="2025-12-31")
     assert [e["slug"] for e in ranged["items"]] == ["new"]
+
+
+def test_updated_since_lists_an_agreement_whose_party_acted_since(client, ceta):
+    """A new action changes the agreement's answer though the agreement's own row is untouched:
+    `updated_since` must list it, or a client syncing by it never learns of the ratification."""
+    AgreementFactory(slug="quiet")
+    Agreement.objects.update(updated_at=timezone.now() - datetime.timedelta(days=30))
+    since = (timezone.now() - datetime.timedelta(days=2)).isoformat()
+
+    def listed():
+        return [a["slug"] for a in get(client, "/api/v1/agreements", updated_since=since)["items"]]
+
+    assert listed() == []
+    france = ceta.party_records.get(actor__slug="france")
+    PartyActionFactory(party=france, kind=K.RATIFICATION, date=timezone.localdate())
+    assert listed() == ["ceta"]
+    assert Agreement.objects.get(slug="ceta").updated_at < timezone.now() - datetime.timedelta(
+        days=29
+    )
+
+
+def test_updated_since_counts_an_imprecise_action_from_its_period_end(client, ceta):
+    """An action known only to the month enters the record at the month's end (as `as_of`
+    reads it), so a client that synced during that month must hear of it."""
+    Agreement.objects.update(updated_at=timezone.now() - datetime.timedelta(days=400))
+    last_year = timezone.localdate().year - 1
+    france = ceta.party_records.get(actor__slug="france")
+    PartyActionFactory(
+        party=france, kind=K.RATIFICATION, date=D(last_year, 12, 1), date_precision="month"
+    )
+    in_that_month = f"{last_year}-12-20T12:00:00Z"
+    after_it = f"{last_year + 1}-01-02T12:00:00Z"
+    assert [
+        a["slug"] for a in get(client, "/api/v1/agreements", updated_since=in_that_month)["items"]
+    ] == ["ceta"]
+    assert get(client, "/api/v1/agreements", updated_since=after_it)["items"] == []
 
 
 def test_keyset_pagination_walks_every_row_once_in_a_stable_order(client):
@@ -228,6 +336,18 @@ def test_a_change_shows_at_once_despite_the_answer_cache(client, ceta):
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     statuses = {p["actor"]["slug"]: p["status"] for p in after.json()["items"]}
     assert statuses["france"] == "bound"
+
+
+def test_the_answer_cache_keeps_each_language_its_own_answer(client, ceta):
+    """/api/ has no language prefix: labels and page links follow the reader's language, so a
+    French reader's cached answer must not be served to an English one (nor its ETag)."""
+    french = client.get("/api/v1/agreements/ceta/parties", HTTP_ACCEPT_LANGUAGE="fr")
+    english = client.get("/api/v1/agreements/ceta/parties", HTTP_ACCEPT_LANGUAGE="en")
+    french_urls = {p["actor"]["url"] for p in french.json()["items"]}
+    english_urls = {p["actor"]["url"] for p in english.json()["items"]}
+    assert all("/fr/actors/" in url for url in french_urls)
+    assert all("/en/actors/" in url for url in english_urls)
+    assert french["ETag"] != english["ETag"]
 
 
 def test_rate_limit_answers_429_with_retry_after(client, settings, ceta):
@@ -305,7 +425,10 @@ def build(count):
 # One more than the endpoint's own queries: the cache lifetime (published()'s next change).
 API_BUDGETS = {
     "/api/v1/actors": 4,
-    "/api/v1/agreements?as_of=2019-01-01": 7,
+    "/api/v1/agreements?as_of=2019-01-01": 4,
+    "/api/v1/agreements?updated_since=2019-01-01": 4,
+    "/api/v1/agreements/{agreement}?as_of=2019-01-01": 4,
+    "/api/v1/agreements/{agreement}/parties": 3,
     "/api/v1/events": 5,
     "/api/v1/briefings": 8,
 }
@@ -314,7 +437,9 @@ API_BUDGETS = {
 @pytest.mark.parametrize("count", [1, 12])
 def test_api_endpoints_run_constant_queries(client, count, django_assert_max_num_queries):
     build(count)
+    agreement = Agreement.objects.filter(party_records__isnull=False).first().slug
     for url, budget in API_BUDGETS.items():
+        url = url.format(agreement=agreement)
         with django_assert_max_num_queries(budget, info=url):
             assert client.get(url).status_code == 200
 

@@ -49,7 +49,7 @@ KINDS = {"id": _int, "publish_at": _datetime}
 
 def paginate(request, queryset, order, cursor, limit):
     """(rows, next URL, next cursor) for `queryset` ordered by `order` (field names, "-" for
-    descending, the last one "id" or "-id")."""
+    descending, the last one "id" or "-id"); rows may be model instances or values() dicts."""
     limit = limit or DEFAULT_LIMIT
     if not 1 <= limit <= MAX_LIMIT:
         raise HttpError(400, f"“limit” must be between 1 and {MAX_LIMIT}.")
@@ -70,7 +70,8 @@ def paginate(request, queryset, order, cursor, limit):
     if len(rows) <= limit:
         return rows, None, None
     rows = rows[:limit]
-    token = _encode([getattr(rows[-1], f) for f in fields])
+    last = rows[-1]
+    token = _encode([last[f] if isinstance(last, dict) else getattr(last, f) for f in fields])
     query = request.GET.copy()
     query["cursor"] = token
     return rows, f"{settings.SITE_URL}{request.path}?{query.urlencode()}", token

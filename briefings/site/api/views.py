@@ -1,35 +1,37 @@
-"""The API's operations: each builds plain data from prefetched rows in a fixed number of
-queries, whatever the page size (tests/site/test_api.py holds the budgets).
+"""The API's operations: each builds plain data from prefetched rows (agreements: from plain
+values, see agreements.py) in a fixed number of queries, whatever the page size
+(tests/site/test_api.py holds the budgets).
 
-Each answers with `respond()`, JSON written directly: django-ninja would otherwise validate
-and re-dump every nested row through pydantic, which cost more than the rest of the request
-(27 ms of a 120 ms page of agreements). The `response=` schemas still document every answer
-in the OpenAPI schema, and the tests validate each endpoint's answers against it.
+Each answers with `respond()`, JSON written directly (orjson, see http.py): django-ninja would
+otherwise validate and re-dump every nested row through pydantic, which cost more than the rest
+of the request (27 ms of a 120 ms page of agreements). The `response=` schemas still document
+every answer in the OpenAPI schema, and the tests validate each endpoint's answers against it.
 """
 
 import datetime
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from briefings import params
 from briefings.actors.models import Actor, Membership, OfficeTerm
-from briefings.agreements.models import Agreement, AgreementRelation, Party, PartyAction
+from briefings.agreements.models import Agreement, Party
 from briefings.events.models import Event, Participation
 from briefings.newsroom.models import Briefing, bylines_prefetch
-from briefings.site import records
+from briefings.site.api import agreements as answers
 from briefings.site.api import schemas
+from briefings.site.api.http import json_body
 from briefings.site.api.pagination import paginate
 
 router = Router()
 
 
 def respond(data):
-    return HttpResponse(records.dumps(data, indent=None), content_type="application/json")
+    return HttpResponse(json_body(data), content_type="application/json")
 
 
 # -- parameters -------------------------------------------------------------------------------
@@ -146,73 +148,6 @@ ACTORS = Actor.objects.prefetch_related(
     Prefetch("memberships", queryset=Membership.objects.select_related("organisation")),
     Prefetch("office_terms", queryset=OfficeTerm.objects.select_related("office__organisation")),
 )
-# Prefetched into lists (to_attr): Django then builds no related manager per row.
-# Only the columns an answer prints: a page of agreements loads some 1,400 rows.
-ACTOR_REF_FIELDS = ["slug", "name", "kind", "iso_alpha2", "iso_alpha3", "wikidata_qid"]
-PARTIES = (
-    Party.objects.select_related("actor")
-    .only("agreement_id", "actor_id", "role", "note", *(f"actor__{f}" for f in ACTOR_REF_FIELDS))
-    .prefetch_related(
-        Prefetch("actions", queryset=PartyAction.objects.all(), to_attr="action_list")
-    )
-)
-AGREEMENTS = Agreement.objects.prefetch_related(
-    Prefetch("party_records", queryset=PARTIES, to_attr="party_list"),
-    Prefetch(
-        "relations_out",
-        queryset=AgreementRelation.objects.select_related("target").only(
-            "kind", "note", "source_id", "target__slug"
-        ),
-    ),
-    Prefetch(
-        "relations_in",
-        queryset=AgreementRelation.objects.select_related("source").only(
-            "kind", "note", "target_id", "source__slug"
-        ),
-    ),
-).defer("created_at")
-
-
-def counts(rows):
-    tally = {status: 0 for status in Party.Status.values}
-    for row in rows:
-        tally[row.status] += 1
-    return {"parties": len(rows), **tally}
-
-
-def agreement_data(agreement, as_of):
-    rows = records.rows(agreement.party_list, as_of)
-    return {
-        "slug": agreement.slug,
-        "title": agreement.title,
-        "short_name": agreement.short_name,
-        "kind": agreement.kind,
-        "status": agreement.status,
-        "needs_ratification": agreement.needs_ratification,
-        "summary": agreement.summary,
-        "url": url(agreement),
-        "concluded_on": agreement.concluded_on,
-        "signed_on": agreement.signed_on,
-        "signed_precision": agreement.signed_precision,
-        "provisionally_applied_on": agreement.provisionally_applied_on,
-        "in_force_on": agreement.in_force_on,
-        "ended_on": agreement.ended_on,
-        "adopted_on": agreement.adopted_on,
-        "adopted_precision": agreement.adopted_precision,
-        "applies_from": agreement.applies_from,
-        "updated_at": agreement.updated_at,
-        "as_of": as_of,
-        "counts": counts(rows),
-        "relations": [
-            {"kind": r.kind, "direction": "to", "agreement": r.target.slug, "note": r.note}
-            for r in agreement.relations_out.all()
-        ]
-        + [
-            {"kind": r.kind, "direction": "from", "agreement": r.source.slug, "note": r.note}
-            for r in agreement.relations_in.all()
-        ],
-        "parties": [records.party_data(row) for row in rows],
-    }
 
 
 def event_data(event):
@@ -320,9 +255,10 @@ def agreements(
 ):
     """Agreements with their relations, parties, every party's dated actions and derived
     status. `as_of` (YYYY-MM-DD): statuses as they stood that day, from the actions on record
-    by then; an action known only to the month or year counts from its period's end."""
+    by then; an action known only to the month or year counts from its period's end.
+    `updated_since`: agreements changed since, or with a party's action on record since."""
     as_of = date_filter(as_of, "as_of")
-    queryset = AGREEMENTS
+    queryset = Agreement.objects.all()
     if kind := choice_filter(kind, "kind", Agreement.Kind.values):
         queryset = queryset.filter(kind=kind)
     if status := choice_filter(status, "status", Agreement.Status.values):
@@ -334,11 +270,14 @@ def agreements(
     if end := date_filter(signed_to, "signed_to"):
         queryset = queryset.filter(signed_on__lte=end)
     if since := moment_filter(updated_since, "updated_since"):
-        queryset = queryset.filter(updated_at__gte=since)
-    rows, next_url, cursor = paginate(request, queryset, ["id"], paging.cursor, paging.limit)
+        queryset = queryset.updated_since(since)
+    rows, next_url, cursor = paginate(
+        request, answers.agreement_rows(queryset), ["id"], paging.cursor, paging.limit
+    )
+    layout = answers.Answers(as_of)
     return respond(
         {
-            "items": [agreement_data(a, as_of) for a in rows],
+            "items": layout.agreements(rows),
             "next": next_url,
             "next_cursor": cursor,
         }
@@ -348,7 +287,10 @@ def agreements(
 @router.get("/agreements/{slug}", response=schemas.Agreement, tags=["agreements"])
 def agreement(request, slug: str, as_of: str | None = None):
     as_of = date_filter(as_of, "as_of")
-    return respond(agreement_data(get_object_or_404(AGREEMENTS, slug=slug_or_404(slug)), as_of))
+    row = answers.agreement_rows(Agreement.objects.filter(slug=slug_or_404(slug))).first()
+    if row is None:
+        raise Http404
+    return respond(answers.Answers(as_of).agreements([row])[0])
 
 
 @router.get("/agreements/{slug}/parties", response=schemas.PartyList, tags=["agreements"])
@@ -357,19 +299,15 @@ def parties(request, slug: str, as_of: str | None = None, status: str | None = N
     (`?as_of=2019-01-01&status=bound`: who had ratified on 1 January 2019)."""
     as_of = date_filter(as_of, "as_of")
     status = choice_filter(status, "status", Party.Status.values)
-    agreement = get_object_or_404(
-        Agreement.objects.prefetch_related(
-            Prefetch("party_records", queryset=PARTIES, to_attr="party_list")
-        ),
-        slug=slug_or_404(slug),
-    )
-    rows = records.rows(agreement.party_list, as_of)
+    agreement = get_object_or_404(Agreement.objects.only("slug"), slug=slug_or_404(slug))
+    (rows,) = answers.PARTIES([agreement.pk]).get(agreement.pk, [None])
+    parties = answers.Answers(as_of).parties(rows)
     return respond(
         {
             "agreement": agreement.slug,
             "as_of": as_of,
-            "counts": counts(rows),
-            "items": [records.party_data(r) for r in rows if status is None or r.status == status],
+            "counts": answers.counts(parties),
+            "items": [p for p in parties if status is None or p["status"] == status],
         }
     )
 
