@@ -1,7 +1,5 @@
 import pytest
-from django.utils import translation
 
-from briefings import paths
 from tests.conftest import Mailbox, serve
 
 
@@ -9,17 +7,6 @@ from tests.conftest import Mailbox, serve
 def _digest_settings(settings):
     settings.SITE_URL = "https://desk.example"
     settings.DIGEST_RETRY_BACKOFF = 0.2
-
-
-@pytest.fixture(autouse=True)
-def _one_language_per_route():
-    """Digests render French and English in one process. `paths.slug_path` keeps the route of
-    the first language it reversed (its cache has no language key: reported), so a test
-    after a French one would find the models' get_absolute_url() under /fr/; each test
-    starts afresh, in English."""
-    yield
-    paths._halves.cache_clear()
-    translation.deactivate()
 
 
 class PipeliningMailbox(Mailbox):

@@ -208,7 +208,7 @@ def test_get_absolute_url_carries_the_briefings_own_language():
         ("125", "EUR", "billion", "€125 billion", "125 milliards d'euros"),
         ("2.25", "CAD", "million", "C$2.25 million", "2,25 millions de dollars canadiens"),
         ("348", "", "", "348", "348"),
-        ("15000", "EUR", "", "€15,000", "15\u00a0000\u00a0€"),
+        ("15000", "EUR", "", "€15,000", "15\u202f000\u00a0€"),
     ],
 )
 def test_key_figures_given_as_data_print_in_the_readers_language(
