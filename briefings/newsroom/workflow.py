@@ -9,14 +9,16 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    REVIEW = "review", "In review"
-    SCHEDULED = "scheduled", "Scheduled"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", pgettext_lazy("briefing status", "Draft")
+    REVIEW = "review", pgettext_lazy("briefing status", "In review")
+    SCHEDULED = "scheduled", pgettext_lazy("briefing status", "Scheduled")
+    PUBLISHED = "published", pgettext_lazy("briefing status", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("briefing status", "Withdrawn")
 
 
 @dataclass(frozen=True)
@@ -30,18 +32,18 @@ class Move:
 # permission. Withdrawal is final: its note stays public at the old address, so a corrected
 # piece is a new briefing rather than a quiet resurrection. Buttons come in this order.
 MOVES = {
-    (Status.DRAFT, Status.REVIEW): Move("author", "Submit for review"),
-    (Status.REVIEW, Status.DRAFT): Move("author", "Return to draft"),
-    (Status.DRAFT, Status.SCHEDULED): Move("editor", "Schedule"),
-    (Status.REVIEW, Status.SCHEDULED): Move("editor", "Approve and schedule"),
-    (Status.SCHEDULED, Status.SCHEDULED): Move("editor", "Reschedule"),
-    (Status.SCHEDULED, Status.REVIEW): Move("editor", "Cancel schedule (back to review)"),
-    (Status.SCHEDULED, Status.DRAFT): Move("editor", "Cancel schedule (back to draft)"),
-    (Status.DRAFT, Status.PUBLISHED): Move("editor", "Publish now"),
-    (Status.REVIEW, Status.PUBLISHED): Move("editor", "Approve and publish now"),
-    (Status.SCHEDULED, Status.PUBLISHED): Move("editor", "Publish now"),
-    (Status.SCHEDULED, Status.WITHDRAWN): Move("editor", "Withdraw"),
-    (Status.PUBLISHED, Status.WITHDRAWN): Move("editor", "Withdraw"),
+    (Status.DRAFT, Status.REVIEW): Move("author", _("Submit for review")),
+    (Status.REVIEW, Status.DRAFT): Move("author", _("Return to draft")),
+    (Status.DRAFT, Status.SCHEDULED): Move("editor", _("Schedule")),
+    (Status.REVIEW, Status.SCHEDULED): Move("editor", _("Approve and schedule")),
+    (Status.SCHEDULED, Status.SCHEDULED): Move("editor", _("Reschedule")),
+    (Status.SCHEDULED, Status.REVIEW): Move("editor", _("Cancel schedule (back to review)")),
+    (Status.SCHEDULED, Status.DRAFT): Move("editor", _("Cancel schedule (back to draft)")),
+    (Status.DRAFT, Status.PUBLISHED): Move("editor", _("Publish now")),
+    (Status.REVIEW, Status.PUBLISHED): Move("editor", _("Approve and publish now")),
+    (Status.SCHEDULED, Status.PUBLISHED): Move("editor", _("Publish now")),
+    (Status.SCHEDULED, Status.WITHDRAWN): Move("editor", _("Withdraw")),
+    (Status.PUBLISHED, Status.WITHDRAWN): Move("editor", _("Withdraw")),
 }
 
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info, override
+from django.utils.translation import get_language_info, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
@@ -237,9 +237,9 @@ class Briefing(models.Model):
     Status = Status  # the workflow's states, with its moves in workflow.py
 
     class ArticleType(models.TextChoices):
-        NEWS = "news", "News"
-        ANALYSIS = "analysis", "Analysis"
-        BACKGROUND = "background", "Background"
+        NEWS = "news", pgettext_lazy("article type", "News")
+        ANALYSIS = "analysis", pgettext_lazy("article type", "Analysis")
+        BACKGROUND = "background", pgettext_lazy("article type", "Background")
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -893,9 +893,9 @@ class Correction(models.Model):
     """A public note on a published briefing: a correction, a clarification or an update."""
 
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
-        UPDATE = "update", "Update"
+        CORRECTION = "correction", pgettext_lazy("correction kind", "Correction")
+        CLARIFICATION = "clarification", pgettext_lazy("correction kind", "Clarification")
+        UPDATE = "update", pgettext_lazy("correction kind", "Update")
 
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
