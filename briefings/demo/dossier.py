@@ -1012,6 +1012,14 @@ LEAD_IMAGE = {
         "joined by a dashed red arc."
     ),
     "caption": "Canada and the EU: the first security and defence partnership across the Atlantic.",
+    "alt_text_fr": (
+        "Une carte stylisée de l'Atlantique Nord : le Canada à gauche, l'Europe à droite, "
+        "reliés par un arc rouge en pointillés."
+    ),
+    "caption_fr": (
+        "Le Canada et l'UE : le premier partenariat de sécurité et de défense "
+        "par-delà l'Atlantique."
+    ),
     "credit": "Illustration: Briefing Desk",
     "licence": "CC BY 4.0",
     "focal_x": 0.5,

@@ -91,7 +91,7 @@ def email_image(image, width=EMAIL_IMAGE_WIDTH):
         "url": image.absolute_url("wide-960.jpeg"),
         "width": width,
         "height": round(width * ratio[1] / ratio[0]),
-        "alt": image.alt_text,
+        "alt": image.alt_text_i18n,
         "credit": image.credit_line,
     }
 

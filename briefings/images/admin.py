@@ -59,11 +59,14 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "title", "credit", "licence", "size", "markdown", "is_public"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["is_public", "licence"]
-    search_fields = ["title", "alt_text", "caption", "credit"]
+    search_fields = ["title", "alt_text", "alt_text_fr", "caption", "caption_fr", "credit"]
     readonly_fields = ["focal_point_picker", "size", "markdown"]
     fieldsets = [
         (None, {"fields": ["file", "focal_point_picker", "focal_x", "focal_y"]}),
-        (gettext_lazy("Description"), {"fields": ["title", "alt_text", "caption"]}),
+        (
+            gettext_lazy("Description"),
+            {"fields": ["title", ("alt_text", "alt_text_fr"), ("caption", "caption_fr")]},
+        ),
         ("Rights", {"fields": ["credit", "licence", "source_url", "is_public"]}),
         ("File", {"fields": ["size", "markdown"]}),
     ]

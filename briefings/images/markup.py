@@ -51,7 +51,7 @@ def picture(image, ratio="wide", *, sizes=DEFAULT_SIZES, lazy=True, alt=None, cs
         sizes,
         width,
         height,
-        image.alt_text if alt is None else alt,
+        image.alt_text_i18n if alt is None else alt,
         loading,
     )
 
@@ -60,8 +60,8 @@ def figure(image, ratio="full", *, lazy=True, alt=None, sizes=DEFAULT_SIZES, css
     """The picture with its caption and credit, as the body and the lead show it."""
     caption = format_html(
         '<figcaption>{}{}<span class="credit">{}</span></figcaption>',
-        image.caption,
-        " " if image.caption else "",
+        image.caption_i18n,
+        " " if image.caption_i18n else "",
         image.credit_line,
     )
     return format_html(

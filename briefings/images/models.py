@@ -17,6 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
+from modeltrans.fields import TranslationField
 
 from briefings.images import processing
 
@@ -81,6 +82,9 @@ class Image(models.Model):
         help_text="What the image shows, for readers who cannot see it. Required.",
     )
     caption = models.CharField(max_length=400, blank=True)
+    # French alt text and caption (alt_text_fr, caption_fr); alt_text_i18n and caption_i18n
+    # give the reader's language, the English where the French is empty.
+    i18n = TranslationField(fields=("alt_text", "caption"))
     credit = models.CharField(max_length=200, help_text="E.g. “Briefing Desk” or “Jane Doe/AFP”.")
     licence = models.CharField(max_length=100, help_text="E.g. “CC BY 4.0” or “Licensed, AFP”.")
     source_url = models.URLField(blank=True, help_text="Where the image and its licence are.")
@@ -168,7 +172,7 @@ class Image(models.Model):
             "url": self.absolute_url("social-1200.jpeg"),
             "width": width,
             "height": height,
-            "alt": self.alt_text,
+            "alt": self.alt_text_i18n,
         }
 
     def rendition_size(self, ratio, width):

@@ -35,8 +35,9 @@ from django.utils.text import slugify
 from briefings.images.markup import figure
 from briefings.images.models import Image
 
-# 2: smarty typography; 3: library images resolved in the stored body; 4: subheads' ids
-RENDERER_VERSION = 4
+# 2: smarty typography; 3: library images resolved in the stored body; 4: subheads' ids;
+# 5: images' captions in the briefing's own language
+RENDERER_VERSION = 5
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "blockquote", "code", "pre",

@@ -99,13 +99,13 @@ Sur le site{NBSP}: https://desk.example/fr/digests/daily-2025-06-23/
 
 Le Canada et l’UE signent un pacte de défense
 Ottawa rejoint le fonds SAFE.
-News · 23 juin 2025 à 07:50, heure de Bruxelles
+Actualité · 23 juin 2025 à 07:50, heure de Bruxelles
 https://desk.example/fr/briefings/pacte-de-defense/
 
 == Autres notes ==
 
 Ministers meet in Ottawa (en anglais)
-News · 23 juin 2025 à 06:30, heure de Bruxelles
+Actualité · 23 juin 2025 à 06:30, heure de Bruxelles
 https://desk.example/fr/briefings/ottawa/
 
 --

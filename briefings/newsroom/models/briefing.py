@@ -140,9 +140,9 @@ class BriefingQuerySet(SearchableQuerySet):
         """
         stale = self.exclude(body_renderer_version=richtext.RENDERER_VERSION)
         done = 0
-        while rows := list(stale.only("pk", "body").order_by("pk")[:batch]):
+        while rows := list(stale.only("pk", "body", "language").order_by("pk")[:batch]):
             for row in rows:
-                row.body_html, row.body_text, row.body_renderer_version = richtext.render(row.body)
+                row.body_html, row.body_text, row.body_renderer_version = row.render_body()
             # Queryset writes: a re-render is no edit (no version, updated_at or signals).
             Briefing.objects.bulk_update(rows, RENDERED_FIELDS)
             done += len(rows)
@@ -380,7 +380,7 @@ class Briefing(models.Model):
         """Every save that writes the body renders it: pages read the stored HTML."""
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
-            self.body_html, self.body_text, self.body_renderer_version = richtext.render(self.body)
+            self.body_html, self.body_text, self.body_renderer_version = self.render_body()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *RENDERED_FIELDS}
         super().save(*args, **kwargs)
@@ -389,6 +389,12 @@ class Briefing(models.Model):
         """The page under its own language's prefix, whatever language is active."""
         with override(self.language):
             return slug_path("newsroom:detail", self.slug)
+
+    def render_body(self):
+        """The body rendered in its own language: images it places bring their caption in it,
+        whatever language the editor's admin speaks."""
+        with override(self.language):
+            return richtext.render(self.body)
 
     def clean(self):
         """A translation group is one original and at most one translation per other language."""
@@ -543,7 +549,7 @@ class Briefing(models.Model):
         of them at once after a deploy.
         """
         if self.body_renderer_version != richtext.RENDERER_VERSION:
-            self.body_html, self.body_text, self.body_renderer_version = richtext.render(self.body)
+            self.body_html, self.body_text, self.body_renderer_version = self.render_body()
             Briefing.objects.filter(pk=self.pk, body=self.body).update(
                 **{field: getattr(self, field) for field in RENDERED_FIELDS}
             )

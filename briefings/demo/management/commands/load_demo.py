@@ -460,6 +460,13 @@ class Command(BaseCommand):
             image.set_content(processing.clean_upload(upload))
             image.save()
             self.counts["images"]["created"] += 1
+        elif missing := {
+            k: v for k, v in data.items() if k.endswith("_fr") and not getattr(image, k)
+        }:
+            for name, value in missing.items():  # French added since it was made
+                setattr(image, name, value)
+            image.save(update_fields=["i18n"])
+            self.counts["images"]["updated"] += 1
         else:
             self.counts["images"]["unchanged"] += 1
         Briefing.objects.filter(slug=slug, lead_image=None).update(lead_image=image)
