@@ -185,13 +185,14 @@ def build(subscribers):
     with connection.cursor() as cursor:
         columns = (
             "email, state, follow_all, frequency, instant_alerts, paused, created_at, "
-            "confirmed_at, hard_bounces, last_bounce, link_generation, soft_bounces"
+            "confirmed_at, hard_bounces, last_bounce, link_generation, soft_bounces, language"
         )
         with cursor.cursor.copy(f"COPY digests_subscriber ({columns}) FROM STDIN") as copy:
             for n in range(subscribers):
                 follow_all = rng.random() < 0.25
                 row = [f"reader{n}@bench.example", "confirmed", follow_all, "daily", False]
-                copy.write_row([*row, False, now, now, 0, "", 1, 0])
+                language = "fr" if n % 3 == 0 else "en"  # a third read the desk in French
+                copy.write_row([*row, False, now, now, 0, "", 1, 0, language])
         cursor.execute("SELECT id FROM digests_subscriber WHERE NOT follow_all ORDER BY id")
         for (subscriber_id,) in cursor.fetchall():
             chosen_tags = rng.sample(tags, rng.randint(0, 2))
