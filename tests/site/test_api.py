@@ -470,3 +470,30 @@ def test_withdrawal_leaves_the_api_at_once(client):
     briefing.transition(Briefing.Status.WITHDRAWN, by=editor(), note="Sourcing failed.")
     assert client.get("/api/v1/briefings/soon-withdrawn").status_code == 404
     assert get(client, "/api/v1/briefings")["items"] == []
+
+
+@pytest.mark.django_db
+def test_records_carry_their_french_as_given(client):
+    """Names in English as the record of reference, with the editors' French beside them and
+    no fallback: an absent field means no French yet."""
+    ceta = AgreementFactory(
+        slug="ceta-fr", title="Comprehensive Economic and Trade Agreement", short_name="CETA"
+    )
+    ceta.short_name_fr = "AECG"
+    ceta.save()
+    ActorFactory(slug="germany-fr", name="Germany", name_fr="Allemagne")
+    EventFactory(slug="summit-fr", title="EU–Canada summit", title_fr="Sommet UE–Canada")
+
+    agreement = client.get("/api/v1/agreements/ceta-fr").json()
+    assert (agreement["short_name"], agreement["translations"]) == (
+        "CETA",
+        {"fr": {"short_name": "AECG"}},
+    )
+    listed = client.get("/api/v1/agreements?limit=100").json()["items"]
+    assert next(a for a in listed if a["slug"] == "ceta-fr")["translations"] == {
+        "fr": {"short_name": "AECG"}
+    }
+    actor = client.get("/api/v1/actors/germany-fr").json()
+    assert (actor["name"], actor["translations"]) == ("Germany", {"fr": {"name": "Allemagne"}})
+    event = client.get("/api/v1/events/summit-fr").json()
+    assert event["translations"] == {"fr": {"title": "Sommet UE–Canada"}}

@@ -109,9 +109,19 @@ ACTIONS = json_rows(
 )
 
 
+def translations(i18n):
+    """A record's modeltrans values ({"title_fr": …}) as the API gives them, by language."""
+    given = {}
+    for key, value in (i18n or {}).items():
+        field, _, language = key.rpartition("_")
+        if value:
+            given.setdefault(language, {})[field] = value
+    return given
+
+
 def agreement_rows(queryset):
     """Each agreement's own fields, as dicts, for Answers.agreements()."""
-    return queryset.values("id", *FIELDS)
+    return queryset.values("id", *FIELDS, "i18n")
 
 
 class AnyOf(models.Lookup):
@@ -364,4 +374,5 @@ class Answers:
         data["url"] = self.agreement_url(row["slug"])
         data.update((name, row[name]) for name in FIELDS[7:])
         data.update(as_of=self.as_of, counts=counts(parties), relations=relations, parties=parties)
+        data["translations"] = translations(row["i18n"])
         return data

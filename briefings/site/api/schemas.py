@@ -40,12 +40,18 @@ class OfficeTerm(Schema):
     end_precision: str
 
 
+# A record's French values as its editors gave them, {"fr": {"name": "Allemagne"}}: no
+# fallback, so an absent field means no French yet.
+Translations = dict[str, dict[str, str]]
+
+
 class Actor(ActorRef):
     short_name: str
     summary: str
     updated_at: datetime.datetime
     memberships: list[Membership]
     office_terms: list[OfficeTerm]
+    translations: Translations = {}
 
 
 class ActorPage(Page):
@@ -109,6 +115,7 @@ class Agreement(Schema):
     counts: dict[str, int]
     relations: list[Relation]
     parties: list[Party]
+    translations: Translations = {}
 
 
 class AgreementPage(Page):
@@ -144,6 +151,7 @@ class Event(Schema):
     agreements: list[str]
     participants: list[Participant]
     updated_at: datetime.datetime
+    translations: Translations = {}
 
 
 class EventPage(Page):

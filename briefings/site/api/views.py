@@ -141,6 +141,7 @@ def actor_data(actor):
             }
             for t in actor.office_terms.all()
         ],
+        "translations": answers.translations(actor.i18n),
     }
 
 
@@ -170,6 +171,7 @@ def event_data(event):
             {"actor": actor_ref(p.actor), "role": p.role} for p in event.participations.all()
         ],
         "updated_at": event.updated_at,
+        "translations": answers.translations(event.i18n),
     }
 
 
