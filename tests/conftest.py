@@ -6,8 +6,10 @@ real SMTP server in this process; pages are checked in Debian's Chromium through
 The session never uses the development site's Redis databases: see `redis_for_tests`.
 """
 
+import contextlib
 import os
 import threading
+import time
 import uuid
 from email import message_from_bytes, policy
 from urllib.parse import urlsplit, urlunsplit
@@ -302,7 +304,21 @@ def page(browser):
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.console_errors = errors
+    # Requests still on their way when the test ends (an autosave beacon sent as the page
+    # goes): the database is flushed after the test, and a request writing during the flush
+    # deadlocks it. Leave the page, then let them land.
+    pending = set()
+    tab.on("request", lambda request: pending.add(request))
+    tab.on("requestfinished", lambda request: pending.discard(request))
+    tab.on("requestfailed", lambda request: pending.discard(request))
     yield tab
+    from playwright.sync_api import Error as BrowserError
+
+    with contextlib.suppress(BrowserError):  # a page that asks before it is left stays put
+        tab.goto("about:blank")
+    deadline = time.monotonic() + 10
+    while pending and time.monotonic() < deadline:
+        tab.wait_for_timeout(20)  # lets Playwright deliver the requests' events
     context.close()
     assert not errors, f"console errors: {errors}"
 
