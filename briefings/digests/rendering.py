@@ -39,23 +39,14 @@ def absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
-def page_of(obj, viewname):
-    """`obj.get_absolute_url()` in the active language, reversed in full.
-
-    `paths.slug_path`, behind the models' get_absolute_url(), keeps the route of the first
-    language it reversed in the process (its cache has no language key), and a run of emails
-    switches language from one reader to the next.
-    """
-    return absolute(reverse(viewname, kwargs={"slug": obj.slug}))
-
-
 def link(briefing):
-    """Set the briefing's `email_url`: its page in the active language, worked out once per
-    briefing and language (an untranslated original goes out in every language)."""
+    """Set the briefing's `email_url`: its address under the reader's prefix (an original in
+    another language redirects there to its own), worked out once per briefing and language
+    (an untranslated original goes out in every language)."""
     urls = briefing.__dict__.setdefault("email_urls", {})
     language = translation.get_language()
     if language not in urls:
-        urls[language] = page_of(briefing, "newsroom:detail")
+        urls[language] = absolute(reverse("newsroom:detail", kwargs={"slug": briefing.slug}))
     briefing.email_url = urls[language]
     return briefing
 
@@ -74,7 +65,7 @@ def group_by_dossier(briefings):
     return [
         {
             "dossier": dossier,
-            "url": dossier and page_of(dossier, "agreements:detail"),
+            "url": dossier and absolute(dossier.get_absolute_url()),
             "briefings": items,
         }
         for dossier, items in groups.values()
@@ -229,7 +220,7 @@ def render_status_alert_now(batch, language):
     context = {
         "batch": batch,
         "agreement": agreement,
-        "agreement_url": page_of(agreement, "agreements:detail"),
+        "agreement_url": absolute(agreement.get_absolute_url()),
         "actor_name": batch.actor.short_name_i18n or batch.actor.name_i18n,
         "old_label": status_label(batch.old_status),
         "new_label": status_label(batch.new_status),
