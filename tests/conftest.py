@@ -306,13 +306,15 @@ def page(browser):
     tab.console_errors = errors
     # Requests still on their way when the test ends (an autosave beacon sent as the page
     # goes): the database is flushed after the test, and a request writing during the flush
-    # deadlocks it. Leave the page, then let them land.
+    # deadlocks it. Refuse new ones, leave the page, then let those already sent land.
     pending = set()
     tab.on("request", lambda request: pending.add(request))
     tab.on("requestfinished", lambda request: pending.discard(request))
     tab.on("requestfailed", lambda request: pending.discard(request))
     yield tab
     from playwright.sync_api import Error as BrowserError
+
+    context.route("**/*", lambda route: route.abort())
 
     with contextlib.suppress(BrowserError):  # a page that asks before it is left stays put
         tab.goto("about:blank")
