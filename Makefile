@@ -62,7 +62,7 @@ messages-compiled: venv gettext
 # Refresh the French catalogs from the code and templates (then write the new msgstr).
 messages: venv gettext
 	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=artifacts
-	$(PY) manage.py makemessages -d djangojs -l fr --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=artifacts --ignore=static/CACHE
+	$(PY) manage.py makemessages -d djangojs -l fr --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=artifacts --ignore=static/CACHE --ignore=staticfiles
 
 browser:
 	@[ -x $(CHROMIUM) ] || { echo "Installing Debian's chromium for browser tests"; \

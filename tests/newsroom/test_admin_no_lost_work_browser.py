@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from briefings.newsroom.models import Briefing
 from tests.conftest import screenshot
-from tests.factories import DraftFactory, add_byline, writer
+from tests.factories import BriefingFactory, DraftFactory, add_byline, editor, writer
 from tests.newsroom.test_admin_briefing_browser import log_in
 from tests.newsroom.test_scheduling import roles  # noqa: F401  (groups survive the flush)
 
@@ -150,3 +150,48 @@ def test_a_new_briefing_is_submitted_without_saving_first(live_server, page):
     assert briefing.status == Briefing.Status.REVIEW
     assert briefing.slug == "canada-and-eu-seal-security-and-defence-agreement"
     assert briefing.body.startswith("Brussels, 23 June.")
+
+
+def test_a_french_editor_gets_back_a_translations_language_and_original(live_server, browser):
+    """The autosave keeps the language and `translation_of` too, and the scripts speak the
+    admin's language: the autocomplete is drawn without the kept original, so it is added."""
+    original = BriefingFactory(headline="Canada and the EU sign a defence pact")
+    author = editor(username="desk-editor")
+    add_url = live_server.url + reverse("admin:newsroom_briefing_add")
+    host = live_server.url.split("//")[1].split(":")[0]
+    french = {"name": "django_language", "value": "fr", "domain": host, "path": "/"}
+
+    first = browser.new_context(viewport={"width": 1280, "height": 900})
+    first.add_cookies([french])
+    tab = first.new_page()
+    log_in(tab, live_server, author)
+    tab.goto(add_url)
+    assert tab.locator(".writing-tool.tool-bold").get_attribute("aria-label") == "Gras"
+    tab.fill("#id_headline", "Le Canada et l'UE signent un pacte de défense")
+    tab.select_option("#id_language", "fr")
+    tab.locator(".field-translation_of .select2-selection").click()
+    tab.fill(".select2-search__field", "defence pact")
+    tab.locator(".select2-results__option", has_text=original.headline).click()
+    tab.fill("#id_body", "Bruxelles, 23 juin.")
+    tab.locator(".autosave-status").filter(
+        has_text="Modifications non enregistrées gardées par la rédaction à"
+    ).wait_for()
+    first.close()
+
+    second = browser.new_context(viewport={"width": 1280, "height": 900})
+    second.add_cookies([french])
+    tab = second.new_page()
+    log_in(tab, live_server, author)
+    tab.goto(add_url)
+    assert tab.locator("#id_translation_of").input_value() == ""
+    tab.locator(".autosave-prompt").get_by_role("button", name="Rétablir").click()
+    assert tab.locator("#id_language").input_value() == "fr"
+    assert tab.locator("#id_translation_of").input_value() == str(original.pk)
+    shown = tab.locator(".field-translation_of .select2-selection__rendered").inner_text()
+    assert original.headline in shown
+    tab.locator(".autosave-status").filter(has_text="Relisez-le, puis enregistrez.").wait_for()
+    tab.locator("input[name=_continue]").click()
+    tab.wait_for_selector(".messagelist .success")
+    saved = Briefing.objects.get(headline="Le Canada et l'UE signent un pacte de défense")
+    assert (saved.language, saved.translation_of_id) == ("fr", original.pk)
+    second.close()

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from briefings.newsroom.models import Autosave, Briefing
-from tests.factories import DraftFactory, UserFactory, editor, writer
+from tests.factories import BriefingFactory, DraftFactory, UserFactory, editor, writer
 from tests.newsroom.test_admin_briefing import change_url, form_data, own_draft
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,23 @@ def test_an_autosave_of_text_someone_saved_over_warns_before_restoring(client):
     Briefing.objects.filter(pk=briefing.pk).update(version=2)
     client.force_login(author)
     assert "Someone has saved this briefing since" in client.get(change_url(briefing)).text
+
+
+def test_the_kept_original_of_a_translation_is_named_and_a_tampered_one_ignored(client):
+    original = BriefingFactory(headline="Canada and the EU sign a defence pact")
+    author = editor()
+    client.force_login(author)
+    for value, labels in [
+        (str(original.pk), {"translation_of": original.headline}),
+        ("1 OR 1=1", {}),
+        ("99999999999999", {}),
+        (str(original.pk + 1000), {}),
+    ]:
+        response = client.post(
+            autosave_url(), {"headline": "Le pacte", "language": "fr", "translation_of": value}
+        )
+        assert response.status_code == 200
+        kept = Autosave.objects.get(user=author, briefing=None)
+        assert kept.data == {"headline": "Le pacte", "language": "fr", "translation_of": value}
+        response = client.get(reverse("admin:newsroom_briefing_add"))
+        assert response.context["autosave"]["kept"]["labels"] == labels

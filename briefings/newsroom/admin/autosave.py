@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from briefings.newsroom.admin.clocks import desk_time
-from briefings.newsroom.models import Autosave
+from briefings.newsroom.models import Autosave, Briefing
 
 
 class AutosaveMixin:
@@ -77,6 +77,7 @@ class AutosaveMixin:
                 "data": kept.data,
                 "base_version": kept.base_version,
                 "label": desk_time(kept.saved_at),
+                "labels": choice_labels(kept.data),
                 "stale": briefing is not None
                 and kept.base_version is not None
                 and kept.base_version != briefing.version,
@@ -86,6 +87,16 @@ class AutosaveMixin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         Autosave.objects.of(request.user, form.instance if change else None).delete()
+
+
+def choice_labels(data):
+    """How the form names a kept choice its select may not hold: the translation_of
+    autocomplete is drawn with only the briefing chosen when the page was saved."""
+    original = data.get("translation_of", "")
+    if not (original.isdigit() and len(original) < 10):
+        return {}
+    found = Briefing.objects.filter(pk=int(original)).only("headline").first()
+    return {"translation_of": str(found)} if found else {}
 
 
 def too_large():

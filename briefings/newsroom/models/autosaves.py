@@ -23,8 +23,10 @@ class AutosaveQuerySet(models.QuerySet):
 
 
 class Autosave(models.Model):
-    # What an autosave keeps: the change form's own text fields, nothing else.
-    FIELDS = ("headline", "slug", "dek", "body", "article_type", "tags")
+    # What an autosave keeps: the change form's own text and choice fields, nothing else.
+    FIELDS = (
+        "headline", "slug", "dek", "body", "article_type", "tags", "language", "translation_of",
+    )  # fmt: skip
     MAX_BYTES = 512 * 1024  # a body of ~80,000 words; the request is refused above it
 
     user = models.ForeignKey(

@@ -2,6 +2,7 @@
 // focal_x / focal_y, which crops keep in view. A separate file, so no inline script is needed.
 (function () {
   "use strict";
+  const _ = window.gettext || String; // the admin's JavaScript catalog (admin:jsi18n)
   function init(picker) {
     var img = picker.querySelector("img");
     var mark = picker.querySelector(".focal-mark");
@@ -16,7 +17,7 @@
     function round(v) { return Math.round(Math.min(Math.max(v, 0), 1) * 100) / 100; }
     picker.tabIndex = 0;
     picker.setAttribute("role", "button");
-    picker.setAttribute("aria-label", "Set the focal point: click the part of the image to keep in crops");
+    picker.setAttribute("aria-label", _("Set the focal point: click the part of the image to keep in crops"));
     picker.addEventListener("click", function (event) {
       var box = img.getBoundingClientRect();
       x.value = round((event.clientX - box.left) / box.width);

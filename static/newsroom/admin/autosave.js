@@ -10,6 +10,9 @@
     return;
   }
   const form = guard.form;
+  // Words from the admin's JavaScript catalog (admin:jsi18n, loaded by the change form).
+  const _ = window.gettext || ((text) => text);
+  const interpolate = window.interpolate || ((fmt, obj) => fmt.replace(/%\((\w+)\)s/g, (m, k) => obj[k]));
   const url = box.dataset.url;
   const names = box.dataset.fields.split(" ");
   const status = box.querySelector(".autosave-status");
@@ -67,16 +70,19 @@
       .then(function ({ ok, data }) {
         if (ok && data.label) {
           sent = serial;
-          status.textContent = "Unsaved changes kept on the desk at " + data.label + ".";
+          status.textContent = interpolate(
+            _("Unsaved changes kept on the desk at %(time)s."), { time: data.label }, true
+          );
         } else if (data && data.error) {
-          status.textContent = data.error + " Save the form to keep it.";
+          status.textContent = data.error + " " + _("Save the form to keep it.");
         } else if (!ok) {
-          status.textContent =
-            "Could not keep a copy on the desk (logged out?): keep this page open and save.";
+          status.textContent = _(
+            "Could not keep a copy on the desk (logged out?): keep this page open and save."
+          );
         }
       })
       .catch(function () {
-        status.textContent = "Offline: your text is only in this page until you save.";
+        status.textContent = _("Offline: your text is only in this page until you save.");
       });
   }
 
@@ -106,6 +112,17 @@
     (name) => name in current && current[name] !== kept.data[name]
   );
 
+  // A select shows only the options it was drawn with (an autocomplete, the one chosen): a kept
+  // choice it lacks is added, under the label the server gave it, before it is selected.
+  function offer(input, value, label) {
+    if (input.tagName !== "SELECT" || !value) {
+      return;
+    }
+    if (![...input.options].some((option) => option.value === value)) {
+      input.add(new Option(label || value, value));
+    }
+  }
+
   function discard() {
     fetch(url, { method: "POST", body: body({ discard: "1" }), credentials: "same-origin" });
     prompt.hidden = true;
@@ -120,6 +137,7 @@
     for (const [name, value] of Object.entries(kept.data)) {
       const input = field(name);
       if (input && "value" in input) {
+        offer(input, value, (kept.labels || {})[name]);
         input.value = value;
         input.dispatchEvent(new Event("input", { bubbles: true }));
         input.dispatchEvent(new Event("change", { bubbles: true }));
@@ -130,10 +148,12 @@
       base.value = kept.base_version;
     }
     prompt.hidden = true;
-    status.textContent = "Restored the text kept at " + kept.label + ". Review it, then save.";
+    status.textContent = interpolate(
+      _("Restored the text kept at %(time)s. Review it, then save."), { time: kept.label }, true
+    );
   });
   prompt.querySelector(".autosave-discard").addEventListener("click", function () {
     discard();
-    status.textContent = "Discarded the kept text.";
+    status.textContent = _("Discarded the kept text.");
   });
 })();

@@ -7,6 +7,10 @@
   const body = document.getElementById("id_body");
   if (!config || !body) return;
   const urls = JSON.parse(config.textContent);
+  // Words from the admin's JavaScript catalog (admin:jsi18n, loaded by the change form).
+  const _ = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const interpolate = window.interpolate || ((fmt, obj) => fmt.replace(/%\((\w+)\)s/g, (m, k) => obj[k]));
   const csrf = (document.querySelector("[name=csrfmiddlewaretoken]") || {}).value;
 
   function post(url, data) {
@@ -24,21 +28,22 @@
   const toolbar = document.createElement("div");
   toolbar.className = "writing-toolbar";
   toolbar.setAttribute("role", "toolbar");
-  toolbar.setAttribute("aria-label", "Formatting");
+  toolbar.setAttribute("aria-label", _("Formatting"));
   const panes = document.createElement("div");
   panes.className = "writing-panes";
   const preview = document.createElement("div");
   preview.className = "writing-preview briefing-body";
   preview.id = "body-preview";
   preview.setAttribute("aria-live", "polite");
-  preview.setAttribute("aria-label", "Preview, as readers will see it");
+  preview.setAttribute("aria-label", _("Preview, as readers will see it"));
   const offers = document.createElement("div");
   offers.className = "heading-offers";
   offers.hidden = true;
   body.parentNode.insertBefore(surface, body);
   surface.append(toolbar, offers, panes);
   panes.append(body, preview);
-  preview.innerHTML = '<p class="writing-empty">Rendering the preview…</p>';
+  preview.innerHTML = '<p class="writing-empty"></p>';
+  preview.firstChild.textContent = _("Rendering the preview…");
 
   function lineBounds() {
     const v = body.value;
@@ -67,19 +72,22 @@
     replaceRange(start, end, out.join("\n"));
   }
   const actions = {
-    h2: ["Section heading", () => prefixLines("## ")],
-    h3: ["Subheading", () => prefixLines("### ")],
-    bold: ["Bold", () => wrap("**", "**", "bold text")],
-    italic: ["Italic", () => wrap("*", "*", "italic text")],
-    link: ["Link", () => {
-      const url = window.prompt("Link address (https://…)", "https://");
-      if (url) wrap("[", `](${url})`, "link text");
+    h2: [_("Section heading"), () => prefixLines("## ")],
+    h3: [_("Subheading"), () => prefixLines("### ")],
+    bold: [_("Bold"), () => wrap("**", "**", _("bold text"))],
+    italic: [_("Italic"), () => wrap("*", "*", _("italic text"))],
+    link: [_("Link"), () => {
+      const url = window.prompt(_("Link address (https://…)"), "https://");
+      if (url) wrap("[", `](${url})`, _("link text"));
     }],
-    ul: ["Bulleted list", () => prefixLines("- ")],
-    ol: ["Numbered list", () => prefixLines("1. ")],
-    quote: ["Quote", () => prefixLines("> ")],
+    ul: [_("Bulleted list"), () => prefixLines("- ")],
+    ol: [_("Numbered list"), () => prefixLines("1. ")],
+    quote: [_("Quote"), () => prefixLines("> ")],
   };
-  const labels = { h2: "H2", h3: "H3", bold: "B", italic: "I", link: "Link", ul: "• List", ol: "1. List", quote: "❝ Quote" };
+  const labels = {
+    h2: "H2", h3: "H3", bold: _("B"), italic: _("I"), link: _("Link"),
+    ul: "• " + _("List"), ol: "1. " + _("List"), quote: "❝ " + _("Quote"),
+  };
   for (const [name, [title, run]] of Object.entries(actions)) {
     const button = document.createElement("button");
     button.type = "button";
@@ -108,11 +116,16 @@
     post(urls.preview, { body: body.value })
       .then((data) => {
         if (mine !== sequence) return;
-        preview.innerHTML = data.html || '<p class="writing-empty">The preview appears here as you write.</p>';
+        if (data.html) {
+          preview.innerHTML = data.html;
+        } else {
+          preview.innerHTML = '<p class="writing-empty"></p>';
+          preview.firstChild.textContent = _("The preview appears here as you write.");
+        }
         preview.dataset.rendered = String(mine);
       })
       .catch((err) => {
-        if (mine === sequence) preview.innerHTML = `<p class="errornote"></p>`, preview.firstChild.textContent = (err && err.error) || "The preview could not be updated.";
+        if (mine === sequence) preview.innerHTML = `<p class="errornote"></p>`, preview.firstChild.textContent = (err && err.error) || _("The preview could not be updated.");
       })
       .finally(() => preview.classList.remove("is-updating"));
   }
@@ -148,11 +161,19 @@
     const pending = list.filter((o) => lineIndex(o.line) !== -1);
     if (!pending.length) { offers.hidden = true; return; }
     const intro = document.createElement("p");
-    intro.textContent = `${pending.length} line${pending.length > 1 ? "s look" : " looks"} like ${pending.length > 1 ? "headings" : "a heading"}. Make them headings?`;
+    intro.textContent = interpolate(
+      ngettext(
+        "%(count)s line looks like a heading. Make it a heading?",
+        "%(count)s lines look like headings. Make them headings?",
+        pending.length
+      ),
+      { count: pending.length },
+      true
+    );
     const all = document.createElement("button");
-    all.type = "button"; all.className = "offer-accept-all"; all.textContent = "Accept all";
+    all.type = "button"; all.className = "offer-accept-all"; all.textContent = _("Accept all");
     const none = document.createElement("button");
-    none.type = "button"; none.className = "offer-decline-all"; none.textContent = "Keep all as text";
+    none.type = "button"; none.className = "offer-decline-all"; none.textContent = _("Keep all as text");
     intro.append(" ", all, " ", none);
     const ul = document.createElement("ul");
     offers.append(intro, ul);
@@ -162,9 +183,9 @@
       const code = document.createElement("code");
       code.textContent = offer.heading;
       const yes = document.createElement("button");
-      yes.type = "button"; yes.className = "offer-accept"; yes.textContent = "Make heading";
+      yes.type = "button"; yes.className = "offer-accept"; yes.textContent = _("Make heading");
       const no = document.createElement("button");
-      no.type = "button"; no.className = "offer-decline"; no.textContent = "Keep as text";
+      no.type = "button"; no.className = "offer-decline"; no.textContent = _("Keep as text");
       yes.addEventListener("click", () => { accept(offer); done(li); });
       no.addEventListener("click", () => done(li));
       li.append(code, " ", yes, " ", no);
