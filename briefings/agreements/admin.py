@@ -77,6 +77,9 @@ class RelationInline(PreloadedAutocompleteMixin, admin.TabularInline):
 class AgreementAdmin(TranslatedFieldsMixin, admin.ModelAdmin):
     list_display = ["title", "short_name", "kind", "status", "signed", "consent"]
     list_filter = ["status", "kind"]
+    # Explicit: the party counts group the query, and Meta.ordering does not apply to a grouped
+    # query, so the autocomplete's pages would be unordered.
+    ordering = ["title", "pk"]
     search_fields = [
         "title",
         "title_fr",

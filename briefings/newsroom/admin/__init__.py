@@ -204,6 +204,7 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "briefing_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name", "pk"]  # the count groups the query: the autocomplete pages need an order
 
     def get_queryset(self, request):
         return (
