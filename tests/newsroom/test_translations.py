@@ -16,6 +16,7 @@ from tests.factories import (
     ImageFactory,
     KeyFigureFactory,
     SourceFactory,
+    editor,
     writer,
 )
 
@@ -238,3 +239,40 @@ def test_a_currency_without_an_amount_is_refused():
     ]
     with pytest.raises(IntegrityError):
         figure.save()
+
+
+def test_only_a_change_to_the_translated_text_puts_a_translation_behind():
+    """Publishing the original, or retagging it, bumps its version but changes nothing a
+    translator translates; an edit of its body does, and the admin's list filter agrees."""
+    boss = editor()
+    pact = DraftFactory(headline="The pact", body="First text.")
+    pact.save_revision(boss, note="Created")
+    french = pact.translate("fr", by=boss)
+
+    def behind():
+        flag = Briefing.objects.get(pk=french.pk).original_changed_since_translation
+        listed = Briefing.objects.with_translation_state().filter(behind=True)
+        assert flag == listed.filter(pk=french.pk).exists()
+        return flag
+
+    pact.transition(Briefing.Status.REVIEW, by=boss)
+    pact.transition(Briefing.Status.PUBLISHED, by=boss)
+    pact.refresh_from_db()
+    pact.tags.add("defence")
+    pact.version += 1
+    pact.save()
+    pact.save_revision(boss, note="Edited")
+    assert pact.version > french.source_version
+    assert not behind()
+
+    pact.body = "First text, corrected."
+    pact.version += 1
+    pact.save()
+    pact.save_revision(boss, note="Edited")
+    assert behind()
+    french.mark_up_to_date()
+    assert not behind()
+
+    pact.revisions.update(version=None)  # nothing left to compare: the version decides
+    Briefing.objects.filter(pk=pact.pk).update(version=pact.version + 1)
+    assert behind()

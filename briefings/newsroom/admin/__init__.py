@@ -90,6 +90,7 @@ class BriefingAdmin(
             super()
             .get_queryset(request)
             .visible_to(request.user)
+            .with_translation_state()
             .prefetch_related(bylines_prefetch())
         )
 

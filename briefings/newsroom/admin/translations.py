@@ -8,7 +8,7 @@ this only makes and follows the link between the versions of one briefing.
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -43,9 +43,7 @@ class TranslationFilter(admin.SimpleListFilter):
         if self.value() == "translation":
             return queryset.filter(translation_of__isnull=False)
         if self.value() == "stale":
-            return queryset.filter(translation_of__isnull=False).filter(
-                Q(source_version__isnull=True) | Q(translation_of__version__gt=F("source_version"))
-            )
+            return queryset.filter(translation_of__isnull=False, behind=True)
         return queryset
 
 
@@ -81,7 +79,7 @@ class TranslationsMixin:
         code = obj.language.upper()
         if obj.translation_of_id is None:
             return code
-        if obj.original_changed_since_translation:
+        if obj.behind:
             return format_html(
                 '{} <span class="translation-stale">(translation, behind)</span>', code
             )
@@ -92,6 +90,7 @@ class TranslationsMixin:
         original changed since it was last brought up to date; and the languages to add."""
         group = list(
             briefing.translation_group()
+            .with_translation_state()
             .select_related("translation_of")
             .only("headline", "slug", "language", "status", "version", "source_version",
                   "publish_at", "expires_at", "translation_of__version")
@@ -107,7 +106,7 @@ class TranslationsMixin:
             )
         rows = []
         for version in group:
-            stale = version.original_changed_since_translation
+            stale = version.behind
             public = version.is_public()
             rows.append(
                 {

@@ -63,6 +63,19 @@ def bylines_prefetch():
     return models.Prefetch("contributors", queryset=ordered, to_attr="contributor_list")
 
 
+# What a translation translates: a change to any of these in the original puts its translations
+# behind; a move, a new tag or link does not.
+TRANSLATED_KEYS = ("headline", "dek", "body", "key_figures", "sources")
+
+
+class TranslatedText(models.Func):
+    """A revision's translated text (TRANSLATED_KEYS of its data), as one jsonb to compare."""
+
+    pairs = ", ".join(f"'{key}', %(expressions)s->'{key}'" for key in TRANSLATED_KEYS)
+    template = f"jsonb_build_object({pairs})"
+    output_field = models.JSONField()
+
+
 class BriefingQuerySet(SearchableQuerySet):
     def delete(self):
         """Bulk deletion takes work never made public only; the rest goes one by one, recorded."""
@@ -84,6 +97,30 @@ class BriefingQuerySet(SearchableQuerySet):
             status__in=[Briefing.Status.SCHEDULED, Briefing.Status.PUBLISHED],
             publish_at__lte=now,
         ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+    def with_translation_state(self):
+        """Annotate `behind`: whether a translation's original changed its translated text
+        (TRANSLATED_KEYS) since the translation was last brought up to date.
+
+        `version` moves on every save and every workflow move (a publication too), so it only
+        says something may have changed; the original's revisions say what. Without both
+        revisions to compare (none kept, or the one of `source_version` pruned), the version
+        decides. An original is never behind.
+        """
+        revisions = Revision.objects.filter(briefing=OuterRef("translation_of")).order_by("-number")
+        then = revisions.filter(version__lte=OuterRef("source_version"))
+        moved_on = Q(source_version__isnull=True) | Q(
+            translation_of__version__gt=F("source_version")
+        ) & (Q(text_now__isnull=True) | Q(text_then__isnull=True) | ~Q(text_then=F("text_now")))
+        return self.alias(
+            text_then=models.Subquery(then.values(text=TranslatedText("data"))[:1]),
+            text_now=models.Subquery(revisions.values(text=TranslatedText("data"))[:1]),
+        ).annotate(
+            behind=models.Case(
+                models.When(Q(translation_of__isnull=False) & moved_on, then=True),
+                default=False,
+            )
+        )
 
     def for_language(self, language, now=None):
         """One briefing per translation group, as readers of `language` should get it: the
@@ -475,11 +512,11 @@ class Briefing(models.Model):
 
     @property
     def original_changed_since_translation(self):
-        """Whether this translation's original has moved on since it was last brought up to
-        date (by its `version`, which every save and move bumps)."""
+        """with_translation_state()'s `behind`, for this briefing as saved."""
         if self.translation_of_id is None:
             return False
-        return self.source_version is None or self.translation_of.version > self.source_version
+        rows = Briefing.objects.filter(pk=self.pk).with_translation_state()
+        return rows.values_list("behind", flat=True).get()
 
     def mark_up_to_date(self):
         """Record that this translation follows its original's current version.
