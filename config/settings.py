@@ -311,6 +311,11 @@ CELERY_BEAT_SCHEDULE["digests-resume"] = {
     "schedule": 10.0,
     "options": {"expires": 10.0},
 }
+CELERY_BEAT_SCHEDULE["digests-welcome-missed"] = {
+    "task": "digests.welcome_missed",
+    "schedule": 300.0,
+    "options": {"expires": 300.0},
+}
 CELERY_BEAT_SCHEDULE["digests-purge-pending"] = {
     "task": "digests.purge_pending",
     "schedule": 3600.0,

@@ -28,10 +28,28 @@ class SupersededLink(Exception):
     """A genuine confirmation link that was already used, or that an unsubscribe replaced."""
 
 
+# The welcome's own task normally sends it within seconds of confirming; the sweep takes over
+# after WELCOME_GRACE, for as long as WELCOME_WINDOW.
+WELCOME_GRACE = datetime.timedelta(minutes=2)
+WELCOME_WINDOW = datetime.timedelta(days=2)
+
+
 class SubscriberQuerySet(models.QuerySet):
     def receiving(self):
         """Subscribers an email may go to: confirmed and not paused."""
         return self.filter(state=Subscriber.State.CONFIRMED, paused=False)
+
+    def unwelcomed(self, now=None):
+        """Subscriptions started between two days and two minutes ago whose welcome has not
+        gone: its task was lost (broker down at commit) or gave up retrying. Older ones are
+        left alone: a welcome days late is no welcome, and subscribers from before welcomes
+        existed never had one coming."""
+        now = now or timezone.now()
+        return self.receiving().filter(
+            welcomed_at__isnull=True,
+            confirmed_at__lte=now - WELCOME_GRACE,
+            confirmed_at__gt=now - WELCOME_WINDOW,
+        )
 
     def expired_pending(self, now=None):
         now = now or timezone.now()

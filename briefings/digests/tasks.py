@@ -142,6 +142,16 @@ def send_welcome(subscriber_id):
     return True
 
 
+@shared_task(name="digests.welcome_missed")
+def welcome_missed():
+    """Every few minutes: queue again the welcomes whose task never sent them. send_welcome
+    locks and marks, so one that is merely slow and its copy send a single welcome."""
+    ids = list(Subscriber.objects.unwelcomed().values_list("pk", flat=True)[:1000])
+    for pk in ids:
+        send_welcome.delay(pk)
+    return len(ids)
+
+
 @shared_task(name="digests.purge_pending")
 def purge_pending():
     """Forget sign-ups nobody confirmed in time: their confirmation links have expired too."""

@@ -1,7 +1,9 @@
 """The welcome email: once after a subscription starts, never for a change of choices."""
 
+import datetime
 import re
 
+from django.utils import timezone
 from taggit.models import Tag
 
 from briefings.digests import tasks
@@ -66,3 +68,32 @@ def test_a_welcome_for_everything_and_never_to_the_unsubscribed(smtp_server, cel
     text = text_of(welcome)
     assert "What you follow: everything the desk publishes." in text
     assert "A daily digest every morning at 07:00" in text and "an alert as soon as" in text
+
+
+def test_a_lost_welcome_is_sent_by_the_sweep_once_and_only_in_its_window(
+    smtp_server, celery_worker
+):
+    """The welcome's task went nowhere (the broker was down as the confirmation committed):
+    the sweep has the worker send it, and leaves alone a subscription still in its grace
+    minutes, one days old, and one that no longer receives."""
+    everything = {"follow_all": True, "frequency": "daily", "instant_alerts": False,
+                  "tags": [], "actors": [], "agreements": []}  # fmt: skip
+    now = timezone.now()
+    readers = {}
+    for name, ago in [("lost", 10), ("grace", 1), ("old", 3 * 24 * 60), ("paused", 10)]:
+        reader = Subscriber.objects.create(email=f"{name}@mail.example")
+        reader.confirm(everything, now=now - datetime.timedelta(minutes=ago))
+        readers[name] = reader
+    Subscriber.objects.filter(pk=readers["paused"].pk).update(paused=True)
+
+    assert set(Subscriber.objects.unwelcomed()) == {readers["lost"]}
+    assert tasks.welcome_missed() == 1  # queued for the real worker
+    wait_until(
+        lambda: Subscriber.objects.filter(welcomed_at__isnull=False).exists(),
+        message="the sweep's welcome",
+    )
+    [welcome] = smtp_server.wait_for(1)
+    assert welcome["To"] == "lost@mail.example"
+    assert welcome["Subject"] == "Welcome to Briefing Desk"
+    assert tasks.welcome_missed() == 0
+    assert list(Subscriber.objects.filter(welcomed_at__isnull=False)) == [readers["lost"]]
