@@ -773,9 +773,11 @@ def cold_paths(kind, limit=20_000):
 
 
 def measure(server, urls, duration, mode, references):
-    """wrk on each page: `uncached` (a fresh query string each request), `cold` (briefings,
-    agreements and actors cycled through distinct pages, after the page cache was emptied;
-    the other pages as uncached, having no cache of their own below the page) or `cached`."""
+    """wrk on each page: `uncached` (a fresh query string each request: a page-cache miss, its
+    fragments warm from the warm-up fetches), `cold` (every cache entry of the run emptied
+    first, pages and fragments; briefings, agreements and actors cycled through distinct
+    pages, each with its own fragments cold; the other pages as uncached, their fragments
+    warming from the first request) or `cached`."""
     vary = mode in ("uncached", "cold")
     rows = {}
     if mode == "cold":
