@@ -127,6 +127,9 @@ CACHES = {
         "TIMEOUT": 300,
     }
 }
+# How long a rendered fragment (a card, an article, an actor's offices) is kept: its key moves
+# with the versions of what it shows (briefings.site.fragments), so this only bounds memory.
+FRAGMENT_CACHE_SECONDS = int(env("FRAGMENT_CACHE_SECONDS", str(24 * 3600)))
 # What purges cached public pages by tag after a change (briefings.site.purge): the page cache,
 # and Varnish when VARNISH_PURGE_URL names it (e.g. http://127.0.0.1:6081/).
 SITE_PURGE_BACKENDS = [{"BACKEND": "briefings.site.purge.RedisPurger"}]

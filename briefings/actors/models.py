@@ -238,6 +238,7 @@ class Office(models.Model):
     title = models.CharField(max_length=200, help_text="E.g. “Prime Minister of Canada”.")
     role = models.CharField(max_length=100, help_text="E.g. “Prime Minister”.")
     organisation = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="offices")
+    updated_at = models.DateTimeField(auto_now=True)
     i18n = TranslationField(fields=("title",))
 
     class Meta:
@@ -268,6 +269,7 @@ class OfficeTerm(models.Model):
     start_precision = partialdate.precision_field()
     end_date = models.DateField(null=True, blank=True, help_text="Empty while in office.")
     end_precision = partialdate.precision_field()
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DatedQuerySet.as_manager()
 

@@ -56,7 +56,9 @@ SIZES = {
         "agreements": 12,
         "events": 40,
         "tags": 80,
-        "duration": 1,
+        # Two seconds: on a loaded machine a cold page may take one, and a one-second run of
+        # distinct pages then counted no request at all.
+        "duration": 2,
         "search_samples": 20,
         "breakdown_requests": 2,
     },
@@ -773,9 +775,11 @@ def cold_paths(kind, limit=20_000):
 
 
 def measure(server, urls, duration, mode, references):
-    """wrk on each page: `uncached` (a fresh query string each request), `cold` (briefings,
-    agreements and actors cycled through distinct pages, after the page cache was emptied;
-    the other pages as uncached, having no cache of their own below the page) or `cached`."""
+    """wrk on each page: `uncached` (a fresh query string each request: a page-cache miss, its
+    fragments warm from the warm-up fetches), `cold` (every cache entry of the run emptied
+    first, pages and fragments; briefings, agreements and actors cycled through distinct
+    pages, each with its own fragments cold; the other pages as uncached, their fragments
+    warming from the first request) or `cached`."""
     vary = mode in ("uncached", "cold")
     rows = {}
     if mode == "cold":

@@ -4,7 +4,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from briefings.actors.models import Actor, Membership, OfficeTerm
+from briefings.actors.models import Actor, Membership
+from briefings.site import fragments
 from briefings.site.cache import RECORDS, briefing_tags, public_page, tag_page
 from briefings.site.jsonld import actor_page
 
@@ -43,15 +44,7 @@ def index(request):
 @public_page
 def detail(request, slug):
     actor = get_object_or_404(
-        Actor.objects.prefetch_related(
-            Prefetch(
-                "office_terms",
-                queryset=OfficeTerm.objects.select_related("office__organisation"),
-            ),
-            Prefetch(
-                "offices__terms",
-                queryset=OfficeTerm.objects.select_related("person"),
-            ),
+        Actor.objects.annotate(**fragments.office_stamps()).prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.select_related("organisation").order_by(
@@ -74,16 +67,14 @@ def detail(request, slug):
     participations = actor.participations.select_related("event__country").order_by(
         "-event__start_date", "event__title"
     )[:TIMELINE_SIZE]
-    briefings = list(actor.briefings.published().for_language(get_language()).listed()[:10])
+    briefings = list(fragments.cards(actor.briefings.published().for_language(get_language()))[:10])
     tag_page(request, f"actor:{actor.pk}", RECORDS, *briefing_tags(briefings))
-    terms = list(actor.office_terms.all())
     return render(
         request,
         "site/actors/actor_detail.html",
         {
             "actor": actor,
-            "current_terms": [t for t in terms if t.is_current],
-            "past_terms": [t for t in terms if not t.is_current],
+            "offices": fragments.render_offices(actor),
             "parties": parties,
             "participations": participations,
             "briefings": briefings,

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -21,6 +22,7 @@ from briefings.events.models import Event
 from briefings.inlined import attach, inlined
 from briefings.newsroom.models import Briefing, PreviewLink, TaggedBriefing
 from briefings.params import TAG_SLUG, TOKEN, is_slug, slug_param
+from briefings.site import fragments
 from briefings.site.cache import LISTS, RECORDS, briefing_tags, public_page, tag_page
 from briefings.site.jsonld import news_article
 from briefings.site.views.topics import PAGE_SIZE, public_tag, tag_counts
@@ -31,7 +33,7 @@ from briefings.staff.policy import verified_staff_required
 @public_page
 def home(request):
     published = Briefing.objects.published().for_language(get_language())
-    latest = list(published.listed()[:10])
+    latest = list(fragments.cards(published)[:10])
     tag_page(request, LISTS, RECORDS, *briefing_tags(latest))
     today = timezone.localdate()
     # Agreements covered lately: grouped over the latest briefings, not the archive.
@@ -41,12 +43,16 @@ def home(request):
         .annotate(latest=Max("briefings__publish_at"), coverage=Count("briefings"))
         .order_by("-latest")[:6]
     )
+    # The lead story and the cards in one round trip to the cache.
+    lead, *cards = fragments.card_fragments(
+        [(briefing, "lead" if n == 0 else "card") for n, briefing in enumerate(latest)]
+    ) or [None]
     return render(
         request,
         "site/newsroom/home.html",
         {
-            "lead": latest[0] if latest else None,
-            "latest": latest[1:],
+            "lead": lead,
+            "cards": mark_safe("".join(cards)),  # noqa: S308 - templates' output
             "dossiers": dossiers,
             "upcoming": Event.objects.upcoming(today)
             .select_related("country")
@@ -76,7 +82,7 @@ def index(request):
             raise Http404("No such type of briefing.")
         filters["type"] = Briefing.ArticleType(kind).label
         briefings = briefings.filter(article_type=kind)
-    page = Paginator(briefings.listed(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(fragments.cards(briefings), PAGE_SIZE).get_page(request.GET.get("page"))
     tag_page(request, LISTS, *briefing_tags(page))
     return render(
         request,
@@ -145,7 +151,7 @@ def related_to(briefing):
         .exclude(pk=briefing.pk)
         .filter(pk__in=linked)
     )
-    return related.listed()[:4]
+    return fragments.cards(related)[:4]
 
 
 @require_safe
@@ -200,12 +206,14 @@ def render_briefing(request, briefing, preview=False):
         briefing.versions = list(briefing.translations_public())
     alternates = {briefing.language: briefing.get_absolute_url()}
     alternates |= {version.language: version.get_absolute_url() for version in briefing.versions}
+    article_html = None if preview else fragments.render_article(briefing, briefing.versions)
     return render(
         request,
         "site/newsroom/briefing_detail.html",
         {
             "briefing": briefing,
             "versions": briefing.versions,
+            "article_html": article_html,
             "alternates": alternates if not preview else {},
             "related": briefing.related,
             "article": news_article(briefing),

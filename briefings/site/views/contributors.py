@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings.newsroom.models import Briefing, Contributor
+from briefings.site import fragments
 from briefings.site.cache import public_page
 from briefings.site.jsonld import person
 from briefings.site.views.topics import PAGE_SIZE
@@ -28,11 +29,8 @@ def public_contributor(slug):
 @public_page
 def detail(request, slug):
     contributor = public_contributor(slug)
-    briefings = (
-        Briefing.objects.published()
-        .for_language(get_language())
-        .filter(contributors=contributor)
-        .listed()
+    briefings = fragments.cards(
+        Briefing.objects.published().for_language(get_language()).filter(contributors=contributor)
     )
     page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
     if not page.object_list:

@@ -29,6 +29,7 @@ from briefings.digests.models import (
     SupersededLink,
 )
 from briefings.params import SLUG, TAG_SLUG, has_control, slug_list
+from briefings.site import fragments
 from briefings.site.cache import DIGESTS, LISTS, briefing_tags, public_page, tag_page
 
 ARCHIVE_PAGE_SIZE = 30
@@ -242,7 +243,9 @@ def edition(request, kind, period):
     except ValueError:
         raise Http404("No such edition.") from None
     found = get_object_or_404(Edition.objects.archived(), kind=kind, period=day)
-    briefings = list(found.public_briefings(get_language()).listed().order_by("-publish_at", "-pk"))
+    briefings = list(
+        fragments.cards(found.public_briefings(get_language())).order_by("-publish_at", "-pk")
+    )
     tag_page(request, DIGESTS, LISTS, *briefing_tags(briefings))
     return render(
         request,

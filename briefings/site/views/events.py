@@ -12,6 +12,7 @@ from briefings.actors.models import Actor
 from briefings.agreements.models import Agreement
 from briefings.events.models import Event, Participation
 from briefings.params import slug_param
+from briefings.site import fragments
 from briefings.site.cache import RECORDS, briefing_tags, public_page, tag_page
 
 PAGE_SIZE = 40
@@ -110,7 +111,7 @@ def detail(request, slug):
         ),
         slug=slug,
     )
-    briefings = list(event.briefings.published().for_language(get_language()).listed()[:10])
+    briefings = list(fragments.cards(event.briefings.published().for_language(get_language()))[:10])
     tag_page(request, f"event:{event.pk}", RECORDS, *briefing_tags(briefings))
     return render(
         request,

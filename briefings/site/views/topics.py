@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from briefings.newsroom.models import Briefing, TaggedBriefing
+from briefings.site import fragments
 from briefings.site.cache import briefing_tags, public_page, tag_page
 
 PAGE_SIZE = 20
@@ -48,8 +49,8 @@ def public_tag(slug):
 @public_page
 def tag(request, slug):
     tag = public_tag(slug)
-    briefings = Briefing.objects.published().for_language(get_language()).filter(tags=tag).listed()
-    page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
+    briefings = Briefing.objects.published().for_language(get_language()).filter(tags=tag)
+    page = Paginator(fragments.cards(briefings), PAGE_SIZE).get_page(request.GET.get("page"))
     tag_page(request, f"tag:{tag.pk}", *briefing_tags(page))
     return render(
         request,
