@@ -256,7 +256,8 @@ def test_updated_since_lists_an_agreement_whose_party_acted_since(client, ceta):
     """A new action changes the agreement's answer though the agreement's own row is untouched:
     `updated_since` must list it, or a client syncing by it never learns of the ratification."""
     AgreementFactory(slug="quiet")
-    Agreement.objects.update(updated_at=timezone.now() - datetime.timedelta(days=30))
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    Agreement.objects.update(updated_at=month_ago, linked_changed_at=month_ago)  # all long known
     since = (timezone.now() - datetime.timedelta(days=2)).isoformat()
 
     def listed():
@@ -274,12 +275,13 @@ def test_updated_since_lists_an_agreement_whose_party_acted_since(client, ceta):
 def test_updated_since_counts_an_imprecise_action_from_its_period_end(client, ceta):
     """An action known only to the month enters the record at the month's end (as `as_of`
     reads it), so a client that synced during that month must hear of it."""
-    Agreement.objects.update(updated_at=timezone.now() - datetime.timedelta(days=400))
     last_year = timezone.localdate().year - 1
     france = ceta.party_records.get(actor__slug="france")
     PartyActionFactory(
         party=france, kind=K.RATIFICATION, date=D(last_year, 12, 1), date_precision="month"
     )
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    Agreement.objects.update(updated_at=long_ago, linked_changed_at=long_ago)  # recorded then
     in_that_month = f"{last_year}-12-20T12:00:00Z"
     after_it = f"{last_year + 1}-01-02T12:00:00Z"
     assert [

@@ -60,10 +60,16 @@ ANSWER_TAGS = {EVERY_PAGE, ANY_CHANGE}
 _encode = DjangoJSONEncoder().default
 
 
+def json_fragment(data):
+    """`data` as UTF-8 JSON bytes, to write into a body as an orjson.Fragment."""
+    return orjson.dumps(data, default=_encode, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
 def json_body(data):
     """`data` as UTF-8 JSON bytes with <, > and & escaped (as records.escape_json does): a
-    name never becomes markup in a page that shows an answer."""
-    body = orjson.dumps(data, default=_encode, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    name never becomes markup in a page that shows an answer. Fragments in `data` are escaped
+    here with the rest."""
+    body = json_fragment(data)
     return body.replace(b"&", b"\\u0026").replace(b"<", b"\\u003C").replace(b">", b"\\u003E")
 
 
