@@ -302,9 +302,7 @@ def parties(request, slug: str, as_of: str | None = None, status: str | None = N
     (`?as_of=2019-01-01&status=bound`: who had ratified on 1 January 2019)."""
     as_of = date_filter(as_of, "as_of")
     status = choice_filter(status, "status", Party.Status.values)
-    row = answers.versions(Agreement.objects.filter(slug=slug_or_404(slug))).first()
-    if row is None:
-        raise Http404
+    row = get_object_or_404(answers.versions(Agreement.objects.all()), slug=slug_or_404(slug))
     tally, parties = answers.Answers(as_of).agreement_parties(row["id"], row["record_version"])
     return respond(
         {
