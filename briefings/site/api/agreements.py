@@ -15,6 +15,7 @@ generated records, field for field, for any `as_of`.
 """
 
 import hashlib
+from functools import cache as cache_per_process
 from functools import cached_property
 from pathlib import Path
 
@@ -352,17 +353,20 @@ LAYOUT = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
 FRAGMENT_TTL = 24 * 3600
 
 
-def layout_stamp(answers):
+@cache_per_process
+def layout_stamp(language, site_url):
     """What, beside the record and `as_of`, a fragment's bytes depend on: this module's code,
-    the site's address and the request language's links, labels and caveats (a new catalog
-    or SITE_URL must not meet fragments laid out with the old)."""
+    the site's address and the language's links, labels and caveats (a new catalog or
+    SITE_URL must not meet fragments laid out with the old). Called in `language`, once a
+    process: a process's catalogs never change."""
     month = [None, None, partialdate.Precision.MONTH]
     year = [None, None, partialdate.Precision.YEAR]
     given = (
         LAYOUT,
-        answers.actor_url("x"),
-        answers.agreement_url("x"),
-        answers.labels,
+        site_url,
+        absolute_urls("actors:detail")("x"),
+        absolute_urls("agreements:detail")("x"),
+        labels(),
         caveat(None, False, True),
         caveat(month, True, False),
         caveat(year, True, False),
@@ -386,10 +390,22 @@ class Answers:
     def __init__(self, as_of):
         self.as_of = as_of
         self.on = as_of.isoformat() if as_of else None
-        self.actor_url = absolute_urls("actors:detail")
-        self.agreement_url = absolute_urls("agreements:detail")
-        self.labels = labels()
-        self.prefix = f"api:{get_language()}:{self.on or ''}:{layout_stamp(self)}"
+        language = get_language()
+        stamp = layout_stamp(language, settings.SITE_URL)
+        self.prefix = f"api:{language}:{self.on or ''}:{stamp}"
+
+    # Only an answer not in the cache needs these.
+    @cached_property
+    def actor_url(self):
+        return absolute_urls("actors:detail")
+
+    @cached_property
+    def agreement_url(self):
+        return absolute_urls("agreements:detail")
+
+    @cached_property
+    def labels(self):
+        return labels()
 
     def key(self, kind, pk, version):
         return f"{self.prefix}:{kind}:{pk}:{version}"
