@@ -182,9 +182,10 @@ ROWS = CompiledOnce(
     )
 )
 # {agreement id: (its parties,)}, as JSON text: each party's role, note, its actor's slug, name,
-# kind, iso_alpha2, iso_alpha3 and wikidata_qid, and its actions (or null); by actor name,
-# Party's order. Grouped in one query, not a subquery per agreement: PostgreSQL then joins the
-# actors once for the page, where it would scan them again for every agreement.
+# kind, iso_alpha2, iso_alpha3, wikidata_qid and French name (or null), and its actions (or
+# null); by actor name, Party's order. Grouped in one query, not a subquery per agreement:
+# PostgreSQL then joins the actors once for the page, where it would scan them again for every
+# agreement.
 PARTIES = CompiledOnce(
     lambda ids: (
         Party.objects.filter(AnyOf(F("agreement_id"), ids))
@@ -200,6 +201,7 @@ PARTIES = CompiledOnce(
                 "actor__iso_alpha2",
                 "actor__iso_alpha3",
                 "actor__wikidata_qid",
+                "actor__name_fr",
                 ACTIONS,
                 order_by=["actor__name", "pk"],
             )
@@ -283,7 +285,7 @@ def party_data(row, as_of, actor_url, labels):
     """records.party_data() of one party row, as of an ISO date or None; `labels` are
     Labels() of this request."""
     kind_labels, status_labels = labels
-    role, note, slug, name, kind, iso_alpha2, iso_alpha3, wikidata_qid, actions = row
+    role, note, slug, name, kind, iso_alpha2, iso_alpha3, wikidata_qid, name_fr, actions = row
     status, decided_by, uncertain, counted, signature, consent = derive(actions or (), as_of)
     approximate = decided_by is not None and decided_by[PRECISION] != DAY
     if status == Party.Status.BOUND:
@@ -299,6 +301,7 @@ def party_data(row, as_of, actor_url, labels):
             "iso_alpha3": iso_alpha3,
             "wikidata_qid": wikidata_qid,
             "url": actor_url(slug),
+            "translations": translations({"name_fr": name_fr}),
         },
         "role": role,
         "status": status,
