@@ -38,6 +38,7 @@ from briefings.agreements.models import (
 )
 from briefings.paths import PLACEHOLDER, SLUG, slug_path
 from briefings.site.api.http import json_fragment
+from briefings.site.cache import MAX_AGE
 
 
 class JSONRows(models.Aggregate):
@@ -351,9 +352,11 @@ def counts(parties):
 
 # This module's layout: a fragment laid out by other code is never read back.
 LAYOUT = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
-# A fragment's entry is reached through its record version, never stale; this only bounds
-# the memory that versions no longer asked for hold.
+# A fragment is reached through its record version, never stale: its lifetime only bounds
+# memory. Today's record has one fragment per agreement and language, kept a day; the dates a
+# client may ask for are countless, so a dated one lives as long as a cached answer does.
 FRAGMENT_TTL = 24 * 3600
+DATED_FRAGMENT_TTL = MAX_AGE
 
 
 @cache_per_process
@@ -396,6 +399,7 @@ class Answers:
         language = get_language()
         stamp = layout_stamp(language, settings.SITE_URL)
         self.prefix = f"api:{language}:{self.on or ''}:{stamp}"
+        self.ttl = FRAGMENT_TTL if as_of is None else DATED_FRAGMENT_TTL
 
     # Only an answer not in the cache needs these.
     @cached_property
@@ -431,7 +435,7 @@ class Answers:
                 for row, key in zip(rows, keys, strict=True)
                 if key not in found and row["id"] in made
             }
-            cache.set_many(fresh, FRAGMENT_TTL)
+            cache.set_many(fresh, self.ttl)
             found.update(fresh)
         return [orjson.Fragment(found[key]) for key in keys if key in found]
 
@@ -470,6 +474,6 @@ class Answers:
             (text,) = PARTIES([pk]).get(pk, [None])
             parties = self.parties(text)
             found = (counts(parties), [(p["status"], json_fragment(p)) for p in parties])
-            cache.set(key, found, FRAGMENT_TTL)
+            cache.set(key, found, self.ttl)
         tally, parties = found
         return tally, [(status, orjson.Fragment(body)) for status, body in parties]
