@@ -37,6 +37,7 @@ from briefings.agreements.models import (
     PartyAction,
 )
 from briefings.paths import PLACEHOLDER, SLUG, slug_path
+from briefings.site.api import http
 from briefings.site.api.http import json_fragment
 from briefings.site.cache import MAX_AGE
 
@@ -350,8 +351,11 @@ def counts(parties):
     return {"parties": len(parties), **tally}
 
 
-# This module's layout: a fragment laid out by other code is never read back.
-LAYOUT = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+# The code that lays fragments out and writes them (this module, http.py's json_fragment()): a
+# fragment laid out by other code is never read back.
+LAYOUT = hashlib.blake2b(
+    b"".join(Path(module).read_bytes() for module in (__file__, http.__file__)), digest_size=8
+).hexdigest()
 # A fragment is reached through its record version, never stale: its lifetime only bounds
 # memory. Today's record has one fragment per agreement and language, kept a day; the dates a
 # client may ask for are countless, so a dated one lives as long as a cached answer does.
