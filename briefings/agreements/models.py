@@ -25,17 +25,21 @@ class AgreementQuerySet(models.QuerySet):
         ).annotate(not_bound_count=F("party_count") - F("bound_count"))
 
     def updated_since(self, moment):
-        """Agreements whose record changed at or after `moment`: the row itself, or a party's
-        action entering the record since (from its period's end, as `status_on(as_of)` counts
-        it). An action has a calendar date, not a time: the day before `moment`'s UTC date is
-        counted too, as that date is a day behind somewhere, and listing twice loses nothing.
+        """Agreements whose record changed at or after `moment`: the row itself; a party, an
+        action, a relation or a party's actor recorded, changed or removed since
+        (`linked_changed_at`, whatever the action's own date); or a party's action entering the
+        record since (from its period's end, as `status_on(as_of)` counts it). An action has a
+        calendar date, not a time: the day before `moment`'s UTC date is counted too, as that
+        date is a day behind somewhere, and listing twice loses nothing.
         """
         day = moment.astimezone(datetime.UTC).date() - datetime.timedelta(days=1)
         end = partialdate.period_end_expression("date", "date_precision")
         recorded = PartyAction.objects.alias(_end=end).filter(
             party__agreement=OuterRef("pk"), _end__gte=day
         )
-        return self.filter(Q(updated_at__gte=moment) | Exists(recorded))
+        return self.filter(
+            Q(updated_at__gte=moment) | Q(linked_changed_at__gte=moment) | Exists(recorded)
+        )
 
     def search(self, text):
         """Agreements whose title or acronym, in English or French, contains the words, accents
@@ -101,6 +105,18 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Both kept by the database: triggers, defended in migration 0007's docstring.
+    record_version = models.BigIntegerField(
+        db_default=0,
+        editable=False,
+        help_text="Moves whenever anything the agreement's record shows changes; set by triggers.",
+    )
+    linked_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a party, action, relation or party's actor shown with it last changed.",
+    )
     i18n = TranslationField(fields=("title", "short_name", "summary", "signed_place", "adopted_by"))
 
     objects = AgreementQuerySet.as_manager()

@@ -65,6 +65,7 @@ PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
 TRACKING_PREFIXES = ("utm_",)
 
+API_PREFIX = "/api/"  # the API's answers: cached by briefings.site.api.http, not here
 PURGES_KEY = "site:purges"  # a counter: one more at every purge
 CHANGES_AT_KEY = "site:changes-at"  # when published() next changes by itself
 # Tag sets and purge stamps outlive every page they concern.
@@ -192,9 +193,11 @@ def purge(tags, *, changes=False):
     transaction.on_commit(after_commit)
 
 
-def seconds_fresh(now):
-    """How long a page rendered now may be kept: until the next due time or expiry, at most."""
-    change_at = cache.get(CHANGES_AT_KEY)
+def seconds_fresh(now, change_at=None):
+    """How long a page rendered now may be kept: until the next due time or expiry, at most.
+    `change_at`: CHANGES_AT_KEY's value, if the caller fetched it with its own keys."""
+    if change_at is None:
+        change_at = cache.get(CHANGES_AT_KEY)
     if change_at is None:
         upcoming = Briefing.objects.next_visibility_change(now)
         change_at = upcoming.timestamp() if upcoming else 0
@@ -249,8 +252,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or any(
-            request.COOKIES.get(name) for name in PRIVATE_COOKIES
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.path_info.startswith(API_PREFIX)  # its answers have their own cache
+            or any(request.COOKIES.get(name) for name in PRIVATE_COOKIES)
         ):
             return self.get_response(request)
         for name in PRIVATE_COOKIES:

@@ -10,7 +10,7 @@ URLS = ["floor", "agreements", "as_of", "parties"]
 def test_the_api_benchmark_runs_at_tiny_size():
     out = run_at_tiny_size("bench_api.py", timeout=120)
     assert re.search(r"^built tiny dataset in [\d.]+s: 30 actors, 12 agreements", out, re.M), out
-    for mode in ("uncached", "cached"):
+    for mode in ("uncached", "cold", "cached"):
         for name in URLS:
             row = re.search(
                 rf"^{name}\s+{mode}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out, re.M

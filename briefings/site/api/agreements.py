@@ -5,19 +5,26 @@ prefetches it cost some 30 ms of CPU, most of it the ORM building objects. Here 
 agreements come as values, then their relations and their parties, each party with its actor
 and its actions (each action's `counts_from` reckoned in SQL), as JSON text per agreement, from
 two queries whose SQL is compiled once (CompiledOnce); each party's status is derived in Python
-from those values, and the answer is laid out as before.
+from those values, and the answer is laid out as before. Each agreement's laid-out answer is
+then kept as JSON bytes under its record version (see Answers), so a page the answer cache
+misses lays out only the agreements changed since they were last asked for.
 
 `derive()` follows `Party.status_on()` rule for rule, as `PartyQuerySet`'s filters do in SQL:
 tests/site/test_api.py holds it to the model's derivation (the pages' and the downloads') over
 generated records, field for field, for any `as_of`.
 """
 
+import hashlib
+from functools import cache as cache_per_process
 from functools import cached_property
+from pathlib import Path
 
 import orjson
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import F, OuterRef, Subquery
+from django.utils.translation import get_language
 
 from briefings import partialdate
 from briefings.agreements.models import (
@@ -30,6 +37,9 @@ from briefings.agreements.models import (
     PartyAction,
 )
 from briefings.paths import PLACEHOLDER, SLUG, slug_path
+from briefings.site.api import http
+from briefings.site.api.http import json_fragment
+from briefings.site.cache import MAX_AGE
 
 
 class JSONRows(models.Aggregate):
@@ -119,9 +129,9 @@ def translations(i18n):
     return given
 
 
-def agreement_rows(queryset):
-    """Each agreement's own fields, as dicts, for Answers.agreements()."""
-    return queryset.values("id", *FIELDS, "i18n")
+def versions(queryset):
+    """Each agreement's id and record version, as dicts, for Answers.agreements()."""
+    return queryset.values("id", "record_version")
 
 
 class AnyOf(models.Lookup):
@@ -164,18 +174,20 @@ class CompiledOnce:
             return {key: values for key, *values in cursor.fetchall()}
 
 
-# {agreement id: (relations to, relations from)}, as JSON text or None.
-RELATIONS = CompiledOnce(
+# {agreement id: (its FIELDS…, i18n, relations to, relations from)}: i18n and the relations as
+# JSON text or None.
+ROWS = CompiledOnce(
     lambda ids: (
         Agreement.objects.filter(AnyOf(F("pk"), ids))
         .order_by()
-        .values_list("pk", RELATIONS_TO, RELATIONS_FROM)
+        .values_list("pk", *FIELDS, "i18n", RELATIONS_TO, RELATIONS_FROM)
     )
 )
 # {agreement id: (its parties,)}, as JSON text: each party's role, note, its actor's slug, name,
-# kind, iso_alpha2, iso_alpha3 and wikidata_qid, and its actions (or null); by actor name,
-# Party's order. Grouped in one query, not a subquery per agreement: PostgreSQL then joins the
-# actors once for the page, where it would scan them again for every agreement.
+# kind, iso_alpha2, iso_alpha3, wikidata_qid and French name (or null), and its actions (or
+# null); by actor name, Party's order. Grouped in one query, not a subquery per agreement:
+# PostgreSQL then joins the actors once for the page, where it would scan them again for every
+# agreement.
 PARTIES = CompiledOnce(
     lambda ids: (
         Party.objects.filter(AnyOf(F("agreement_id"), ids))
@@ -191,6 +203,7 @@ PARTIES = CompiledOnce(
                 "actor__iso_alpha2",
                 "actor__iso_alpha3",
                 "actor__wikidata_qid",
+                "actor__name_fr",
                 ACTIONS,
                 order_by=["actor__name", "pk"],
             )
@@ -274,7 +287,7 @@ def party_data(row, as_of, actor_url, labels):
     """records.party_data() of one party row, as of an ISO date or None; `labels` are
     Labels() of this request."""
     kind_labels, status_labels = labels
-    role, note, slug, name, kind, iso_alpha2, iso_alpha3, wikidata_qid, actions = row
+    role, note, slug, name, kind, iso_alpha2, iso_alpha3, wikidata_qid, name_fr, actions = row
     status, decided_by, uncertain, counted, signature, consent = derive(actions or (), as_of)
     approximate = decided_by is not None and decided_by[PRECISION] != DAY
     if status == Party.Status.BOUND:
@@ -290,6 +303,7 @@ def party_data(row, as_of, actor_url, labels):
             "iso_alpha3": iso_alpha3,
             "wikidata_qid": wikidata_qid,
             "url": actor_url(slug),
+            "translations": translations({"name_fr": name_fr}),
         },
         "role": role,
         "status": status,
@@ -337,15 +351,75 @@ def counts(parties):
     return {"parties": len(parties), **tally}
 
 
+# The code that lays fragments out and writes them (this module, http.py's json_fragment()): a
+# fragment laid out by other code is never read back.
+LAYOUT = hashlib.blake2b(
+    b"".join(Path(module).read_bytes() for module in (__file__, http.__file__)), digest_size=8
+).hexdigest()
+# A fragment is reached through its record version, never stale: its lifetime only bounds
+# memory. Today's record has one fragment per agreement and language, kept a day; the dates a
+# client may ask for are countless, so a dated one lives as long as a cached answer does.
+FRAGMENT_TTL = 24 * 3600
+DATED_FRAGMENT_TTL = MAX_AGE
+
+
+@cache_per_process
+def layout_stamp(language, site_url):
+    """What, beside the record and `as_of`, a fragment's bytes depend on: this module's code,
+    the site's address and the language's links, labels and caveats (a new catalog or
+    SITE_URL must not meet fragments laid out with the old). Called in `language`, once a
+    process: a process's catalogs never change."""
+    month = [None, None, partialdate.Precision.MONTH]
+    year = [None, None, partialdate.Precision.YEAR]
+    given = (
+        LAYOUT,
+        site_url,
+        absolute_urls("actors:detail")("x"),
+        absolute_urls("agreements:detail")("x"),
+        labels(),
+        caveat(None, False, True),
+        caveat(month, True, False),
+        caveat(year, True, False),
+    )
+    return hashlib.blake2b(repr(given).encode(), digest_size=8).hexdigest()
+
+
 class Answers:
-    """Lays out one request's agreements and parties, as of a date (a `date` or None)."""
+    """Lays out one request's agreements and parties, as of a date (a `date` or None).
+
+    Each agreement's answer is kept in the cache as JSON bytes (a fragment) under the
+    agreement's `record_version`, which the database moves on every change to anything the
+    answer shows (migration agreements/0007), with the request's language, `as_of` and
+    layout_stamp(). A page of agreements then reads the ids and versions of its rows, fetches
+    their fragments in one round trip and lays out only those missing, from two queries for
+    just those ids; `json_body()` writes the fragments into the answer as they are
+    (orjson.Fragment), so a page from fragments is byte for byte the page laid out afresh.
+    An agreement's parties, for its parties endpoint, are kept the same way.
+    """
 
     def __init__(self, as_of):
         self.as_of = as_of
         self.on = as_of.isoformat() if as_of else None
-        self.actor_url = absolute_urls("actors:detail")
-        self.agreement_url = absolute_urls("agreements:detail")
-        self.labels = labels()
+        language = get_language()
+        stamp = layout_stamp(language, settings.SITE_URL)
+        self.prefix = f"api:{language}:{self.on or ''}:{stamp}"
+        self.ttl = FRAGMENT_TTL if as_of is None else DATED_FRAGMENT_TTL
+
+    # Only an answer not in the cache needs these.
+    @cached_property
+    def actor_url(self):
+        return absolute_urls("actors:detail")
+
+    @cached_property
+    def agreement_url(self):
+        return absolute_urls("agreements:detail")
+
+    @cached_property
+    def labels(self):
+        return labels()
+
+    def key(self, kind, pk, version):
+        return f"{self.prefix}:{kind}:{pk}:{version}"
 
     def parties(self, text):
         """Each party of PARTIES' JSON text (None: no parties) laid out."""
@@ -353,15 +427,33 @@ class Answers:
         return [party_data(row, self.on, self.actor_url, self.labels) for row in rows]
 
     def agreements(self, rows):
-        """The answer for each of agreement_rows(), with its relations and parties."""
-        ids = [row["id"] for row in rows]
-        relations, parties = RELATIONS(ids), PARTIES(ids)
-        return [
-            self.agreement(row, *relations[row["id"]], *parties.get(row["id"], [None]))
-            for row in rows
-        ]
+        """The answer for each of versions()' rows, as orjson Fragments, from the cache where
+        it holds them."""
+        keys = [self.key("agreement", row["id"], row["record_version"]) for row in rows]
+        found = cache.get_many(keys)
+        missing = [row["id"] for row, key in zip(rows, keys, strict=True) if key not in found]
+        if missing:
+            made = self.laid_out(missing)
+            fresh = {
+                key: made[row["id"]]
+                for row, key in zip(rows, keys, strict=True)
+                if key not in found and row["id"] in made
+            }
+            cache.set_many(fresh, self.ttl)
+            found.update(fresh)
+        return [orjson.Fragment(found[key]) for key in keys if key in found]
 
-    def agreement(self, row, relations_to, relations_from, parties):
+    def laid_out(self, ids):
+        """{id: the agreement's answer as JSON bytes} for these ids (those that still exist)."""
+        rows, parties = ROWS(ids), PARTIES(ids)
+        return {
+            pk: json_fragment(self.agreement(pk, *row, *parties.get(pk, [None])))
+            for pk, row in rows.items()
+        }
+
+    def agreement(self, pk, *values):
+        *fields, i18n, relations_to, relations_from, parties = values
+        row = dict(zip(FIELDS, fields, strict=True))
         parties = self.parties(parties)
         relations = [
             {"kind": kind, "direction": "to", "agreement": slug, "note": note}
@@ -374,5 +466,18 @@ class Answers:
         data["url"] = self.agreement_url(row["slug"])
         data.update((name, row[name]) for name in FIELDS[7:])
         data.update(as_of=self.as_of, counts=counts(parties), relations=relations, parties=parties)
-        data["translations"] = translations(row["i18n"])
+        data["translations"] = translations(orjson.loads(i18n) if i18n else None)
         return data
+
+    def agreement_parties(self, pk, version):
+        """(counts, [(status, the party's answer as orjson Fragment)]) of one agreement's
+        parties, from the cache where it holds them."""
+        key = self.key("parties", pk, version)
+        found = cache.get(key)
+        if found is None:
+            (text,) = PARTIES([pk]).get(pk, [None])
+            parties = self.parties(text)
+            found = (counts(parties), [(p["status"], json_fragment(p)) for p in parties])
+            cache.set(key, found, self.ttl)
+        tally, parties = found
+        return tally, [(status, orjson.Fragment(body)) for status, body in parties]

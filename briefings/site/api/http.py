@@ -8,8 +8,7 @@
 - GET answers are cached in Redis beside the pages (briefings/site/cache.py), per language
   (answer_key), for a page's lifetime and tagged `any`, which every public change purges, so
   an API answer is never staler than a page and never shows a briefing before its publication
-  time; the HTML page cache itself never stores them (no `public_page`), so its middleware
-  only ever misses on /api/;
+  time; the HTML page cache's middleware passes /api/ by without a lookup;
 - every 200 carries a strong ETag of its body; If-None-Match answers 304;
 - CORS: any origin may GET (the data is public, no cookies are read or set).
 
@@ -35,6 +34,7 @@ from briefings import params
 from briefings.http import client_ip
 from briefings.site.cache import (
     ANY_CHANGE,
+    CHANGES_AT_KEY,
     EVERY_PAGE,
     PURGES_KEY,
     PageCacheMiddleware,
@@ -60,10 +60,16 @@ ANSWER_TAGS = {EVERY_PAGE, ANY_CHANGE}
 _encode = DjangoJSONEncoder().default
 
 
+def json_fragment(data):
+    """`data` as UTF-8 JSON bytes, to write into a body as an orjson.Fragment."""
+    return orjson.dumps(data, default=_encode, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
 def json_body(data):
     """`data` as UTF-8 JSON bytes with <, > and & escaped (as records.escape_json does): a
-    name never becomes markup in a page that shows an answer."""
-    body = orjson.dumps(data, default=_encode, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    name never becomes markup in a page that shows an answer. Fragments in `data` are escaped
+    here with the rest."""
+    body = json_fragment(data)
     return body.replace(b"&", b"\\u0026").replace(b"<", b"\\u003C").replace(b">", b"\\u003E")
 
 
@@ -127,7 +133,7 @@ def api_endpoint(view):
             response["X-RateLimit-Limit"] = settings.API_RATE_LIMIT
             return with_cors(response)
         key = answer_key(request)
-        found = cache.get_many([key, PURGES_KEY])
+        found = cache.get_many([key, PURGES_KEY, CHANGES_AT_KEY])  # one round trip for all
         stored = found.get(key)
         if stored is not None:
             status, body, content_type, etag = stored
@@ -136,7 +142,7 @@ def api_endpoint(view):
         else:
             # Before the view reads: a due time passing while it runs must end the lifetime,
             # not be missed by a lifetime reckoned from after it.
-            lifetime = seconds_fresh(timezone.now())
+            lifetime = seconds_fresh(timezone.now(), found.get(CHANGES_AT_KEY))
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming:
                 etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'

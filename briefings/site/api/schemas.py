@@ -69,8 +69,12 @@ class Action(Schema):
     source_url: str
 
 
+class PartyActor(ActorRef):
+    translations: Translations = {}  # its French name, if any
+
+
 class Party(Schema):
-    actor: ActorRef
+    actor: PartyActor
     role: str
     status: str
     status_label: str

@@ -274,7 +274,7 @@ def agreements(
     if since := moment_filter(updated_since, "updated_since"):
         queryset = queryset.updated_since(since)
     rows, next_url, cursor = paginate(
-        request, answers.agreement_rows(queryset), ["id"], paging.cursor, paging.limit
+        request, answers.versions(queryset), ["id"], paging.cursor, paging.limit
     )
     layout = answers.Answers(as_of)
     return respond(
@@ -289,10 +289,11 @@ def agreements(
 @router.get("/agreements/{slug}", response=schemas.Agreement, tags=["agreements"])
 def agreement(request, slug: str, as_of: str | None = None):
     as_of = date_filter(as_of, "as_of")
-    row = answers.agreement_rows(Agreement.objects.filter(slug=slug_or_404(slug))).first()
-    if row is None:
+    row = answers.versions(Agreement.objects.filter(slug=slug_or_404(slug))).first()
+    found = answers.Answers(as_of).agreements([row]) if row else None
+    if not found:
         raise Http404
-    return respond(answers.Answers(as_of).agreements([row])[0])
+    return respond(found[0])
 
 
 @router.get("/agreements/{slug}/parties", response=schemas.PartyList, tags=["agreements"])
@@ -301,15 +302,14 @@ def parties(request, slug: str, as_of: str | None = None, status: str | None = N
     (`?as_of=2019-01-01&status=bound`: who had ratified on 1 January 2019)."""
     as_of = date_filter(as_of, "as_of")
     status = choice_filter(status, "status", Party.Status.values)
-    agreement = get_object_or_404(Agreement.objects.only("slug"), slug=slug_or_404(slug))
-    (rows,) = answers.PARTIES([agreement.pk]).get(agreement.pk, [None])
-    parties = answers.Answers(as_of).parties(rows)
+    row = get_object_or_404(answers.versions(Agreement.objects.all()), slug=slug_or_404(slug))
+    tally, parties = answers.Answers(as_of).agreement_parties(row["id"], row["record_version"])
     return respond(
         {
-            "agreement": agreement.slug,
+            "agreement": slug,
             "as_of": as_of,
-            "counts": answers.counts(parties),
-            "items": [p for p in parties if status is None or p["status"] == status],
+            "counts": tally,
+            "items": [p for s, p in parties if status is None or s == status],
         }
     )
 
