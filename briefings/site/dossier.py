@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 NAME = re.compile(r"^dossier-(\d{8}T\d{6}Z)-([0-9a-f]{12})\.zip$")
 CHANGED_KEY = "site:dossier-changed-since"
-SKIPPED_FIELDS = {"created_at"}
+# record_version is the API's cache key, a counter with no meaning outside it.
+SKIPPED_FIELDS = {"created_at", "record_version"}
 
 
 def table(queryset, extra=None):
@@ -146,6 +147,12 @@ def regenerate(now=None):
     (a bundle whose hash equals the newest's is not written); older bundles beyond
     DOSSIER_DUMP_KEEP are removed.
     """
+    now = (now or timezone.now()).astimezone(datetime.UTC).replace(microsecond=0)
+    newest = latest()
+    if newest and newest[1] >= now:
+        # Names sort by their second: a second bundle within it must not sort before the
+        # first (by its hash), so it takes the next second.
+        now = newest[1] + datetime.timedelta(seconds=1)
     name, content = build(now)
     existing = names()
     if existing and existing[-1].endswith(name[-17:]):

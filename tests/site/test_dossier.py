@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import http_date
 
 from briefings.site import dossier, tasks
@@ -139,3 +140,16 @@ def test_the_stable_address_serves_the_newest_with_last_modified(
     assert client.head(url).status_code == 200
     assert client.post(url).status_code == 405
     assert url in client.get(reverse("agreements:index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_two_bundles_in_one_second_keep_their_order(settings):
+    """Names sort by their second, then by hash: the later bundle must still sort last."""
+    settings.DOSSIER_DUMP_KEEP = 10
+    now = timezone.now()
+    actor = ActorFactory(name="Latvia")
+    for n in range(6):  # each hash sorts before or after the last: some would lose
+        actor.name = f"Latvia {n}"
+        actor.save()
+        assert dossier.regenerate(now)
+        assert f"Latvia {n}" in newest()["csv/actors.csv"]
