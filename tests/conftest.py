@@ -180,10 +180,21 @@ def _dossier_storage(settings, tmp_path_factory):
     settings.STORAGES = storages
 
 
+@pytest.fixture(scope="module")
+def module_media_root(tmp_path_factory):
+    """The media directory of a fixture built once for a module's tests (the leak test's
+    newsroom): the files it stored must stay where its records say they are."""
+    return str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path_factory):
-    """Uploads and renditions go to a directory of the test's own, never var/media."""
-    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+def _media_root(request, settings, tmp_path_factory):
+    """Uploads and renditions go to a directory of the test's own, never var/media; that of
+    its module's shared fixture when it uses one."""
+    if "module_media_root" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("module_media_root")
+    else:
+        settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture(autouse=True)

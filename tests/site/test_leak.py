@@ -245,19 +245,16 @@ def plant(
     return briefing
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _media_root(tmp_path_factory):
-    """One folder for the module (instead of the conftest's one a test): the newsroom below is
-    built once, and its images' originals must stay where they were stored."""
-    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
-        yield
-
-
 @pytest.fixture(scope="module")
-def newsroom(_media_root, django_db_setup, django_db_blocker):
+def newsroom(module_media_root, django_db_setup, django_db_blocker):
     """The newsroom built once for the module's tests, in a transaction rolled back after
-    them; each test runs in a savepoint of its own on top, so what it changes goes with it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    them; each test runs in a savepoint of its own on top, so what it changes goes with it.
+    Its images stay in the module's media directory (tests/conftest.py)."""
+    with (
+        override_settings(MEDIA_ROOT=module_media_root),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         yield build_newsroom()
         transaction.set_rollback(True)
 
