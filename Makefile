@@ -93,12 +93,13 @@ test: db browser loadtools varnish
 	$(VENV)/bin/pytest
 
 # What `make test` runs, minus the tests marked browser, worker or bench (see tests/conftest.py),
-# and without installing chromium or wrk.
+# and without installing chromium or wrk; in two pytest-xdist workers, a test module to each
+# (a module's shared fixtures are built once), each with its own test database and Redis.
 test-fast: db
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -m "not browser and not worker and not bench"
+	$(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser and not worker and not bench"
 
 bench: db loadtools
 	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

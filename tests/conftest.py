@@ -31,14 +31,17 @@ REDIS_DATABASES = 16  # Redis's default `databases`
 DEV_DEFAULT_DATABASES = {0, 1}  # config/settings.py: broker 0, cache 1
 
 
-def redis_for_tests(url, avoid):
+def redis_for_tests(url, avoid, worker=0):
     """The test session's counterpart of a development Redis URL: the same server, database
-    n + 2 (modulo 16). The development defaults (cache 1, broker 0) become 3 and 2; a checkout's
-    own pair (CACHE_URL .../9, CELERY_BROKER_URL .../10) becomes 11 and 12. The mapping is one
-    to one, so test runs of checkouts with distinct databases never share one, and a pair of
+    n + 2 (modulo 16), and n + 2 + 2w for xdist's worker w (gw0, gw1...), so that parallel
+    workers never flush each other's cache. The development defaults (cache 1, broker 0)
+    become 3 and 2; a checkout's own pair (CACHE_URL .../9, CELERY_BROKER_URL .../10) becomes
+    11 and 12. The mapping is one to one for serial runs, so test runs of checkouts with
+    distinct databases never share one, and a pair of
     neighbouring databases never lands on itself. `cache.clear()` (every test, below) empties
     the whole database, so a result in `avoid` (this checkout's own databases and the
-    development defaults) is refused: set TEST_CACHE_URL and TEST_BROKER_URL then.
+    development defaults) is refused: set TEST_CACHE_URL and TEST_BROKER_URL then (each worker
+    w > 0 moves those 2w databases on too).
     """
     servers = []
     for location in url.split(","):  # Django's Redis cache takes several servers
@@ -48,7 +51,7 @@ def redis_for_tests(url, avoid):
                 f"Cannot derive a test database from {location!r}: "
                 "set TEST_CACHE_URL and TEST_BROKER_URL."
             )
-        db = (int(parts.path.strip("/") or 0) + 2) % REDIS_DATABASES
+        db = (int(parts.path.strip("/") or 0) + 2 + 2 * worker) % REDIS_DATABASES
         if db in avoid:
             raise pytest.UsageError(
                 f"The test counterpart of {location!r} would be database {db}, which the "
@@ -64,17 +67,30 @@ def redis_databases(*urls):
 
 # What the development site uses (config.settings, from CACHE_URL and CELERY_BROKER_URL), and
 # what this session uses instead: TEST_CACHE_URL, TEST_CACHE_KEY_PREFIX and TEST_BROKER_URL
-# when set, else the counterparts above under the key prefix "test".
+# when set, else the counterparts above under the key prefix "test". Under pytest-xdist
+# (`make test-fast` runs two workers) each worker has databases and a key prefix of its own.
 DEV_REDIS = {
     "cache": settings.CACHES["default"]["LOCATION"],
     "key_prefix": settings.CACHES["default"].get("KEY_PREFIX", ""),
     "broker": settings.CELERY_BROKER_URL,
 }
 _avoid = DEV_DEFAULT_DATABASES | redis_databases(DEV_REDIS["cache"], DEV_REDIS["broker"])
+_worker_name = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"... under xdist
+_worker = int(_worker_name.removeprefix("gw") or 0)
+
+
+def _test_url(variable, dev_url):
+    if url := os.environ.get(variable):
+        return redis_for_tests(url, set(), worker=_worker - 1) if _worker else url
+    return redis_for_tests(dev_url, _avoid, worker=_worker)
+
+
 TEST_REDIS = {
-    "cache": os.environ.get("TEST_CACHE_URL") or redis_for_tests(DEV_REDIS["cache"], _avoid),
-    "key_prefix": os.environ.get("TEST_CACHE_KEY_PREFIX") or "test",
-    "broker": os.environ.get("TEST_BROKER_URL") or redis_for_tests(DEV_REDIS["broker"], _avoid),
+    "cache": _test_url("TEST_CACHE_URL", DEV_REDIS["cache"]),
+    "key_prefix": "-".join(
+        filter(None, [os.environ.get("TEST_CACHE_KEY_PREFIX") or "test", _worker_name])
+    ),
+    "broker": _test_url("TEST_BROKER_URL", DEV_REDIS["broker"]),
 }
 _test_redis_settings = override_settings(
     CACHES={
@@ -164,19 +180,21 @@ def _dossier_storage(settings, tmp_path_factory):
     settings.STORAGES = storages
 
 
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path_factory):
-    """Uploads and renditions go to a directory of the test's own, never var/media."""
-    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+@pytest.fixture(scope="module")
+def module_media_root(tmp_path_factory):
+    """The media directory of a fixture built once for a module's tests (the leak test's
+    newsroom): the files it stored must stay where its records say they are."""
+    return str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture(autouse=True)
-def _default_language():
-    """Each test starts in the default language: a request under /fr/ leaves French active
-    in its thread, which would otherwise carry into the next test."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
+def _media_root(request, settings, tmp_path_factory):
+    """Uploads and renditions go to a directory of the test's own, never var/media; that of
+    its module's shared fixture when it uses one."""
+    if "module_media_root" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("module_media_root")
+    else:
+        settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture(autouse=True)

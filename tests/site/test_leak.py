@@ -25,7 +25,9 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -243,8 +245,21 @@ def plant(
     return briefing
 
 
-@pytest.fixture
-def newsroom():
+@pytest.fixture(scope="module")
+def newsroom(module_media_root, django_db_setup, django_db_blocker):
+    """The newsroom built once for the module's tests, in a transaction rolled back after
+    them; each test runs in a savepoint of its own on top, so what it changes goes with it.
+    Its images stay in the module's media directory (tests/conftest.py)."""
+    with (
+        override_settings(MEDIA_ROOT=module_media_root),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield build_newsroom()
+        transaction.set_rollback(True)
+
+
+def build_newsroom():
     token = uuid.uuid4().hex.upper()
     canary = f"CANARY{token}"
     secret_word = "quokkaphantasm"
